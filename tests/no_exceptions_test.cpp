@@ -12,6 +12,4 @@
 
 static_assert(mqttwire::version_major >= 0);
 
-int main() {
-    return 0;
-}
+int main() { return 0; }

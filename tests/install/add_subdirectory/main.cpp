@@ -14,6 +14,4 @@ static_assert(mqttwire::version_minor == EXPECTED_VERSION_MINOR, "version_minor 
 static_assert(mqttwire::version_patch == EXPECTED_VERSION_PATCH, "version_patch mismatch");
 #endif
 
-int main() {
-    return 0;
-}
+int main() { return 0; }
