@@ -2,6 +2,17 @@
 // Umbrella header: include this one to get the whole codec.
 #pragma once
 
+#include "error.hpp"
+#include "frame.hpp"
+#include "options.hpp"
+#include "packet.hpp"
+#include "properties/properties_view.hpp"
+#include "properties/property_id.hpp"
+#include "properties/property_set.hpp"
+#include "protocol.hpp"
+#include "reason_code.hpp"
+#include "result.hpp"
+
 namespace mqttwire {
 inline constexpr int version_major = 0;
 inline constexpr int version_minor = 1;

@@ -1,0 +1,69 @@
+// AUTH (5.0 §3.15): enhanced authentication exchange; Reason Code and properties omittable.
+#pragma once
+
+#include <cstddef>
+
+#include "reason_tail.hpp"
+
+namespace mqttwire {
+
+/** An AUTH to encode (5.0 only, either side). */
+struct auth {
+    reason_code reason = reason_code::success;
+    auth_properties properties{};
+};
+
+/** A decoded AUTH. */
+template <byte_like B>
+struct auth_view {
+    reason_code reason = reason_code::success;
+    properties_view<B> properties{};
+};
+
+namespace detail {
+
+template <byte_like B>
+[[nodiscard]] constexpr result<auth_view<B>> decode_auth_at(const B* p, std::size_t n,
+                                                            const codec_options& opts) noexcept {
+    const result<frame> f = open_packet(p, n, packet_type::auth, opts);
+    if (!f) return f.error();
+    reader<B> r(p, f->header_size, f->size());
+    auth_view<B> out;
+    if (const fault e = read_reason_tail(r, packet_type::auth, property_context::auth, opts,
+                                         out.reason, out.properties))
+        return to_error(e, opts.version);
+    return out;
+}
+
+[[nodiscard]] constexpr fault plan_packet(const auth& a, const codec_options& opts,
+                                          encode_plan& plan) noexcept {
+    if (opts.version != protocol_version::v5) return make_fault(errc::not_in_protocol_version, 0);
+    std::size_t body = 0;
+    if (const fault f = plan_reason_tail(packet_type::auth, a.reason, a.properties,
+                                         property_context::auth, opts, plan, body))
+        return f;
+    return finish_plan(plan, body, opts);
+}
+
+constexpr void emit_packet(const auth& a, const codec_options& opts, const encode_plan& plan,
+                           writer& w, bool) noexcept {
+    write_fixed_header(w, packet_type::auth, plan);
+    write_reason_tail(w, a.reason, a.properties, opts, plan);
+}
+
+}  // namespace detail
+
+/**
+ * Decodes an AUTH (5.0 only; type 15 before 5.0 is errc::packet_type_invalid).
+ * @par Statements
+ * MQTT-3.15.1-1 (flags), MQTT-3.15.2-1 (reason codes 0x00, 0x18, 0x19); Authentication Data
+ * without Authentication Method is a Protocol Error.
+ */
+template <byte_range R>
+[[nodiscard]] constexpr result<auth_view<range_byte_t<R>>> decode_auth(
+    R&& packet, const codec_options& opts = {}) noexcept {
+    const auto s = detail::as_span(packet);
+    return detail::decode_auth_at(s.data(), s.size(), opts);
+}
+
+}  // namespace mqttwire

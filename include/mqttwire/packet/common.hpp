@@ -1,0 +1,216 @@
+// What every packet's decoder and encoder share: opening a complete packet (fixed header, type,
+// direction, reserved flags), and the measure-then-write encode driver.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "../error.hpp"
+#include "../frame.hpp"
+#include "../options.hpp"
+#include "../protocol.hpp"
+#include "../result.hpp"
+#include "../wire/bytes.hpp"
+#include "../wire/reader.hpp"
+#include "../wire/utf8.hpp"
+#include "../wire/vbi.hpp"
+#include "../wire/writer.hpp"
+
+namespace mqttwire::detail {
+
+/**
+ * Required fixed-header flags of every type but PUBLISH (3.1.1 Table 2.2, 5.0 Table 2-2).
+ * MQTT 3.1 sends PUBREL, SUBSCRIBE and UNSUBSCRIBE as QoS 1 messages that may carry DUP, so
+ * 1010 is legal there; other 3.1 flags are held to 0 as every known sender writes them.
+ */
+[[nodiscard]] constexpr bool flags_valid(packet_type type, std::uint8_t flags,
+                                         protocol_version version) noexcept {
+    switch (type) {
+        case packet_type::publish: return true;  // checked by the PUBLISH decoder
+        case packet_type::pubrel:
+        case packet_type::subscribe:
+        case packet_type::unsubscribe:
+            return flags == 0x2 || (version == protocol_version::v3_1 && flags == 0xA);
+        default: return flags == 0;
+    }
+}
+
+/** The statement that names a packet type's reserved flags, where it has its own. */
+[[nodiscard]] constexpr fault flags_fault(packet_type type) noexcept {
+    switch (type) {
+        case packet_type::pubrel:
+            return make_fault(errc::fixed_header_flags_invalid, 0, "MQTT-3.6.1-1", "MQTT-3.6.1-1");
+        case packet_type::subscribe:
+            return make_fault(errc::fixed_header_flags_invalid, 0, "MQTT-3.8.1-1", "MQTT-3.8.1-1");
+        case packet_type::unsubscribe:
+            return make_fault(errc::fixed_header_flags_invalid, 0, "MQTT-3.10.1-1",
+                              "MQTT-3.10.1-1");
+        case packet_type::disconnect:
+            return make_fault(errc::fixed_header_flags_invalid, 0, "MQTT-3.14.1-1",
+                              "MQTT-3.14.1-1");
+        case packet_type::auth:
+            return make_fault(errc::fixed_header_flags_invalid, 0, "", "MQTT-3.15.1-1");
+        default: return make_fault(errc::fixed_header_flags_invalid, 0);
+    }
+}
+
+/**
+ * Opens one complete packet at the front of p[0, n): fixed header valid, whole packet present,
+ * of the `expected` type, sendable by `opts.from`, reserved flags as required.
+ */
+template <byte_like B>
+[[nodiscard]] constexpr result<frame> open_packet(const B* p, std::size_t n, packet_type expected,
+                                                  const codec_options& opts) noexcept {
+    const partial<frame> head = read_fixed_header(p, n, opts);
+    if (head.has_error()) return head.error();
+    if (head.needs_more() || n < head->size())
+        return to_error(make_fault(errc::packet_incomplete, n), opts.version);
+    const frame f = *head;
+    if (f.type != expected)
+        return to_error(make_fault(errc::packet_type_mismatch, 0), opts.version);
+    if (!may_send(f.type, opts.from, opts.version))
+        return to_error(make_fault(errc::packet_not_allowed_from_sender, 0), opts.version);
+    if (!flags_valid(f.type, f.flags, opts.version))
+        return to_error(flags_fault(f.type), opts.version);
+    return f;
+}
+
+/** The encoder's side of the direction rule: `opts.from` may send `type`. */
+[[nodiscard]] constexpr fault check_direction(packet_type type,
+                                              const codec_options& opts) noexcept {
+    if (!may_send(type, opts.from, opts.version))
+        return make_fault(errc::packet_not_allowed_from_sender, 0);
+    return {};
+}
+
+/** A fault from a text check found at `base` in the packet. */
+[[nodiscard]] constexpr fault text_fault_at(const text_fault& t, std::size_t base) noexcept {
+    return make_fault(t.code, base + t.offset);
+}
+
+/** Reads a UTF-8 Encoded String field and validates its content. */
+template <byte_like B>
+[[nodiscard]] constexpr fault read_string(reader<B>& r, std::span<const B>& out,
+                                          const leniency& lenient) noexcept {
+    const std::size_t at = r.offset();
+    if (!r.read_prefixed(out)) return make_fault(errc::packet_truncated, at);
+    const text_fault t = check_text(out.data(), out.size(), text_rules::string, lenient);
+    if (t.code != errc::none) return text_fault_at(t, at + 2);
+    return {};
+}
+
+/** Reads a Two Byte Integer Packet Identifier that must be non-zero. */
+template <byte_like B>
+[[nodiscard]] constexpr fault read_packet_id(reader<B>& r, std::uint16_t& out,
+                                             const codec_options& opts) noexcept {
+    const std::size_t at = r.offset();
+    if (!r.read_u16(out)) return make_fault(errc::packet_truncated, at);
+    if (out == 0) {
+        return opts.from == sender::server
+                   ? make_fault(errc::packet_identifier_zero, at, "", "MQTT-2.2.1-4")
+                   : make_fault(errc::packet_identifier_zero, at);
+    }
+    return {};
+}
+
+/** Everything the encoder learns while validating, so the write pass recomputes nothing. */
+struct encode_plan {
+    std::uint8_t flags = 0;
+    std::uint32_t remaining_length = 0;
+    std::size_t total = 0;
+    std::size_t properties = 0;       // size of the property list, without its length
+    std::size_t will_properties = 0;  // CONNECT only
+    std::size_t payload = 0;          // bytes left in place by encode_header (PUBLISH)
+};
+
+/** Sets remaining_length and total from the body size and checks both limits. */
+[[nodiscard]] constexpr fault finish_plan(encode_plan& plan, std::size_t body,
+                                          const codec_options& opts) noexcept {
+    if (body > max_remaining_length) return make_fault(errc::packet_too_large, 0);
+    plan.remaining_length = static_cast<std::uint32_t>(body);
+    plan.total = 1 + vbi_size(plan.remaining_length) + body;
+    if (plan.total > opts.maximum_packet_size) return make_fault(errc::packet_too_large, 0);
+    return {};
+}
+
+/** Size of a Property Length plus the list, or 0 before 5.0 (no properties there). */
+[[nodiscard]] constexpr std::size_t property_block(std::size_t size,
+                                                   protocol_version version) noexcept {
+    return version == protocol_version::v5 ? vbi_size(static_cast<std::uint32_t>(size)) + size : 0;
+}
+
+[[nodiscard]] constexpr fault check_field_text(std::string_view s, const leniency& lenient,
+                                               std::size_t& body) noexcept {
+    if (s.size() > max_field_length) return make_fault(errc::field_too_long, 0);
+    const text_fault t = check_text(s.data(), s.size(), text_rules::string, lenient);
+    if (t.code != errc::none) return make_fault(t.code, 0);
+    body += 2 + s.size();
+    return {};
+}
+
+constexpr void write_fixed_header(writer& w, packet_type type, const encode_plan& plan) noexcept {
+    w.u8(static_cast<std::uint8_t>((static_cast<std::uint8_t>(type) << 4) | plan.flags));
+    w.vbi(plan.remaining_length);
+}
+
+/**
+ * Encode driver: plan (validate + size) first, then write. `Packet` provides
+ * `plan_packet(packet, opts, plan) -> fault` and `emit_packet(packet, opts, plan, writer)`.
+ */
+template <class Packet>
+[[nodiscard]] constexpr result<std::size_t> encode_with_plan(const Packet& packet,
+                                                             const codec_options& opts,
+                                                             std::span<std::byte> out,
+                                                             bool header_only) noexcept {
+    encode_plan plan;
+    if (const fault f = plan_packet(packet, opts, plan)) return to_error(f, opts.version);
+    const std::size_t size = header_only ? plan.total - plan.payload : plan.total;
+    if (out.size() < size) return to_error(make_fault(errc::buffer_too_small, 0), opts.version);
+    writer w(out.first(size));
+    emit_packet(packet, opts, plan, w, header_only);
+    if (w.overflowed() || w.written() != size)  // the plan and the writer disagree: a bug
+        return to_error(make_fault(errc::buffer_too_small, w.written()), opts.version);
+    return size;
+}
+
+}  // namespace mqttwire::detail
+
+namespace mqttwire {
+
+/** A packet struct mqttwire can encode (publish, connect, puback, …). */
+template <class Packet>
+concept encodable_packet = requires(const Packet& p, const codec_options& o,
+                                    detail::encode_plan& plan, detail::writer& w) {
+    { plan_packet(p, o, plan) } -> std::same_as<detail::fault>;
+    emit_packet(p, o, plan, w, false);
+};
+
+/**
+ * Exact number of bytes `encode` will write for `packet`, or the error it would return: the
+ * same validation runs, so a size is only ever given for an encodable packet.
+ */
+template <encodable_packet Packet>
+[[nodiscard]] constexpr result<std::size_t> encoded_size(const Packet& packet,
+                                                         const codec_options& opts = {}) noexcept {
+    detail::encode_plan plan;
+    if (const detail::fault f = plan_packet(packet, opts, plan))
+        return detail::to_error(f, opts.version);
+    return plan.total;
+}
+
+/**
+ * Encodes `packet` into `out` and returns the bytes written. Validates with the decoder's rules
+ * first (it refuses whatever the decoder would reject), never writes outside `out`, and emits
+ * the shortest equivalent form where 5.0 allows several.
+ * @return errc::buffer_too_small when `out` is short; any rule's errc otherwise.
+ */
+template <encodable_packet Packet>
+[[nodiscard]] constexpr result<std::size_t> encode(const Packet& packet, const codec_options& opts,
+                                                   std::span<std::byte> out) noexcept {
+    return detail::encode_with_plan(packet, opts, out, false);
+}
+
+}  // namespace mqttwire

@@ -1,0 +1,117 @@
+// CONNACK (3.1.1 §3.2, 5.0 §3.2): acknowledge flags, return code (3.x) or reason code (5.0),
+// 5.0 properties.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "../properties/properties_view.hpp"
+#include "../properties/property_set.hpp"
+#include "common.hpp"
+#include "reason_tail.hpp"
+
+namespace mqttwire {
+
+/** A CONNACK to encode (server to client). */
+struct connack {
+    bool session_present = false;
+    /** 5.0 reason code; must stay Success when encoding 3.x. */
+    reason_code reason = reason_code::success;
+    /** 3.x return code; must stay accepted when encoding 5.0. */
+    connect_return_code return_code = connect_return_code::accepted;
+    connack_properties properties{};
+};
+
+/** A decoded CONNACK: `reason` (5.0) or `return_code` (3.x) is filled, the other left at success.
+ */
+template <byte_like B>
+struct connack_view {
+    bool session_present = false;
+    reason_code reason = reason_code::success;
+    connect_return_code return_code = connect_return_code::accepted;
+    properties_view<B> properties{};
+};
+
+namespace detail {
+
+/**
+ * The CONNACK rules shared by decode and encode.
+ * @par Statements
+ * 5.0 MQTT-3.2.2-1 (flags bits 7..1 reserved; also held to 0 in 3.x), MQTT-3.2.2-8 (reason
+ * codes), 3.1.1 MQTT-3.2.2-4 / 5.0 MQTT-3.2.2-6 (no Session Present with a failure).
+ */
+[[nodiscard]] constexpr fault check_connack(std::uint8_t flags, std::uint8_t code,
+                                            const codec_options& opts, std::size_t at) noexcept {
+    if (flags & 0xFEu) return make_fault(errc::connack_reserved_flags_set, at);
+    if (const fault f =
+            check_reason_code(packet_type::connack, static_cast<reason_code>(code), opts, at + 1))
+        return f;
+    if ((flags & 0x01u) && code != 0) return make_fault(errc::session_present_with_failure, at);
+    return {};
+}
+
+template <byte_like B>
+[[nodiscard]] constexpr result<connack_view<B>> decode_connack_at(
+    const B* p, std::size_t n, const codec_options& opts) noexcept {
+    const result<frame> f = open_packet(p, n, packet_type::connack, opts);
+    if (!f) return f.error();
+    reader<B> r(p, f->header_size, f->size());
+    connack_view<B> out;
+    const std::size_t at = r.offset();
+    std::uint8_t flags = 0, code = 0;
+    if (!r.read_u8(flags) || !r.read_u8(code))
+        return to_error(make_fault(errc::packet_truncated, at), opts.version);
+    if (const fault e = check_connack(flags, code, opts, at)) return to_error(e, opts.version);
+    out.session_present = (flags & 0x01u) != 0;
+    if (opts.version == protocol_version::v5) {
+        out.reason = static_cast<reason_code>(code);
+        if (const fault e = read_properties(r, property_context::connack, opts, out.properties))
+            return to_error(e, opts.version);
+    } else {
+        out.return_code = static_cast<connect_return_code>(code);
+    }
+    if (!r.at_end())
+        return to_error(make_fault(errc::packet_has_trailing_bytes, r.offset()), opts.version);
+    return out;
+}
+
+[[nodiscard]] constexpr fault plan_packet(const connack& c, const codec_options& opts,
+                                          encode_plan& plan) noexcept {
+    if (const fault f = check_direction(packet_type::connack, opts)) return f;
+    const bool v5 = opts.version == protocol_version::v5;
+    if (v5 ? c.return_code != connect_return_code::accepted : c.reason != reason_code::success)
+        return make_fault(errc::not_in_protocol_version, 0);
+    const auto code = static_cast<std::uint8_t>(v5 ? static_cast<std::uint8_t>(c.reason)
+                                                   : static_cast<std::uint8_t>(c.return_code));
+    if (const fault f = check_connack(c.session_present ? 1 : 0, code, opts, 0)) return f;
+    if (const fault f =
+            measure_properties(c.properties, property_context::connack, opts, plan.properties))
+        return f;
+    if (!v5 && plan.properties != 0) return make_fault(errc::not_in_protocol_version, 0);
+    return finish_plan(plan, 2 + property_block(plan.properties, opts.version), opts);
+}
+
+constexpr void emit_packet(const connack& c, const codec_options& opts, const encode_plan& plan,
+                           writer& w, bool) noexcept {
+    write_fixed_header(w, packet_type::connack, plan);
+    w.u8(c.session_present ? 1 : 0);
+    const bool v5 = opts.version == protocol_version::v5;
+    w.u8(v5 ? static_cast<std::uint8_t>(c.reason) : static_cast<std::uint8_t>(c.return_code));
+    if (v5) write_properties(w, c.properties, plan.properties);
+}
+
+}  // namespace detail
+
+/**
+ * Decodes a CONNACK (sent by a server). 3.x: Remaining Length 2; return codes 0..5.
+ * 5.0: flags, reason code, Property Length + properties.
+ */
+template <byte_range R>
+[[nodiscard]] constexpr result<connack_view<range_byte_t<R>>> decode_connack(
+    R&& packet, const codec_options& opts = {}) noexcept {
+    const auto s = detail::as_span(packet);
+    return detail::decode_connack_at(s.data(), s.size(), opts);
+}
+
+}  // namespace mqttwire

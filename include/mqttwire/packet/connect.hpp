@@ -1,0 +1,303 @@
+// CONNECT (3.1 `MQIsdp`/3, 3.1.1 and 5.0 `MQTT`/4 and /5): the version is read from the packet.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "../properties/properties_view.hpp"
+#include "../properties/property_set.hpp"
+#include "../rules/topic.hpp"
+#include "common.hpp"
+
+namespace mqttwire {
+
+/** The will of a CONNECT to encode. */
+struct will_message {
+    std::string_view topic;  // a Topic Name: no wildcards
+    std::span<const std::byte> payload;
+    qos qos_level = qos::at_most_once;
+    bool retain = false;
+    will_properties properties{};  // 5.0 only
+};
+
+/** A CONNECT to encode; `codec_options::version` picks `MQIsdp`/3, `MQTT`/4 or `MQTT`/5. */
+struct connect {
+    std::string_view client_id;
+    std::uint16_t keep_alive = 0;
+    /** CleanSession (3.x) / Clean Start (5.0). */
+    bool clean_start = true;
+    std::optional<will_message> will;
+    std::optional<std::string_view> user_name;
+    /** Binary data; before 5.0 it needs a user name. */
+    std::optional<std::span<const std::byte>> password;
+    connect_properties properties{};
+};
+
+/** A decoded will. */
+template <byte_like B>
+struct will_message_view {
+    std::string_view topic;
+    std::span<const B> payload;
+    qos qos_level = qos::at_most_once;
+    bool retain = false;
+    properties_view<B> properties{};
+};
+
+/** A decoded CONNECT. Views into the input. */
+template <byte_like B>
+struct connect_view {
+    /** Taken from the packet's protocol name and level, not from the options. */
+    protocol_version version = protocol_version::v5;
+    std::uint16_t keep_alive = 0;
+    bool clean_start = false;
+    std::string_view client_id;
+    properties_view<B> properties{};
+    std::optional<will_message_view<B>> will;
+    std::optional<std::string_view> user_name;
+    std::optional<std::span<const B>> password;
+};
+
+namespace detail {
+
+/** Protocol name on the wire for a version: "MQIsdp" for 3.1, "MQTT" otherwise. */
+[[nodiscard]] constexpr std::string_view protocol_name(protocol_version version) noexcept {
+    return version == protocol_version::v3_1 ? "MQIsdp" : "MQTT";
+}
+
+template <byte_like B>
+[[nodiscard]] constexpr bool equals(std::span<const B> bytes, std::string_view text) noexcept {
+    if (bytes.size() != text.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (to_u8(bytes[i]) != static_cast<std::uint8_t>(text[i])) return false;
+    return true;
+}
+
+/** Characters of validated UTF-8: bytes that do not continue a sequence. */
+template <byte_like B>
+[[nodiscard]] constexpr std::size_t code_points(std::span<const B> text) noexcept {
+    std::size_t n = 0;
+    for (B b : text) n += (to_u8(b) & 0xC0u) != 0x80u;
+    return n;
+}
+
+/**
+ * The Connect Flags and Client Identifier rules, shared by decode and encode.
+ * @par Statements
+ * MQTT-3.1.2-3 (reserved bit), 3.1.1 MQTT-3.1.2-13/-14/-15 and 5.0 MQTT-3.1.2-11/-12/-13
+ * (will QoS and retain), 3.1.1 MQTT-3.1.2-22 (password needs user name; not in 5.0),
+ * 3.1.1 MQTT-3.1.3-7 (empty client id needs CleanSession), 3.1 client id of 1..23 characters.
+ */
+[[nodiscard]] constexpr fault check_connect_flags(std::uint8_t flags, protocol_version version,
+                                                  std::size_t at) noexcept {
+    if (flags & 0x01u) return make_fault(errc::connect_reserved_flag_set, at);
+    const bool will = (flags & 0x04u) != 0;
+    const unsigned will_qos = (flags >> 3) & 0x3u;
+    if (!will && will_qos != 0) return make_fault(errc::will_qos_without_will, at);
+    if (!will && (flags & 0x20u)) return make_fault(errc::will_retain_without_will, at);
+    if (will && will_qos == 3) return make_fault(errc::will_qos_invalid, at);
+    if (version != protocol_version::v5 && (flags & 0x40u) && !(flags & 0x80u))
+        return make_fault(errc::password_without_user_name, at);
+    return {};
+}
+
+[[nodiscard]] constexpr fault check_client_id(std::size_t characters, bool clean_start,
+                                              protocol_version version, std::size_t at) noexcept {
+    if (version == protocol_version::v3_1 && (characters == 0 || characters > 23))
+        return make_fault(errc::client_identifier_length_invalid, at);
+    if (version == protocol_version::v3_1_1 && characters == 0 && !clean_start)
+        return make_fault(errc::client_identifier_empty_without_clean_session, at);
+    return {};
+}
+
+template <byte_like B>
+[[nodiscard]] constexpr result<connect_view<B>> decode_connect_at(const B* p, std::size_t n,
+                                                                  codec_options opts) noexcept {
+    const result<frame> f = open_packet(p, n, packet_type::connect, opts);
+    if (!f) return f.error();
+    reader<B> r(p, f->header_size, f->size());
+    connect_view<B> out;
+
+    const std::size_t name_at = r.offset();
+    std::span<const B> name;
+    std::uint8_t level = 0;
+    if (!r.read_prefixed(name) || !r.read_u8(level))
+        return to_error(make_fault(errc::packet_truncated, name_at), opts.version);
+    const bool mqtt = equals(name, "MQTT");
+    if (!mqtt && !equals(name, "MQIsdp"))
+        return to_error(make_fault(errc::protocol_name_invalid, name_at), opts.version);
+    if (mqtt ? (level != 4 && level != 5) : level != 3)
+        return to_error(make_fault(errc::protocol_version_unsupported, name_at + name.size() + 2),
+                        opts.version);
+    opts.version = static_cast<protocol_version>(level);
+    out.version = opts.version;
+    const bool v5 = opts.version == protocol_version::v5;
+
+    const std::size_t flags_at = r.offset();
+    std::uint8_t flags = 0;
+    if (!r.read_u8(flags) || !r.read_u16(out.keep_alive))
+        return to_error(make_fault(errc::packet_truncated, flags_at), opts.version);
+    if (const fault e = check_connect_flags(flags, opts.version, flags_at))
+        return to_error(e, opts.version);
+    out.clean_start = (flags & 0x02u) != 0;
+    if (v5) {
+        if (const fault e = read_properties(r, property_context::connect, opts, out.properties))
+            return to_error(e, opts.version);
+    }
+
+    // MQTT-3.1.3-1: Client Identifier, [Will Properties,] Will Topic, Will Payload, User Name,
+    // Password, each present only when its flag says so.
+    const std::size_t id_at = r.offset();
+    std::span<const B> id;
+    if (const fault e = read_string(r, id, opts.leniency)) return to_error(e, opts.version);
+    if (const fault e = check_client_id(code_points(id), out.clean_start, opts.version, id_at))
+        return to_error(e, opts.version);
+    out.client_id = as_text(id.data(), id.size());
+
+    if (flags & 0x04u) {
+        will_message_view<B> will;
+        will.qos_level = static_cast<qos>((flags >> 3) & 0x3u);
+        will.retain = (flags & 0x20u) != 0;
+        if (v5) {
+            if (const fault e = read_properties(r, property_context::will, opts, will.properties))
+                return to_error(e, opts.version);
+        }
+        const std::size_t topic_at = r.offset();
+        std::span<const B> topic;
+        if (!r.read_prefixed(topic))
+            return to_error(
+                make_fault(errc::packet_truncated, topic_at, "MQTT-3.1.2-9", "MQTT-3.1.2-9"),
+                opts.version);
+        if (const text_fault t = check_topic_name(topic.data(), topic.size(), opts.leniency);
+            t.code != errc::none)
+            return to_error(text_fault_at(t, topic_at + 2), opts.version);
+        const std::size_t payload_at = r.offset();
+        if (!r.read_prefixed(will.payload))
+            return to_error(
+                make_fault(errc::packet_truncated, payload_at, "MQTT-3.1.2-9", "MQTT-3.1.2-9"),
+                opts.version);
+        will.topic = as_text(topic.data(), topic.size());
+        out.will = will;
+    }
+    if (flags & 0x80u) {
+        const std::size_t at = r.offset();
+        std::span<const B> user;
+        if (!r.read_prefixed(user))
+            return to_error(
+                make_fault(errc::packet_truncated, at, "MQTT-3.1.2-19", "MQTT-3.1.2-17"),
+                opts.version);
+        const text_fault t =
+            check_text(user.data(), user.size(), text_rules::string, opts.leniency);
+        if (t.code != errc::none) return to_error(text_fault_at(t, at + 2), opts.version);
+        out.user_name = as_text(user.data(), user.size());
+    }
+    if (flags & 0x40u) {
+        const std::size_t at = r.offset();
+        std::span<const B> password;
+        if (!r.read_prefixed(password))
+            return to_error(
+                make_fault(errc::packet_truncated, at, "MQTT-3.1.2-21", "MQTT-3.1.2-19"),
+                opts.version);
+        out.password = password;
+    }
+    if (!r.at_end())
+        return to_error(make_fault(errc::packet_has_trailing_bytes, r.offset()), opts.version);
+    return out;
+}
+
+[[nodiscard]] constexpr std::uint8_t connect_flags(const connect& c) noexcept {
+    unsigned flags = c.clean_start ? 0x02u : 0u;
+    if (c.will) {
+        flags |=
+            0x04u | (static_cast<unsigned>(c.will->qos_level) << 3) | (c.will->retain ? 0x20u : 0u);
+    }
+    if (c.password) flags |= 0x40u;
+    if (c.user_name) flags |= 0x80u;
+    return static_cast<std::uint8_t>(flags);
+}
+
+[[nodiscard]] constexpr fault plan_packet(const connect& c, const codec_options& opts,
+                                          encode_plan& plan) noexcept {
+    if (const fault f = check_direction(packet_type::connect, opts)) return f;
+    if (!is_supported(opts.version)) return make_fault(errc::protocol_version_unsupported, 0);
+    const bool v5 = opts.version == protocol_version::v5;
+    if (c.will && static_cast<unsigned>(c.will->qos_level) > 3)
+        return make_fault(errc::value_out_of_range, 0);
+    if (const fault f = check_connect_flags(connect_flags(c), opts.version, 0)) return f;
+    std::size_t body = 2 + protocol_name(opts.version).size() + 1 + 1 + 2;
+    if (const fault f =
+            measure_properties(c.properties, property_context::connect, opts, plan.properties))
+        return f;
+    if (!v5 && plan.properties != 0) return make_fault(errc::not_in_protocol_version, 0);
+    body += property_block(plan.properties, opts.version);
+
+    if (const fault f = check_field_text(c.client_id, opts.leniency, body)) return f;
+    if (const fault f = check_client_id(
+            code_points(std::span<const char>(c.client_id.data(), c.client_id.size())),
+            c.clean_start, opts.version, 0))
+        return f;
+    if (c.will) {
+        if (const fault f = measure_properties(c.will->properties, property_context::will, opts,
+                                               plan.will_properties))
+            return f;
+        if (!v5 && plan.will_properties != 0) return make_fault(errc::not_in_protocol_version, 0);
+        body += property_block(plan.will_properties, opts.version);
+        if (c.will->topic.size() > max_field_length) return make_fault(errc::field_too_long, 0);
+        if (const text_fault t =
+                check_topic_name(c.will->topic.data(), c.will->topic.size(), opts.leniency);
+            t.code != errc::none)
+            return make_fault(t.code, 0);
+        if (c.will->payload.size() > max_field_length) return make_fault(errc::field_too_long, 0);
+        body += 4 + c.will->topic.size() + c.will->payload.size();
+    }
+    if (c.user_name) {
+        if (const fault f = check_field_text(*c.user_name, opts.leniency, body)) return f;
+    }
+    if (c.password) {
+        if (c.password->size() > max_field_length) return make_fault(errc::field_too_long, 0);
+        body += 2 + c.password->size();
+    }
+    return finish_plan(plan, body, opts);
+}
+
+constexpr void emit_packet(const connect& c, const codec_options& opts, const encode_plan& plan,
+                           writer& w, bool) noexcept {
+    write_fixed_header(w, packet_type::connect, plan);
+    w.prefixed_text(protocol_name(opts.version));
+    w.u8(static_cast<std::uint8_t>(opts.version));
+    w.u8(connect_flags(c));
+    w.u16(c.keep_alive);
+    const bool v5 = opts.version == protocol_version::v5;
+    if (v5) write_properties(w, c.properties, plan.properties);
+    w.prefixed_text(c.client_id);
+    if (c.will) {
+        if (v5) write_properties(w, c.will->properties, plan.will_properties);
+        w.prefixed_text(c.will->topic);
+        w.prefixed_bytes(c.will->payload);
+    }
+    if (c.user_name) w.prefixed_text(*c.user_name);
+    if (c.password) w.prefixed_bytes(*c.password);
+}
+
+}  // namespace detail
+
+/**
+ * Decodes a CONNECT (sent by a client). The protocol version comes from the packet: (`MQIsdp`,
+ * 3), (`MQTT`, 4) or (`MQTT`, 5); `opts.version` only numbers the statements of errors found
+ * before the level is read. The Will Message and Password are binary in every version.
+ * @par Statements
+ * MQTT-3.1.2-1, MQTT-3.1.2-2 (name and level, reason code 0x84 / return code 1), flags per
+ * check_connect_flags, MQTT-3.1.2-9 (will fields present), 3.1.1 MQTT-3.1.2-18..-21 and 5.0
+ * MQTT-3.1.2-16..-19 (user name and password present exactly when flagged), MQTT-3.1.3-1,
+ * MQTT-3.1.3-3, MQTT-3.1.3-4, 3.1.1 MQTT-3.1.3-10/-11, 5.0 MQTT-3.1.3-11/-12, MQTT-3.1.4-1.
+ */
+template <byte_range R>
+[[nodiscard]] constexpr result<connect_view<range_byte_t<R>>> decode_connect(
+    R&& packet, const codec_options& opts = {}) noexcept {
+    const auto s = detail::as_span(packet);
+    return detail::decode_connect_at(s.data(), s.size(), opts);
+}
+
+}  // namespace mqttwire

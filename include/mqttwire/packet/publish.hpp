@@ -1,0 +1,245 @@
+// PUBLISH (3.1.1 §3.3, 5.0 §3.3): decode whole or head-first for payloads larger than a buffer;
+// encode whole or header-only for writev.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "../properties/properties_view.hpp"
+#include "../properties/property_set.hpp"
+#include "../rules/topic.hpp"
+#include "common.hpp"
+
+namespace mqttwire {
+
+/** A PUBLISH to encode. Views: the caller keeps topic, payload and properties alive. */
+struct publish {
+    std::string_view topic_name;
+    std::span<const std::byte> payload;
+    qos qos_level = qos::at_most_once;
+    bool retain = false;
+    bool dup = false;
+    /** Non-zero for QoS 1 and 2; must be 0 for QoS 0 (no identifier is sent). */
+    std::uint16_t packet_id = 0;
+    publish_properties properties{};
+};
+
+/**
+ * Everything of a decoded PUBLISH but its payload: available as soon as the variable header
+ * has arrived. Views into the input.
+ */
+template <byte_like B>
+struct publish_head_view {
+    std::string_view topic_name;  // empty only with a 5.0 Topic Alias
+    std::uint16_t packet_id = 0;  // 0 for QoS 0
+    qos qos_level = qos::at_most_once;
+    bool dup = false;
+    bool retain = false;
+    properties_view<B> properties{};
+    /** Offset of the payload from the start of the packet. */
+    std::size_t payload_offset = 0;
+    /** Payload bytes the packet announces. */
+    std::size_t payload_size = 0;
+};
+
+/** A decoded PUBLISH. Views into the input: valid while the input bytes are. */
+template <byte_like B>
+struct publish_view : publish_head_view<B> {
+    std::span<const B> payload;
+};
+
+namespace detail {
+
+/**
+ * Reads the PUBLISH variable header; `r` ends at the packet end or, for head-first decoding,
+ * at the end of the bytes that have arrived.
+ * @par Statements
+ * MQTT-3.3.1-4 (QoS 3), MQTT-3.3.1-2 (DUP with QoS 0; not a 3.1 rule), MQTT-3.3.2-1 and
+ * MQTT-3.3.2-2 (Topic Name), MQTT-2.3.1-1 / MQTT-2.2.1-3 / MQTT-2.2.1-4 (identifier non-zero),
+ * MQTT-4.7.3-1 (empty topic without a 5.0 Topic Alias), properties per read_properties.
+ */
+template <byte_like B>
+[[nodiscard]] constexpr fault read_publish_head(reader<B>& r, std::uint8_t flags,
+                                                const codec_options& opts,
+                                                publish_head_view<B>& out) noexcept {
+    const std::uint8_t q = (flags >> 1) & 0x3u;
+    if (q == 3) return make_fault(errc::qos_invalid, 0);
+    out.qos_level = static_cast<qos>(q);
+    out.dup = (flags & 0x8u) != 0;
+    out.retain = (flags & 0x1u) != 0;
+    if (out.dup && q == 0 && opts.version != protocol_version::v3_1)
+        return make_fault(errc::dup_with_qos_0, 0);
+
+    const std::size_t topic_at = r.offset();
+    std::span<const B> topic;
+    if (!r.read_prefixed(topic)) return make_fault(errc::packet_truncated, topic_at);
+    const bool v5 = opts.version == protocol_version::v5;
+    if (const text_fault t = check_topic_name(topic.data(), topic.size(), opts.leniency, v5);
+        t.code != errc::none)
+        return text_fault_at(t, topic_at + 2);
+    out.topic_name = as_text(topic.data(), topic.size());
+    if (q != 0) {
+        if (const fault f = read_packet_id(r, out.packet_id, opts)) return f;
+    }
+    if (v5) {
+        if (const fault f = read_properties(r, property_context::publish, opts, out.properties))
+            return f;
+        // 5.0 §3.3.2.3.4: a zero-length Topic Name is allowed only with a Topic Alias.
+        if (topic.empty() && !out.properties.contains(property_id::topic_alias))
+            return make_fault(errc::topic_name_empty, topic_at);
+    }
+    out.payload_offset = r.offset();
+    return {};
+}
+
+/** Where the variable header ends, as far as the bytes that have arrived tell. */
+struct head_end {
+    std::size_t at = 0;
+    bool exact = false;  // false: a lower bound, a length field is still missing
+};
+
+template <byte_like B>
+[[nodiscard]] constexpr head_end publish_head_end(const B* p, std::size_t n, std::size_t at,
+                                                  std::uint8_t flags,
+                                                  protocol_version version) noexcept {
+    if (n < at + 2) return {at + 2, false};
+    at += 2 + ((std::size_t{to_u8(p[at])} << 8) | to_u8(p[at + 1]));
+    if (((flags >> 1) & 0x3u) != 0) at += 2;
+    if (version != protocol_version::v5) return {at, true};
+    if (n <= at) return {at + 1, false};
+    const vbi_read v = read_vbi(p + at, n - at);
+    if (v.status != vbi_status::ok) return {n + 1, false};
+    return {at + v.length + v.value, true};
+}
+
+template <byte_like B>
+[[nodiscard]] constexpr result<publish_view<B>> decode_publish_at(
+    const B* p, std::size_t n, const codec_options& opts) noexcept {
+    const result<frame> f = open_packet(p, n, packet_type::publish, opts);
+    if (!f) return f.error();
+    reader<B> r(p, f->header_size, f->size());
+    publish_view<B> out;
+    if (const fault e = read_publish_head(r, f->flags, opts, out)) return to_error(e, opts.version);
+    out.payload = r.rest();
+    out.payload_size = out.payload.size();
+    return out;
+}
+
+[[nodiscard]] constexpr fault plan_packet(const publish& p, const codec_options& opts,
+                                          encode_plan& plan) noexcept {
+    const auto q = static_cast<std::uint8_t>(p.qos_level);
+    if (q > 2) return make_fault(errc::qos_invalid, 0);
+    if (p.dup && q == 0 && opts.version != protocol_version::v3_1)
+        return make_fault(errc::dup_with_qos_0, 0);
+    if (q != 0 && p.packet_id == 0) {
+        return opts.from == sender::server
+                   ? make_fault(errc::packet_identifier_zero, 0, "", "MQTT-2.2.1-4")
+                   : make_fault(errc::packet_identifier_zero, 0);
+    }
+    if (q == 0 && p.packet_id != 0)
+        return make_fault(errc::value_out_of_range, 0, "MQTT-2.3.1-5", "MQTT-2.2.1-2");
+    if (p.topic_name.size() > max_field_length) return make_fault(errc::field_too_long, 0);
+    const bool v5 = opts.version == protocol_version::v5;
+    const bool aliased = v5 && p.properties.topic_alias.has_value();
+    if (const text_fault t =
+            check_topic_name(p.topic_name.data(), p.topic_name.size(), opts.leniency, aliased);
+        t.code != errc::none)
+        return make_fault(t.code, 0);
+    if (const fault f =
+            measure_properties(p.properties, property_context::publish, opts, plan.properties))
+        return f;
+    if (!v5 && plan.properties != 0) return make_fault(errc::not_in_protocol_version, 0);
+    plan.flags =
+        static_cast<std::uint8_t>((p.dup ? 0x8u : 0u) | (unsigned{q} << 1) | (p.retain ? 1u : 0u));
+    plan.payload = p.payload.size();
+    const std::size_t body = 2 + p.topic_name.size() + (q ? 2 : 0) +
+                             property_block(plan.properties, opts.version) + p.payload.size();
+    return finish_plan(plan, body, opts);
+}
+
+constexpr void emit_packet(const publish& p, const codec_options& opts, const encode_plan& plan,
+                           writer& w, bool header_only) noexcept {
+    write_fixed_header(w, packet_type::publish, plan);
+    w.prefixed_text(p.topic_name);
+    if (p.qos_level != qos::at_most_once) w.u16(p.packet_id);
+    if (opts.version == protocol_version::v5) write_properties(w, p.properties, plan.properties);
+    if (!header_only) w.bytes(p.payload);
+}
+
+}  // namespace detail
+
+/**
+ * Decodes the complete PUBLISH at the front of `packet`.
+ * @par Wire format
+ * Fixed header `0011 DUP QoS QoS RETAIN`; Topic Name (UTF-8 string); Packet Identifier if
+ * QoS > 0; 5.0: Property Length + properties; the payload is the rest of the packet.
+ * @return errc::qos_invalid, dup_with_qos_0, packet_truncated, utf8_*, topic_name_empty,
+ * topic_name_has_wildcard, packet_identifier_zero, property_*, topic_alias_zero,
+ * subscription_identifier_from_client, packet_too_large, packet_incomplete,
+ * packet_type_mismatch. The view borrows from `packet`.
+ */
+template <byte_range R>
+[[nodiscard]] constexpr result<publish_view<range_byte_t<R>>> decode_publish(
+    R&& packet, const codec_options& opts = {}) noexcept {
+    const auto s = detail::as_span(packet);
+    return detail::decode_publish_at(s.data(), s.size(), opts);
+}
+
+/**
+ * Decodes a PUBLISH's fixed and variable header from a prefix of the packet, so a driver can
+ * act on topic, identifier and properties and then pass the payload on in chunks.
+ * Complete once the variable header is here; otherwise need (exact when it can be known) or
+ * the error the whole packet would give.
+ */
+template <byte_range R>
+[[nodiscard]] constexpr partial<publish_head_view<range_byte_t<R>>> decode_publish_head(
+    R&& prefix, const codec_options& opts = {}) noexcept {
+    using B = range_byte_t<R>;
+    const auto s = detail::as_span(prefix);
+    const B* p = s.data();
+    const std::size_t n = s.size();
+    const partial<frame> head = detail::read_fixed_header(p, n, opts);
+    if (!head.is_complete()) {
+        if (head.has_error()) return head.error();
+        return head.need();
+    }
+    const frame f = *head;
+    if (n >= f.size()) {
+        const result<publish_view<B>> whole = detail::decode_publish_at(p, n, opts);
+        if (!whole) return whole.error();
+        return static_cast<const publish_head_view<B>&>(*whole);
+    }
+    if (f.type != packet_type::publish)
+        return detail::to_error(detail::make_fault(errc::packet_type_mismatch, 0), opts.version);
+    detail::reader<B> r(p, f.header_size, n);
+    publish_head_view<B> out;
+    const detail::fault e = detail::read_publish_head(r, f.flags, opts, out);
+    if (!e) {
+        out.payload_size = f.size() - out.payload_offset;
+        return out;
+    }
+    const bool truncation = e.code == errc::packet_truncated ||
+                            e.code == errc::property_length_overruns_packet ||
+                            e.code == errc::property_value_overruns;
+    if (!truncation) return detail::to_error(e, opts.version);
+    const detail::head_end end =
+        detail::publish_head_end(p, n, f.header_size, f.flags, opts.version);
+    if (end.at > f.size())
+        return detail::to_error(detail::make_fault(errc::packet_truncated, n), opts.version);
+    if (end.at <= n) return need{1, false};  // cannot happen for a truncation; stay safe
+    return need{end.at - n, end.exact};
+}
+
+/**
+ * Encodes everything of `p` but its payload; send these bytes then `p.payload` (writev) and the
+ * payload is never copied. Returns the header bytes written.
+ */
+[[nodiscard]] constexpr result<std::size_t> encode_header(const publish& p,
+                                                          const codec_options& opts,
+                                                          std::span<std::byte> out) noexcept {
+    return detail::encode_with_plan(p, opts, out, true);
+}
+
+}  // namespace mqttwire

@@ -1,0 +1,249 @@
+// SUBSCRIBE and UNSUBSCRIBE (3.1.1 §3.8, §3.10; 5.0 §3.8, §3.10): a packet identifier, 5.0
+// properties, and at least one topic filter (with options, for SUBSCRIBE).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "../properties/properties_view.hpp"
+#include "../properties/property_set.hpp"
+#include "../rules/topic.hpp"
+#include "common.hpp"
+#include "ranges.hpp"
+
+namespace mqttwire {
+
+/** One subscription to request. No Local, Retain As Published and Retain Handling are 5.0 only. */
+struct subscription {
+    std::string_view topic_filter;
+    qos max_qos = qos::at_most_once;
+    bool no_local = false;
+    bool retain_as_published = false;
+    retain_handling retain = retain_handling::send_on_subscribe;
+};
+
+/** A SUBSCRIBE to encode (client to server). */
+struct subscribe {
+    std::uint16_t packet_id = 0;
+    std::span<const subscription> subscriptions;
+    subscribe_properties properties{};
+};
+
+/** A decoded SUBSCRIBE; `subscriptions` iterates the validated pairs in wire order. */
+template <byte_like B>
+struct subscribe_view {
+    std::uint16_t packet_id = 0;
+    properties_view<B> properties{};
+    subscription_range<B> subscriptions{};
+};
+
+/** An UNSUBSCRIBE to encode (client to server). */
+struct unsubscribe {
+    std::uint16_t packet_id = 0;
+    std::span<const std::string_view> topic_filters;
+    unsubscribe_properties properties{};
+};
+
+/** A decoded UNSUBSCRIBE. */
+template <byte_like B>
+struct unsubscribe_view {
+    std::uint16_t packet_id = 0;
+    properties_view<B> properties{};
+    topic_filter_range<B> topic_filters{};
+};
+
+namespace detail {
+
+/**
+ * The Subscription Options byte rule, shared by decode and encode.
+ * @par Statements
+ * 3.1.1 MQTT-3.8.3-4 (reserved bits, QoS 3); 5.0 MQTT-3.8.3-5 (bits 7..6), MQTT-3.8.3-4
+ * (No Local on a shared subscription), §3.8.3.1 (QoS 3 and Retain Handling 3 are Protocol Errors).
+ */
+[[nodiscard]] constexpr fault check_subscription_options(std::uint8_t options,
+                                                         protocol_version version, bool shared,
+                                                         std::size_t at) noexcept {
+    const std::uint8_t reserved = version == protocol_version::v5 ? 0xC0 : 0xFC;
+    if (options & reserved) return make_fault(errc::subscription_options_reserved_bits, at);
+    if ((options & 0x3u) == 3) return make_fault(errc::subscription_qos_invalid, at);
+    if (version == protocol_version::v5) {
+        if (((options >> 4) & 0x3u) == 3) return make_fault(errc::retain_handling_invalid, at);
+        if (shared && (options & 0x4u))
+            return make_fault(errc::no_local_on_shared_subscription, at);
+    }
+    return {};
+}
+
+[[nodiscard]] constexpr std::uint8_t options_byte(const subscription& s) noexcept {
+    return static_cast<std::uint8_t>(static_cast<unsigned>(s.max_qos) | (s.no_local ? 0x4u : 0u) |
+                                     (s.retain_as_published ? 0x8u : 0u) |
+                                     (static_cast<unsigned>(s.retain) << 4));
+}
+
+template <byte_like B, bool WithOptions>
+[[nodiscard]] constexpr fault read_filter_list(reader<B>& r, const codec_options& opts,
+                                               std::size_t& count) noexcept {
+    count = 0;
+    while (!r.at_end()) {
+        const std::size_t at = r.offset();
+        std::span<const B> filter;
+        if (!r.read_prefixed(filter)) return make_fault(errc::packet_truncated, at);
+        bool shared = false;
+        const text_fault t =
+            check_topic_filter(filter.data(), filter.size(), opts.version, opts.leniency, shared);
+        if (t.code != errc::none) {
+            fault f = text_fault_at(t, at + 2);
+            if (t.code == errc::shared_subscription_invalid && t.offset == 7) f.v5 = "MQTT-4.8.2-1";
+            return f;
+        }
+        if constexpr (WithOptions) {
+            std::uint8_t options = 0;
+            const std::size_t options_at = r.offset();
+            if (!r.read_u8(options)) return make_fault(errc::packet_truncated, options_at);
+            if (const fault f =
+                    check_subscription_options(options, opts.version, shared, options_at))
+                return f;
+        }
+        ++count;
+    }
+    return {};
+}
+
+template <byte_like B, bool WithOptions, class View>
+[[nodiscard]] constexpr result<View> decode_filters_at(const B* p, std::size_t n,
+                                                       const codec_options& opts) noexcept {
+    constexpr packet_type type = WithOptions ? packet_type::subscribe : packet_type::unsubscribe;
+    const result<frame> f = open_packet(p, n, type, opts);
+    if (!f) return f.error();
+    reader<B> r(p, f->header_size, f->size());
+    View out;
+    if (const fault e = read_packet_id(r, out.packet_id, opts)) return to_error(e, opts.version);
+    if (opts.version == protocol_version::v5) {
+        const property_context ctx =
+            WithOptions ? property_context::subscribe : property_context::unsubscribe;
+        if (const fault e = read_properties(r, ctx, opts, out.properties))
+            return to_error(e, opts.version);
+    }
+    const std::size_t first = r.offset();
+    std::size_t count = 0;
+    if (const fault e = read_filter_list<B, WithOptions>(r, opts, count))
+        return to_error(e, opts.version);
+    if (count == 0) {
+        const errc code =
+            WithOptions ? errc::subscribe_without_filters : errc::unsubscribe_without_filters;
+        return to_error(make_fault(code, first), opts.version);
+    }
+    if constexpr (WithOptions)
+        out.subscriptions =
+            subscription_range<B>(std::span<const B>(p + first, r.offset() - first), count);
+    else
+        out.topic_filters =
+            topic_filter_range<B>(std::span<const B>(p + first, r.offset() - first), count);
+    return out;
+}
+
+[[nodiscard]] constexpr fault plan_filter(std::string_view filter, const codec_options& opts,
+                                          bool& shared, std::size_t& body) noexcept {
+    if (filter.size() > max_field_length) return make_fault(errc::field_too_long, 0);
+    const text_fault t =
+        check_topic_filter(filter.data(), filter.size(), opts.version, opts.leniency, shared);
+    if (t.code != errc::none) return make_fault(t.code, 0);
+    body += 2 + filter.size();
+    return {};
+}
+
+[[nodiscard]] constexpr fault plan_packet(const subscribe& s, const codec_options& opts,
+                                          encode_plan& plan) noexcept {
+    if (const fault f = check_direction(packet_type::subscribe, opts)) return f;
+    if (s.packet_id == 0) return make_fault(errc::packet_identifier_zero, 0);
+    if (s.subscriptions.empty()) return make_fault(errc::subscribe_without_filters, 0);
+    if (const fault f =
+            measure_properties(s.properties, property_context::subscribe, opts, plan.properties))
+        return f;
+    if (opts.version != protocol_version::v5 && plan.properties != 0)
+        return make_fault(errc::not_in_protocol_version, 0);
+    std::size_t body = 2 + property_block(plan.properties, opts.version);
+    for (const subscription& sub : s.subscriptions) {
+        bool shared = false;
+        if (const fault f = plan_filter(sub.topic_filter, opts, shared, body)) return f;
+        if (static_cast<unsigned>(sub.max_qos) > 3 || static_cast<unsigned>(sub.retain) > 3)
+            return make_fault(errc::value_out_of_range, 0);
+        if (const fault f = check_subscription_options(options_byte(sub), opts.version, shared, 0))
+            return f;
+        body += 1;
+    }
+    plan.flags = 0x2;
+    return finish_plan(plan, body, opts);
+}
+
+constexpr void emit_packet(const subscribe& s, const codec_options& opts, const encode_plan& plan,
+                           writer& w, bool) noexcept {
+    write_fixed_header(w, packet_type::subscribe, plan);
+    w.u16(s.packet_id);
+    if (opts.version == protocol_version::v5) write_properties(w, s.properties, plan.properties);
+    for (const subscription& sub : s.subscriptions) {
+        w.prefixed_text(sub.topic_filter);
+        w.u8(options_byte(sub));
+    }
+}
+
+[[nodiscard]] constexpr fault plan_packet(const unsubscribe& u, const codec_options& opts,
+                                          encode_plan& plan) noexcept {
+    if (const fault f = check_direction(packet_type::unsubscribe, opts)) return f;
+    if (u.packet_id == 0) return make_fault(errc::packet_identifier_zero, 0);
+    if (u.topic_filters.empty()) return make_fault(errc::unsubscribe_without_filters, 0);
+    if (const fault f =
+            measure_properties(u.properties, property_context::unsubscribe, opts, plan.properties))
+        return f;
+    if (opts.version != protocol_version::v5 && plan.properties != 0)
+        return make_fault(errc::not_in_protocol_version, 0);
+    std::size_t body = 2 + property_block(plan.properties, opts.version);
+    for (std::string_view filter : u.topic_filters) {
+        bool shared = false;
+        if (const fault f = plan_filter(filter, opts, shared, body)) return f;
+    }
+    plan.flags = 0x2;
+    return finish_plan(plan, body, opts);
+}
+
+constexpr void emit_packet(const unsubscribe& u, const codec_options& opts, const encode_plan& plan,
+                           writer& w, bool) noexcept {
+    write_fixed_header(w, packet_type::unsubscribe, plan);
+    w.u16(u.packet_id);
+    if (opts.version == protocol_version::v5) write_properties(w, u.properties, plan.properties);
+    for (std::string_view filter : u.topic_filters) w.prefixed_text(filter);
+}
+
+}  // namespace detail
+
+/**
+ * Decodes a SUBSCRIBE (sent by a client).
+ * @par Statements
+ * MQTT-3.8.1-1 (flags 0010), MQTT-2.3.1-1 / MQTT-2.2.1-3 (identifier non-zero), MQTT-3.8.3-1
+ * (filters are UTF-8), 3.1.1 MQTT-3.8.3-3 / 5.0 MQTT-3.8.3-2 (at least one), options per
+ * check_subscription_options, filters per check_topic_filter.
+ */
+template <byte_range R>
+[[nodiscard]] constexpr result<subscribe_view<range_byte_t<R>>> decode_subscribe(
+    R&& packet, const codec_options& opts = {}) noexcept {
+    using B = range_byte_t<R>;
+    const auto s = detail::as_span(packet);
+    return detail::decode_filters_at<B, true, subscribe_view<B>>(s.data(), s.size(), opts);
+}
+
+/**
+ * Decodes an UNSUBSCRIBE (sent by a client).
+ * @par Statements
+ * MQTT-3.10.1-1 (flags 0010), MQTT-3.10.3-1 (filters are UTF-8), MQTT-3.10.3-2 (at least one).
+ */
+template <byte_range R>
+[[nodiscard]] constexpr result<unsubscribe_view<range_byte_t<R>>> decode_unsubscribe(
+    R&& packet, const codec_options& opts = {}) noexcept {
+    using B = range_byte_t<R>;
+    const auto s = detail::as_span(packet);
+    return detail::decode_filters_at<B, false, unsubscribe_view<B>>(s.data(), s.size(), opts);
+}
+
+}  // namespace mqttwire

@@ -1,0 +1,438 @@
+// A validated MQTT 5.0 property list: checked once at decode (allowed here, not duplicated, value
+// in range, inside the packet), then singletons are read in O(1) and repeated properties iterate
+// in wire order over the original bytes.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "../error.hpp"
+#include "../options.hpp"
+#include "../protocol.hpp"
+#include "../rules/topic.hpp"
+#include "../wire/bytes.hpp"
+#include "../wire/reader.hpp"
+#include "../wire/utf8.hpp"
+#include "property_id.hpp"
+
+namespace mqttwire {
+
+/** One User Property, as views into the packet. */
+struct user_property_view {
+    std::string_view name;
+    std::string_view value;
+    friend constexpr bool operator==(const user_property_view&,
+                                     const user_property_view&) = default;
+};
+
+namespace detail {
+
+/** Bytes a property value of `type` takes at p (validated input only). */
+template <byte_like B>
+[[nodiscard]] constexpr std::size_t value_size(property_type type, const B* p) noexcept {
+    switch (type) {
+        case property_type::byte: return 1;
+        case property_type::two_byte_integer: return 2;
+        case property_type::four_byte_integer: return 4;
+        case property_type::variable_byte_integer: {
+            std::size_t n = 1;
+            while (to_u8(p[n - 1]) & 0x80u) ++n;
+            return n;
+        }
+        case property_type::utf8_string:
+        case property_type::binary_data: return 2 + ((std::size_t{to_u8(p[0])} << 8) | to_u8(p[1]));
+        case property_type::utf8_string_pair: {
+            const std::size_t a = 2 + ((std::size_t{to_u8(p[0])} << 8) | to_u8(p[1]));
+            return a + 2 + ((std::size_t{to_u8(p[a])} << 8) | to_u8(p[a + 1]));
+        }
+        case property_type::none: return 0;
+    }
+    return 0;
+}
+
+template <byte_like B>
+[[nodiscard]] constexpr std::uint32_t be_at(const B* p, std::size_t n) noexcept {
+    std::uint32_t v = 0;
+    for (std::size_t i = 0; i < n; ++i) v = (v << 8) | to_u8(p[i]);
+    return v;
+}
+
+template <byte_like B>
+[[nodiscard]] constexpr std::uint32_t vbi_at(const B* p) noexcept {
+    std::uint32_t v = 0;
+    for (unsigned i = 0;; ++i) {
+        v |= std::uint32_t{to_u8(p[i]) & 0x7Fu} << (7u * i);
+        if (!(to_u8(p[i]) & 0x80u)) return v;
+    }
+}
+
+}  // namespace detail
+
+/** Iterates the properties with one identifier (User Property or Subscription Identifier). */
+template <byte_like B, class Value, property_id Id>
+class property_range {
+public:
+    class iterator {
+    public:
+        using value_type = Value;
+        using difference_type = std::ptrdiff_t;
+        using iterator_category = std::forward_iterator_tag;
+
+        constexpr iterator() noexcept = default;
+        constexpr iterator(const B* pos, const B* end) noexcept : pos_(pos), end_(end) { seek(); }
+        [[nodiscard]] constexpr Value operator*() const noexcept {
+            const B* v = pos_ + 1;
+            if constexpr (Id == property_id::user_property) {
+                const std::size_t n = detail::be_at(v, 2);
+                const std::size_t m = detail::be_at(v + 2 + n, 2);
+                return {detail::as_text(v + 2, n), detail::as_text(v + 4 + n, m)};
+            } else {
+                return detail::vbi_at(v);
+            }
+        }
+        constexpr iterator& operator++() noexcept {
+            advance();
+            seek();
+            return *this;
+        }
+        constexpr iterator operator++(int) noexcept {
+            iterator old = *this;
+            ++*this;
+            return old;
+        }
+        friend constexpr bool operator==(const iterator& a, const iterator& b) noexcept {
+            return a.pos_ == b.pos_;
+        }
+
+    private:
+        constexpr void advance() noexcept {
+            const auto type = type_of(static_cast<property_id>(detail::to_u8(*pos_)));
+            pos_ += 1 + detail::value_size(type, pos_ + 1);
+        }
+        constexpr void seek() noexcept {
+            while (pos_ != end_ && detail::to_u8(*pos_) != static_cast<std::uint8_t>(Id)) advance();
+        }
+        const B* pos_ = nullptr;
+        const B* end_ = nullptr;
+    };
+
+    constexpr property_range() noexcept = default;
+    constexpr property_range(const B* first, const B* end, std::size_t count) noexcept
+        : first_(first), end_(end), count_(count) {}
+
+    [[nodiscard]] constexpr iterator begin() const noexcept { return {first_, end_}; }
+    [[nodiscard]] constexpr iterator end() const noexcept { return {end_, end_}; }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return count_; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return count_ == 0; }
+
+private:
+    const B* first_ = nullptr;
+    const B* end_ = nullptr;
+    std::size_t count_ = 0;
+};
+
+template <byte_like B>
+using user_property_range = property_range<B, user_property_view, property_id::user_property>;
+template <byte_like B>
+using subscription_identifier_range =
+    property_range<B, std::uint32_t, property_id::subscription_identifier>;
+
+/**
+ * Validated MQTT 5.0 properties of one packet (or of a CONNECT's will). A view: valid while the
+ * decoded bytes are. Empty (no properties) for 3.1 and 3.1.1 packets.
+ */
+template <byte_like B>
+class properties_view {
+public:
+    constexpr properties_view() noexcept = default;
+
+    /** True when the packet carried no property. */
+    [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+    /** The encoded property list (without its Property Length), for forwarding as is. */
+    [[nodiscard]] constexpr std::span<const B> encoded() const noexcept { return {data_, size_}; }
+    /** Whether a property with this identifier is present. */
+    [[nodiscard]] constexpr bool contains(property_id id) const noexcept {
+        if (id == property_id::user_property) return user_property_count_ != 0;
+        return slot(id) != 0;
+    }
+
+    [[nodiscard]] constexpr std::optional<payload_format> payload_format_indicator()
+        const noexcept {
+        if (auto v = byte_of(property_id::payload_format_indicator))
+            return static_cast<payload_format>(*v);
+        return std::nullopt;
+    }
+    [[nodiscard]] constexpr std::optional<std::uint32_t> message_expiry_interval() const noexcept {
+        return int_of(property_id::message_expiry_interval, 4);
+    }
+    [[nodiscard]] constexpr std::optional<std::string_view> content_type() const noexcept {
+        return text_of(property_id::content_type);
+    }
+    [[nodiscard]] constexpr std::optional<std::string_view> response_topic() const noexcept {
+        return text_of(property_id::response_topic);
+    }
+    [[nodiscard]] constexpr std::optional<std::span<const B>> correlation_data() const noexcept {
+        return binary_of(property_id::correlation_data);
+    }
+    /** First Subscription Identifier (SUBSCRIBE carries at most one). */
+    [[nodiscard]] constexpr std::optional<std::uint32_t> subscription_identifier() const noexcept {
+        if (const auto at = slot(property_id::subscription_identifier))
+            return detail::vbi_at(data_ + at);
+        return std::nullopt;
+    }
+    /** Every Subscription Identifier, in wire order (a server's PUBLISH may carry several). */
+    [[nodiscard]] constexpr subscription_identifier_range<B> subscription_identifiers()
+        const noexcept {
+        const auto at = slot(property_id::subscription_identifier);
+        const B* end = data_ + size_;
+        return {at ? data_ + at - 1 : end, end, subscription_identifier_count_};
+    }
+    [[nodiscard]] constexpr std::optional<std::uint32_t> session_expiry_interval() const noexcept {
+        return int_of(property_id::session_expiry_interval, 4);
+    }
+    [[nodiscard]] constexpr std::optional<std::string_view> assigned_client_identifier()
+        const noexcept {
+        return text_of(property_id::assigned_client_identifier);
+    }
+    [[nodiscard]] constexpr std::optional<std::uint16_t> server_keep_alive() const noexcept {
+        return short_of(property_id::server_keep_alive);
+    }
+    [[nodiscard]] constexpr std::optional<std::string_view> authentication_method() const noexcept {
+        return text_of(property_id::authentication_method);
+    }
+    [[nodiscard]] constexpr std::optional<std::span<const B>> authentication_data() const noexcept {
+        return binary_of(property_id::authentication_data);
+    }
+    [[nodiscard]] constexpr std::optional<bool> request_problem_information() const noexcept {
+        return flag_of(property_id::request_problem_information);
+    }
+    [[nodiscard]] constexpr std::optional<std::uint32_t> will_delay_interval() const noexcept {
+        return int_of(property_id::will_delay_interval, 4);
+    }
+    [[nodiscard]] constexpr std::optional<bool> request_response_information() const noexcept {
+        return flag_of(property_id::request_response_information);
+    }
+    [[nodiscard]] constexpr std::optional<std::string_view> response_information() const noexcept {
+        return text_of(property_id::response_information);
+    }
+    [[nodiscard]] constexpr std::optional<std::string_view> server_reference() const noexcept {
+        return text_of(property_id::server_reference);
+    }
+    [[nodiscard]] constexpr std::optional<std::string_view> reason_string() const noexcept {
+        return text_of(property_id::reason_string);
+    }
+    [[nodiscard]] constexpr std::optional<std::uint16_t> receive_maximum() const noexcept {
+        return short_of(property_id::receive_maximum);
+    }
+    [[nodiscard]] constexpr std::optional<std::uint16_t> topic_alias_maximum() const noexcept {
+        return short_of(property_id::topic_alias_maximum);
+    }
+    [[nodiscard]] constexpr std::optional<std::uint16_t> topic_alias() const noexcept {
+        return short_of(property_id::topic_alias);
+    }
+    [[nodiscard]] constexpr std::optional<qos> maximum_qos() const noexcept {
+        if (auto v = byte_of(property_id::maximum_qos)) return static_cast<qos>(*v);
+        return std::nullopt;
+    }
+    [[nodiscard]] constexpr std::optional<bool> retain_available() const noexcept {
+        return flag_of(property_id::retain_available);
+    }
+    [[nodiscard]] constexpr std::optional<std::uint32_t> maximum_packet_size() const noexcept {
+        return int_of(property_id::maximum_packet_size, 4);
+    }
+    [[nodiscard]] constexpr std::optional<bool> wildcard_subscription_available() const noexcept {
+        return flag_of(property_id::wildcard_subscription_available);
+    }
+    [[nodiscard]] constexpr std::optional<bool> subscription_identifier_available() const noexcept {
+        return flag_of(property_id::subscription_identifier_available);
+    }
+    [[nodiscard]] constexpr std::optional<bool> shared_subscription_available() const noexcept {
+        return flag_of(property_id::shared_subscription_available);
+    }
+    /** User Property pairs in wire order, duplicates kept (MQTT-3.3.2-18 needs the order). */
+    [[nodiscard]] constexpr user_property_range<B> user_properties() const noexcept {
+        const B* end = data_ + size_;
+        return {first_user_property_ ? data_ + first_user_property_ - 1 : end, end,
+                user_property_count_};
+    }
+
+    // Filled by the decoder only.
+    const B* data_ = nullptr;
+    std::uint32_t size_ = 0;
+    std::uint32_t user_property_count_ = 0;
+    std::uint32_t subscription_identifier_count_ = 0;
+    std::uint32_t first_user_property_ = 0;  // offset of its value, 0 when absent
+    std::array<std::uint32_t, detail::property_slot_count> slots_{};  // value offsets, 0 = absent
+
+private:
+    [[nodiscard]] constexpr std::uint32_t slot(property_id id) const noexcept {
+        return slots_[detail::property_table[static_cast<std::uint8_t>(id)].slot];
+    }
+    [[nodiscard]] constexpr std::optional<std::uint8_t> byte_of(property_id id) const noexcept {
+        if (const auto at = slot(id)) return detail::to_u8(data_[at]);
+        return std::nullopt;
+    }
+    [[nodiscard]] constexpr std::optional<bool> flag_of(property_id id) const noexcept {
+        if (const auto at = slot(id)) return detail::to_u8(data_[at]) != 0;
+        return std::nullopt;
+    }
+    [[nodiscard]] constexpr std::optional<std::uint16_t> short_of(property_id id) const noexcept {
+        if (const auto at = slot(id))
+            return static_cast<std::uint16_t>(detail::be_at(data_ + at, 2));
+        return std::nullopt;
+    }
+    [[nodiscard]] constexpr std::optional<std::uint32_t> int_of(property_id id,
+                                                                std::size_t n) const noexcept {
+        if (const auto at = slot(id)) return detail::be_at(data_ + at, n);
+        return std::nullopt;
+    }
+    [[nodiscard]] constexpr std::optional<std::string_view> text_of(property_id id) const noexcept {
+        if (const auto at = slot(id))
+            return detail::as_text(data_ + at + 2, detail::be_at(data_ + at, 2));
+        return std::nullopt;
+    }
+    [[nodiscard]] constexpr std::optional<std::span<const B>> binary_of(
+        property_id id) const noexcept {
+        if (const auto at = slot(id))
+            return std::span<const B>(data_ + at + 2, detail::be_at(data_ + at, 2));
+        return std::nullopt;
+    }
+};
+
+namespace detail {
+
+/**
+ * Reads a Property Length and the property list after it, validating every rule once.
+ * @par Statements
+ * 5.0 MQTT-1.5.4-1/-2 and MQTT-1.5.7-1 (strings), MQTT-3.3.2-8, MQTT-3.3.2-13/-14 (Response
+ * Topic is a Topic Name), MQTT-3.3.4-6 (no Subscription Identifier from a client),
+ * MQTT-3.14.2-2 (no Session Expiry Interval from a server's DISCONNECT); §2.2.2.2 (identifier
+ * allowed in this packet, single-valued ones not repeated).
+ */
+template <byte_like B>
+[[nodiscard]] constexpr fault read_properties(reader<B>& r, property_context ctx,
+                                              const codec_options& opts,
+                                              properties_view<B>& out) noexcept {
+    const std::size_t length_at = r.offset();
+    std::uint32_t length = 0;
+    if (const errc e = r.read_vbi(length); e != errc::none)
+        return make_fault(e == errc::packet_truncated ? errc::property_length_overruns_packet : e,
+                          length_at);
+    if (length > r.remaining()) return make_fault(errc::property_length_overruns_packet, length_at);
+
+    const std::size_t begin = r.offset();
+    const std::size_t end = begin + length;
+    out.data_ = r.here();
+    out.size_ = length;
+    reader<B> p(r.data(), begin, end);
+    r = reader<B>(r.data(), end, r.end());
+
+    const std::uint64_t allowed = allowed_properties(ctx);
+    std::uint64_t seen = 0;
+    while (!p.at_end()) {
+        const std::size_t at = p.offset();
+        std::uint8_t raw = 0;
+        (void)p.read_u8(raw);
+        // Identifiers are Variable Byte Integers, but all defined ones are below 0x80: a first
+        // byte with the continuation bit is an unknown (or non-minimal) identifier either way.
+        if (raw > max_property_id || property_table[raw].type == property_type::none)
+            return make_fault(errc::property_identifier_unknown, at);
+        const auto id = static_cast<property_id>(raw);
+        if (!(allowed & bit(id))) return make_fault(errc::property_not_allowed, at);
+        if ((seen & bit(id)) && !may_repeat(id, ctx))
+            return make_fault(errc::property_duplicate, at);
+        const std::size_t value_at = p.offset();
+        const property_info& info = property_table[raw];
+        std::uint32_t number = 0;
+        bool numeric = true;
+        switch (info.type) {
+            case property_type::byte: {
+                std::uint8_t v = 0;
+                if (!p.read_u8(v)) return make_fault(errc::property_value_overruns, at);
+                number = v;
+                break;
+            }
+            case property_type::two_byte_integer: {
+                std::uint16_t v = 0;
+                if (!p.read_u16(v)) return make_fault(errc::property_value_overruns, at);
+                number = v;
+                break;
+            }
+            case property_type::four_byte_integer:
+                if (!p.read_u32(number)) return make_fault(errc::property_value_overruns, at);
+                break;
+            case property_type::variable_byte_integer:
+                if (const errc e = p.read_vbi(number); e != errc::none)
+                    return make_fault(
+                        e == errc::packet_truncated ? errc::property_value_overruns : e, value_at);
+                break;
+            case property_type::utf8_string: {
+                numeric = false;
+                std::span<const B> s;
+                if (!p.read_prefixed(s)) return make_fault(errc::property_value_overruns, at);
+                text_fault tf;
+                if (id == property_id::response_topic) {
+                    tf = check_topic_name(s.data(), s.size(), opts.leniency);
+                    if (tf.code != errc::none)
+                        return make_fault(tf.code, value_at + 2 + tf.offset, "", "MQTT-3.3.2-14");
+                } else {
+                    tf = check_text(s.data(), s.size(), text_rules::string, opts.leniency);
+                    if (tf.code != errc::none) return make_fault(tf.code, value_at + 2 + tf.offset);
+                }
+                break;
+            }
+            case property_type::binary_data: {
+                numeric = false;
+                std::span<const B> s;
+                if (!p.read_prefixed(s)) return make_fault(errc::property_value_overruns, at);
+                break;
+            }
+            case property_type::utf8_string_pair: {
+                numeric = false;
+                std::span<const B> k, v;
+                if (!p.read_prefixed(k)) return make_fault(errc::property_value_overruns, at);
+                const std::size_t v_at = p.offset();
+                if (!p.read_prefixed(v)) return make_fault(errc::property_value_overruns, at);
+                text_fault tf = check_text(k.data(), k.size(), text_rules::string, opts.leniency);
+                if (tf.code != errc::none)
+                    return make_fault(tf.code, value_at + 2 + tf.offset, "", "MQTT-1.5.7-1");
+                tf = check_text(v.data(), v.size(), text_rules::string, opts.leniency);
+                if (tf.code != errc::none)
+                    return make_fault(tf.code, v_at + 2 + tf.offset, "", "MQTT-1.5.7-1");
+                break;
+            }
+            case property_type::none: break;
+        }
+        if (numeric) {
+            if (const errc e = check_numeric_property(id, number); e != errc::none)
+                return make_fault(e, value_at);
+        }
+        if (id == property_id::subscription_identifier && ctx == property_context::publish &&
+            opts.from == sender::client)
+            return make_fault(errc::subscription_identifier_from_client, at);
+        if (id == property_id::session_expiry_interval && ctx == property_context::disconnect &&
+            opts.from == sender::server)
+            return make_fault(errc::session_expiry_from_server, at);
+
+        const auto rel = static_cast<std::uint32_t>(value_at - begin);
+        if (id == property_id::user_property) {
+            if (out.user_property_count_++ == 0) out.first_user_property_ = rel;
+        } else {
+            if (id == property_id::subscription_identifier) ++out.subscription_identifier_count_;
+            if (!(seen & bit(id))) out.slots_[info.slot] = rel;
+        }
+        seen |= bit(id);
+    }
+    if ((seen & bit(property_id::authentication_data)) &&
+        !(seen & bit(property_id::authentication_method)))
+        return make_fault(errc::authentication_data_without_method, begin);
+    return {};
+}
+
+}  // namespace detail
+}  // namespace mqttwire

@@ -1,0 +1,232 @@
+// MQTT 5.0 property identifiers (5.0 §2.2.2.2): names, data types, which packets may carry each,
+// and the value rules that the decoder and the encoder share.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "../error.hpp"
+
+namespace mqttwire {
+
+/** Identifier of an MQTT 5.0 property. */
+enum class property_id : std::uint8_t {
+    payload_format_indicator = 0x01,
+    message_expiry_interval = 0x02,
+    content_type = 0x03,
+    response_topic = 0x08,
+    correlation_data = 0x09,
+    subscription_identifier = 0x0B,
+    session_expiry_interval = 0x11,
+    assigned_client_identifier = 0x12,
+    server_keep_alive = 0x13,
+    authentication_method = 0x15,
+    authentication_data = 0x16,
+    request_problem_information = 0x17,
+    will_delay_interval = 0x18,
+    request_response_information = 0x19,
+    response_information = 0x1A,
+    server_reference = 0x1C,
+    reason_string = 0x1F,
+    receive_maximum = 0x21,
+    topic_alias_maximum = 0x22,
+    topic_alias = 0x23,
+    maximum_qos = 0x24,
+    retain_available = 0x25,
+    user_property = 0x26,
+    maximum_packet_size = 0x27,
+    wildcard_subscription_available = 0x28,
+    subscription_identifier_available = 0x29,
+    shared_subscription_available = 0x2A,
+};
+
+/** Data type of a property value (5.0 §1.5). */
+enum class property_type : std::uint8_t {
+    none,  // not a property identifier
+    byte,
+    two_byte_integer,
+    four_byte_integer,
+    variable_byte_integer,
+    utf8_string,
+    binary_data,
+    utf8_string_pair,
+};
+
+/** Which property list is being read or written: each allows its own identifiers. */
+enum class property_context : std::uint8_t {
+    connect,
+    will,
+    connack,
+    publish,
+    ack,  // PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK
+    subscribe,
+    unsubscribe,
+    disconnect,
+    auth,
+};
+
+/** Payload Format Indicator values. */
+enum class payload_format : std::uint8_t { unspecified = 0, utf8 = 1 };
+
+/** Largest property identifier; every identifier fits in one Variable Byte Integer byte. */
+inline constexpr std::uint8_t max_property_id = 0x2A;
+
+namespace detail {
+
+struct property_info {
+    property_type type = property_type::none;
+    std::uint8_t slot = 0xFF;  // index among single-valued properties, 0xFF for User Property
+    std::string_view name{};
+    std::string_view spec_name{};
+};
+
+inline constexpr property_info property_table[max_property_id + 1] = {
+    {},
+    {property_type::byte, 0, "payload_format_indicator", "Payload Format Indicator"},
+    {property_type::four_byte_integer, 1, "message_expiry_interval", "Message Expiry Interval"},
+    {property_type::utf8_string, 2, "content_type", "Content Type"},
+    {},
+    {},
+    {},
+    {},
+    {property_type::utf8_string, 3, "response_topic", "Response Topic"},
+    {property_type::binary_data, 4, "correlation_data", "Correlation Data"},
+    {},
+    {property_type::variable_byte_integer, 5, "subscription_identifier", "Subscription Identifier"},
+    {},
+    {},
+    {},
+    {},
+    {},
+    {property_type::four_byte_integer, 6, "session_expiry_interval", "Session Expiry Interval"},
+    {property_type::utf8_string, 7, "assigned_client_identifier", "Assigned Client Identifier"},
+    {property_type::two_byte_integer, 8, "server_keep_alive", "Server Keep Alive"},
+    {},
+    {property_type::utf8_string, 9, "authentication_method", "Authentication Method"},
+    {property_type::binary_data, 10, "authentication_data", "Authentication Data"},
+    {property_type::byte, 11, "request_problem_information", "Request Problem Information"},
+    {property_type::four_byte_integer, 12, "will_delay_interval", "Will Delay Interval"},
+    {property_type::byte, 13, "request_response_information", "Request Response Information"},
+    {property_type::utf8_string, 14, "response_information", "Response Information"},
+    {},
+    {property_type::utf8_string, 15, "server_reference", "Server Reference"},
+    {},
+    {},
+    {property_type::utf8_string, 16, "reason_string", "Reason String"},
+    {},
+    {property_type::two_byte_integer, 17, "receive_maximum", "Receive Maximum"},
+    {property_type::two_byte_integer, 18, "topic_alias_maximum", "Topic Alias Maximum"},
+    {property_type::two_byte_integer, 19, "topic_alias", "Topic Alias"},
+    {property_type::byte, 20, "maximum_qos", "Maximum QoS"},
+    {property_type::byte, 21, "retain_available", "Retain Available"},
+    {property_type::utf8_string_pair, 0xFF, "user_property", "User Property"},
+    {property_type::four_byte_integer, 22, "maximum_packet_size", "Maximum Packet Size"},
+    {property_type::byte, 23, "wildcard_subscription_available", "Wildcard Subscription Available"},
+    {property_type::byte, 24, "subscription_identifier_available",
+     "Subscription Identifier Available"},
+    {property_type::byte, 25, "shared_subscription_available", "Shared Subscription Available"},
+};
+
+/** Number of single-valued properties (every property but User Property). */
+inline constexpr std::size_t property_slot_count = 26;
+
+[[nodiscard]] constexpr std::uint64_t bit(property_id id) noexcept {
+    return std::uint64_t{1} << static_cast<std::uint8_t>(id);
+}
+
+/** Identifiers allowed per context (derived from the Packets column of 5.0 Table 2-4). */
+[[nodiscard]] constexpr std::uint64_t allowed_properties(property_context ctx) noexcept {
+    using p = property_id;
+    switch (ctx) {
+        case property_context::connect:
+            return bit(p::session_expiry_interval) | bit(p::receive_maximum) |
+                   bit(p::maximum_packet_size) | bit(p::topic_alias_maximum) |
+                   bit(p::request_response_information) | bit(p::request_problem_information) |
+                   bit(p::user_property) | bit(p::authentication_method) |
+                   bit(p::authentication_data);
+        case property_context::will:
+            return bit(p::will_delay_interval) | bit(p::payload_format_indicator) |
+                   bit(p::message_expiry_interval) | bit(p::content_type) | bit(p::response_topic) |
+                   bit(p::correlation_data) | bit(p::user_property);
+        case property_context::connack:
+            return bit(p::session_expiry_interval) | bit(p::receive_maximum) | bit(p::maximum_qos) |
+                   bit(p::retain_available) | bit(p::maximum_packet_size) |
+                   bit(p::assigned_client_identifier) | bit(p::topic_alias_maximum) |
+                   bit(p::reason_string) | bit(p::user_property) |
+                   bit(p::wildcard_subscription_available) |
+                   bit(p::subscription_identifier_available) |
+                   bit(p::shared_subscription_available) | bit(p::server_keep_alive) |
+                   bit(p::response_information) | bit(p::server_reference) |
+                   bit(p::authentication_method) | bit(p::authentication_data);
+        case property_context::publish:
+            return bit(p::payload_format_indicator) | bit(p::message_expiry_interval) |
+                   bit(p::topic_alias) | bit(p::response_topic) | bit(p::correlation_data) |
+                   bit(p::user_property) | bit(p::subscription_identifier) | bit(p::content_type);
+        case property_context::ack: return bit(p::reason_string) | bit(p::user_property);
+        case property_context::subscribe:
+            return bit(p::subscription_identifier) | bit(p::user_property);
+        case property_context::unsubscribe: return bit(p::user_property);
+        case property_context::disconnect:
+            return bit(p::session_expiry_interval) | bit(p::reason_string) | bit(p::user_property) |
+                   bit(p::server_reference);
+        case property_context::auth:
+            return bit(p::authentication_method) | bit(p::authentication_data) |
+                   bit(p::reason_string) | bit(p::user_property);
+    }
+    return 0;
+}
+
+/** Whether the identifier may repeat in this context. */
+[[nodiscard]] constexpr bool may_repeat(property_id id, property_context ctx) noexcept {
+    return id == property_id::user_property ||
+           (id == property_id::subscription_identifier && ctx == property_context::publish);
+}
+
+/**
+ * The value rule of a numeric property, shared by decode and encode: errc::none, or why not.
+ * @par Statements
+ * 5.0 MQTT-3.3.2-8 (Topic Alias 0); the rest are the "It is a Protocol Error" sentences of
+ * §3.1.2.11, §3.2.2.3 and §3.3.2.3 (0/1 flags, Receive Maximum 0, Maximum Packet Size 0,
+ * Maximum QoS above 1, Subscription Identifier 0).
+ */
+[[nodiscard]] constexpr errc check_numeric_property(property_id id, std::uint32_t value) noexcept {
+    using p = property_id;
+    switch (id) {
+        case p::payload_format_indicator:
+        case p::request_problem_information:
+        case p::request_response_information:
+        case p::maximum_qos:
+        case p::retain_available:
+        case p::wildcard_subscription_available:
+        case p::subscription_identifier_available:
+        case p::shared_subscription_available:
+            return value <= 1 ? errc::none : errc::property_value_invalid;
+        case p::receive_maximum:
+        case p::maximum_packet_size: return value != 0 ? errc::none : errc::property_value_invalid;
+        case p::subscription_identifier:
+            return value != 0 && value <= max_variable_byte_integer ? errc::none
+                                                                    : errc::property_value_invalid;
+        case p::topic_alias: return value != 0 ? errc::none : errc::topic_alias_zero;
+        default: return errc::none;
+    }
+}
+
+}  // namespace detail
+
+/** Property data type, or property_type::none for an unknown identifier. */
+[[nodiscard]] constexpr property_type type_of(property_id id) noexcept {
+    const auto i = static_cast<std::uint8_t>(id);
+    return i <= max_property_id ? detail::property_table[i].type : property_type::none;
+}
+/** snake_case name ("message_expiry_interval"); empty for an unknown identifier. */
+[[nodiscard]] constexpr std::string_view name(property_id id) noexcept {
+    const auto i = static_cast<std::uint8_t>(id);
+    return i <= max_property_id ? detail::property_table[i].name : std::string_view{};
+}
+/** Name as the specification writes it ("Message Expiry Interval"). */
+[[nodiscard]] constexpr std::string_view spec_name(property_id id) noexcept {
+    const auto i = static_cast<std::uint8_t>(id);
+    return i <= max_property_id ? detail::property_table[i].spec_name : std::string_view{};
+}
+
+}  // namespace mqttwire

@@ -1,0 +1,404 @@
+// Encode-side MQTT 5.0 properties, typed per packet: a field per allowed property, so a
+// misplaced or duplicated property cannot be written. Sizing and writing share one visitor
+// and the decoder's value rules.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "../error.hpp"
+#include "../options.hpp"
+#include "../rules/topic.hpp"
+#include "../wire/utf8.hpp"
+#include "../wire/vbi.hpp"
+#include "../wire/writer.hpp"
+#include "property_id.hpp"
+
+namespace mqttwire {
+
+/** A User Property to encode. */
+struct user_property {
+    std::string_view name;
+    std::string_view value;
+};
+
+/** CONNECT properties (5.0 §3.1.2.11). */
+struct connect_properties {
+    std::optional<std::uint32_t> session_expiry_interval;
+    std::optional<std::uint16_t> receive_maximum;
+    std::optional<std::uint32_t> maximum_packet_size;
+    std::optional<std::uint16_t> topic_alias_maximum;
+    std::optional<bool> request_response_information;
+    std::optional<bool> request_problem_information;
+    std::optional<std::string_view> authentication_method;
+    std::optional<std::span<const std::byte>> authentication_data;
+    std::span<const user_property> user_properties;
+
+    template <class V>
+    constexpr void visit(V& v) const {
+        v(property_id::session_expiry_interval, session_expiry_interval);
+        v(property_id::receive_maximum, receive_maximum);
+        v(property_id::maximum_packet_size, maximum_packet_size);
+        v(property_id::topic_alias_maximum, topic_alias_maximum);
+        v(property_id::request_response_information, request_response_information);
+        v(property_id::request_problem_information, request_problem_information);
+        v(property_id::authentication_method, authentication_method);
+        v(property_id::authentication_data, authentication_data);
+        v(property_id::user_property, user_properties);
+    }
+};
+
+/** Will Properties of CONNECT (5.0 §3.1.3.2). */
+struct will_properties {
+    std::optional<std::uint32_t> will_delay_interval;
+    std::optional<payload_format> payload_format_indicator;
+    std::optional<std::uint32_t> message_expiry_interval;
+    std::optional<std::string_view> content_type;
+    std::optional<std::string_view> response_topic;
+    std::optional<std::span<const std::byte>> correlation_data;
+    std::span<const user_property> user_properties;
+
+    template <class V>
+    constexpr void visit(V& v) const {
+        v(property_id::will_delay_interval, will_delay_interval);
+        v(property_id::payload_format_indicator, payload_format_indicator);
+        v(property_id::message_expiry_interval, message_expiry_interval);
+        v(property_id::content_type, content_type);
+        v(property_id::response_topic, response_topic);
+        v(property_id::correlation_data, correlation_data);
+        v(property_id::user_property, user_properties);
+    }
+};
+
+/** CONNACK properties (5.0 §3.2.2.3). */
+struct connack_properties {
+    std::optional<std::uint32_t> session_expiry_interval;
+    std::optional<std::uint16_t> receive_maximum;
+    std::optional<qos> maximum_qos;  // at_most_once or at_least_once only
+    std::optional<bool> retain_available;
+    std::optional<std::uint32_t> maximum_packet_size;
+    std::optional<std::string_view> assigned_client_identifier;
+    std::optional<std::uint16_t> topic_alias_maximum;
+    std::optional<std::string_view> reason_string;
+    std::optional<bool> wildcard_subscription_available;
+    std::optional<bool> subscription_identifier_available;
+    std::optional<bool> shared_subscription_available;
+    std::optional<std::uint16_t> server_keep_alive;
+    std::optional<std::string_view> response_information;
+    std::optional<std::string_view> server_reference;
+    std::optional<std::string_view> authentication_method;
+    std::optional<std::span<const std::byte>> authentication_data;
+    std::span<const user_property> user_properties;
+
+    template <class V>
+    constexpr void visit(V& v) const {
+        v(property_id::session_expiry_interval, session_expiry_interval);
+        v(property_id::receive_maximum, receive_maximum);
+        v(property_id::maximum_qos, maximum_qos);
+        v(property_id::retain_available, retain_available);
+        v(property_id::maximum_packet_size, maximum_packet_size);
+        v(property_id::assigned_client_identifier, assigned_client_identifier);
+        v(property_id::topic_alias_maximum, topic_alias_maximum);
+        v(property_id::reason_string, reason_string);
+        v(property_id::wildcard_subscription_available, wildcard_subscription_available);
+        v(property_id::subscription_identifier_available, subscription_identifier_available);
+        v(property_id::shared_subscription_available, shared_subscription_available);
+        v(property_id::server_keep_alive, server_keep_alive);
+        v(property_id::response_information, response_information);
+        v(property_id::server_reference, server_reference);
+        v(property_id::authentication_method, authentication_method);
+        v(property_id::authentication_data, authentication_data);
+        v(property_id::user_property, user_properties);
+    }
+};
+
+/** PUBLISH properties (5.0 §3.3.2.3). */
+struct publish_properties {
+    std::optional<payload_format> payload_format_indicator;
+    std::optional<std::uint32_t> message_expiry_interval;
+    std::optional<std::uint16_t> topic_alias;
+    std::optional<std::string_view> response_topic;
+    std::optional<std::span<const std::byte>> correlation_data;
+    std::span<const user_property> user_properties;
+    /** Server to client only (MQTT-3.3.4-6); each 1..268,435,455. */
+    std::span<const std::uint32_t> subscription_identifiers;
+    std::optional<std::string_view> content_type;
+
+    template <class V>
+    constexpr void visit(V& v) const {
+        v(property_id::payload_format_indicator, payload_format_indicator);
+        v(property_id::message_expiry_interval, message_expiry_interval);
+        v(property_id::topic_alias, topic_alias);
+        v(property_id::response_topic, response_topic);
+        v(property_id::correlation_data, correlation_data);
+        v(property_id::user_property, user_properties);
+        v(property_id::subscription_identifier, subscription_identifiers);
+        v(property_id::content_type, content_type);
+    }
+};
+
+/** Properties of PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK and UNSUBACK. */
+struct ack_properties {
+    std::optional<std::string_view> reason_string;
+    std::span<const user_property> user_properties;
+
+    template <class V>
+    constexpr void visit(V& v) const {
+        v(property_id::reason_string, reason_string);
+        v(property_id::user_property, user_properties);
+    }
+};
+
+/** SUBSCRIBE properties (5.0 §3.8.2.1). */
+struct subscribe_properties {
+    std::optional<std::uint32_t> subscription_identifier;  // 1..268,435,455
+    std::span<const user_property> user_properties;
+
+    template <class V>
+    constexpr void visit(V& v) const {
+        v(property_id::subscription_identifier, subscription_identifier);
+        v(property_id::user_property, user_properties);
+    }
+};
+
+/** UNSUBSCRIBE properties (5.0 §3.10.2.1). */
+struct unsubscribe_properties {
+    std::span<const user_property> user_properties;
+
+    template <class V>
+    constexpr void visit(V& v) const {
+        v(property_id::user_property, user_properties);
+    }
+};
+
+/** DISCONNECT properties (5.0 §3.14.2.2). */
+struct disconnect_properties {
+    std::optional<std::uint32_t> session_expiry_interval;  // client to server only
+    std::optional<std::string_view> reason_string;
+    std::optional<std::string_view> server_reference;
+    std::span<const user_property> user_properties;
+
+    template <class V>
+    constexpr void visit(V& v) const {
+        v(property_id::session_expiry_interval, session_expiry_interval);
+        v(property_id::reason_string, reason_string);
+        v(property_id::server_reference, server_reference);
+        v(property_id::user_property, user_properties);
+    }
+};
+
+/** AUTH properties (5.0 §3.15.2.2). */
+struct auth_properties {
+    std::optional<std::string_view> authentication_method;
+    std::optional<std::span<const std::byte>> authentication_data;
+    std::optional<std::string_view> reason_string;
+    std::span<const user_property> user_properties;
+
+    template <class V>
+    constexpr void visit(V& v) const {
+        v(property_id::authentication_method, authentication_method);
+        v(property_id::authentication_data, authentication_data);
+        v(property_id::reason_string, reason_string);
+        v(property_id::user_property, user_properties);
+    }
+};
+
+namespace detail {
+
+/**
+ * Sizes a property set and checks it against the rules the decoder applies (string content,
+ * value ranges, direction, Authentication Data needing a Method). `size` is the byte count of
+ * the list without its Property Length.
+ */
+class property_measure {
+public:
+    constexpr property_measure(property_context ctx, const codec_options& opts) noexcept
+        : ctx_(ctx), opts_(opts) {}
+
+    std::size_t size = 0;
+    fault failure{};
+    bool has_auth_method = false;
+    bool has_auth_data = false;
+
+    constexpr void operator()(property_id id, const std::optional<std::uint32_t>& v) noexcept {
+        if (!v) return;
+        if (id == property_id::subscription_identifier) {
+            number(id, *v);
+            size += 1 + vbi_size(*v);
+            return;
+        }
+        number(id, *v);
+        size += 5;
+    }
+    constexpr void operator()(property_id id, const std::optional<std::uint16_t>& v) noexcept {
+        if (!v) return;
+        number(id, *v);
+        size += 3;
+    }
+    constexpr void operator()(property_id id, const std::optional<bool>& v) noexcept {
+        if (v) size += 2;
+        (void)id;
+    }
+    constexpr void operator()(property_id id, const std::optional<payload_format>& v) noexcept {
+        if (!v) return;
+        number(id, static_cast<std::uint8_t>(*v));
+        size += 2;
+    }
+    constexpr void operator()(property_id id, const std::optional<qos>& v) noexcept {
+        if (!v) return;
+        number(id, static_cast<std::uint8_t>(*v));
+        size += 2;
+    }
+    constexpr void operator()(property_id id, const std::optional<std::string_view>& v) noexcept {
+        if (!v) return;
+        if (id == property_id::authentication_method) has_auth_method = true;
+        text(*v, id == property_id::response_topic);
+        size += 3 + v->size();
+    }
+    constexpr void operator()(property_id id,
+                              const std::optional<std::span<const std::byte>>& v) noexcept {
+        if (!v) return;
+        if (id == property_id::authentication_data) has_auth_data = true;
+        if (v->size() > max_field_length) fail(errc::field_too_long);
+        size += 3 + v->size();
+    }
+    constexpr void operator()(property_id, std::span<const user_property> list) noexcept {
+        for (const user_property& p : list) {
+            text(p.name, false);
+            text(p.value, false);
+            size += 5 + p.name.size() + p.value.size();
+        }
+    }
+    constexpr void operator()(property_id id, std::span<const std::uint32_t> ids) noexcept {
+        if (!ids.empty() && opts_.from == sender::client)
+            fail(errc::subscription_identifier_from_client);
+        for (std::uint32_t v : ids) {
+            number(id, v);
+            size += 1 + vbi_size(v);
+        }
+    }
+
+    /** Cross-property rules, after every field has been visited. */
+    constexpr void finish() noexcept {
+        if (has_auth_data && !has_auth_method) fail(errc::authentication_data_without_method);
+        if (size > max_variable_byte_integer) fail(errc::packet_too_large);
+    }
+
+private:
+    constexpr void fail(errc e, std::string_view v5 = {}) noexcept {
+        if (!failure) failure = make_fault(e, 0, "", v5);
+    }
+    constexpr void number(property_id id, std::uint32_t v) noexcept {
+        if (const errc e = check_numeric_property(id, v); e != errc::none) fail(e);
+        if (id == property_id::session_expiry_interval && ctx_ == property_context::disconnect &&
+            opts_.from == sender::server)
+            fail(errc::session_expiry_from_server);
+    }
+    constexpr void text(std::string_view s, bool topic) noexcept {
+        if (s.size() > max_field_length) return fail(errc::field_too_long);
+        const text_fault f =
+            topic ? check_topic_name(s.data(), s.size(), opts_.leniency)
+                  : check_text(s.data(), s.size(), text_rules::string, opts_.leniency);
+        if (f.code != errc::none) fail(f.code, topic ? "MQTT-3.3.2-14" : "");
+    }
+
+    property_context ctx_;
+    const codec_options& opts_;
+};
+
+/** Writes a property set measured by property_measure. */
+class property_emit {
+public:
+    constexpr explicit property_emit(writer& w) noexcept : w_(w) {}
+
+    constexpr void operator()(property_id id, const std::optional<std::uint32_t>& v) noexcept {
+        if (!v) return;
+        head(id);
+        if (id == property_id::subscription_identifier)
+            w_.vbi(*v);
+        else
+            w_.u32(*v);
+    }
+    constexpr void operator()(property_id id, const std::optional<std::uint16_t>& v) noexcept {
+        if (!v) return;
+        head(id);
+        w_.u16(*v);
+    }
+    constexpr void operator()(property_id id, const std::optional<bool>& v) noexcept {
+        if (!v) return;
+        head(id);
+        w_.u8(*v ? 1 : 0);
+    }
+    constexpr void operator()(property_id id, const std::optional<payload_format>& v) noexcept {
+        if (!v) return;
+        head(id);
+        w_.u8(static_cast<std::uint8_t>(*v));
+    }
+    constexpr void operator()(property_id id, const std::optional<qos>& v) noexcept {
+        if (!v) return;
+        head(id);
+        w_.u8(static_cast<std::uint8_t>(*v));
+    }
+    constexpr void operator()(property_id id, const std::optional<std::string_view>& v) noexcept {
+        if (!v) return;
+        head(id);
+        w_.prefixed_text(*v);
+    }
+    constexpr void operator()(property_id id,
+                              const std::optional<std::span<const std::byte>>& v) noexcept {
+        if (!v) return;
+        head(id);
+        w_.prefixed_bytes(*v);
+    }
+    constexpr void operator()(property_id id, std::span<const user_property> list) noexcept {
+        for (const user_property& p : list) {
+            head(id);
+            w_.prefixed_text(p.name);
+            w_.prefixed_text(p.value);
+        }
+    }
+    constexpr void operator()(property_id id, std::span<const std::uint32_t> ids) noexcept {
+        for (std::uint32_t v : ids) {
+            head(id);
+            w_.vbi(v);
+        }
+    }
+
+private:
+    constexpr void head(property_id id) noexcept { w_.u8(static_cast<std::uint8_t>(id)); }
+    writer& w_;
+};
+
+/** Measures and validates a property set; returns the fault, sets `size`. */
+template <class Props>
+[[nodiscard]] constexpr fault measure_properties(const Props& props, property_context ctx,
+                                                 const codec_options& opts,
+                                                 std::size_t& size) noexcept {
+    property_measure m(ctx, opts);
+    props.visit(m);
+    m.finish();
+    size = m.size;
+    return m.failure;
+}
+
+/** True when the set holds no property at all. */
+template <class Props>
+[[nodiscard]] constexpr bool no_properties(const Props& props, property_context ctx,
+                                           const codec_options& opts) noexcept {
+    std::size_t size = 0;
+    (void)measure_properties(props, ctx, opts, size);
+    return size == 0;
+}
+
+template <class Props>
+constexpr void write_properties(writer& w, const Props& props, std::size_t size) noexcept {
+    w.vbi(static_cast<std::uint32_t>(size));
+    property_emit e(w);
+    props.visit(e);
+}
+
+}  // namespace detail
+}  // namespace mqttwire

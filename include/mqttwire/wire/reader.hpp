@@ -1,0 +1,90 @@
+// The one cursor every decoder reads through. Invariant: pos_ <= end_ <= size of the caller's
+// span, so no read can leave it; offsets are counted from the start of the packet.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "../error.hpp"
+#include "bytes.hpp"
+#include "vbi.hpp"
+
+namespace mqttwire::detail {
+
+template <byte_like B>
+class reader {
+public:
+    /** Reads packet[begin, end). */
+    constexpr reader(const B* packet, std::size_t begin, std::size_t end) noexcept
+        : data_(packet), pos_(begin), end_(end) {}
+
+    [[nodiscard]] constexpr std::size_t offset() const noexcept { return pos_; }
+    [[nodiscard]] constexpr std::size_t end() const noexcept { return end_; }
+    [[nodiscard]] constexpr std::size_t remaining() const noexcept { return end_ - pos_; }
+    [[nodiscard]] constexpr bool at_end() const noexcept { return pos_ == end_; }
+    [[nodiscard]] constexpr const B* data() const noexcept { return data_; }
+    [[nodiscard]] constexpr const B* here() const noexcept { return data_ + pos_; }
+
+    [[nodiscard]] constexpr bool read_u8(std::uint8_t& out) noexcept {
+        if (pos_ == end_) return false;
+        out = to_u8(data_[pos_++]);
+        return true;
+    }
+    [[nodiscard]] constexpr bool read_u16(std::uint16_t& out) noexcept {
+        if (end_ - pos_ < 2) return false;
+        out = static_cast<std::uint16_t>((to_u8(data_[pos_]) << 8) | to_u8(data_[pos_ + 1]));
+        pos_ += 2;
+        return true;
+    }
+    [[nodiscard]] constexpr bool read_u32(std::uint32_t& out) noexcept {
+        if (end_ - pos_ < 4) return false;
+        out = (std::uint32_t{to_u8(data_[pos_])} << 24) |
+              (std::uint32_t{to_u8(data_[pos_ + 1])} << 16) |
+              (std::uint32_t{to_u8(data_[pos_ + 2])} << 8) | std::uint32_t{to_u8(data_[pos_ + 3])};
+        pos_ += 4;
+        return true;
+    }
+    /** Reads a Variable Byte Integer inside the current bounds; a short one is truncated. */
+    [[nodiscard]] constexpr errc read_vbi(std::uint32_t& out) noexcept {
+        const vbi_read v = detail::read_vbi(data_ + pos_, end_ - pos_);
+        if (v.status != vbi_status::ok) return to_errc(v.status);
+        out = v.value;
+        pos_ += v.length;
+        return errc::none;
+    }
+    /** Takes the next `n` bytes as a span. */
+    [[nodiscard]] constexpr bool read_bytes(std::size_t n, std::span<const B>& out) noexcept {
+        if (end_ - pos_ < n) return false;
+        out = std::span<const B>(data_ + pos_, n);
+        pos_ += n;
+        return true;
+    }
+    /** Two Byte Integer length, then that many bytes (UTF-8 string or Binary Data layout). */
+    [[nodiscard]] constexpr bool read_prefixed(std::span<const B>& out) noexcept {
+        std::uint16_t n = 0;
+        if (!read_u16(n)) return false;
+        if (end_ - pos_ < n) {
+            pos_ -= 2;  // report the offset of the length that overruns
+            return false;
+        }
+        out = std::span<const B>(data_ + pos_, n);
+        pos_ += n;
+        return true;
+    }
+    /** Everything up to the current end. */
+    [[nodiscard]] constexpr std::span<const B> rest() noexcept {
+        std::span<const B> out(data_ + pos_, end_ - pos_);
+        pos_ = end_;
+        return out;
+    }
+    /** Narrows the end to `new_end` (≤ end()), for a sub-block such as a property list. */
+    constexpr void limit(std::size_t new_end) noexcept { end_ = new_end; }
+
+private:
+    const B* data_;
+    std::size_t pos_;
+    std::size_t end_;
+};
+
+}  // namespace mqttwire::detail

@@ -1,0 +1,163 @@
+// UTF-8 Encoded String content rules (3.1.1 §1.5.3, 5.0 §1.5.4), optionally fused with the
+// topic-name wildcard check so a topic is scanned once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "../error.hpp"
+#include "../options.hpp"
+#include "bytes.hpp"
+
+namespace mqttwire::detail {
+
+/** Result of a text scan: errc::none, or the cause and the offset of the offending byte. */
+struct text_fault {
+    errc code = errc::none;
+    std::size_t offset = 0;
+};
+
+/** What else a text scan rejects besides the UTF-8 rules. */
+enum class text_rules : std::uint8_t { string, topic_name };
+
+/**
+ * Checks one code point starting at p[i] (p[i] is known to need a look: non-ASCII, a control,
+ * or a wildcard), returning its length, or 0 with `fault` set.
+ * @par Wire format
+ * Well-formed sequences per Unicode Table 3-7: C2..DF 80..BF; E0 A0..BF 80..BF; E1..EC and
+ * EE..EF 80..BF 80..BF; ED 80..9F 80..BF (ED A0..BF is a surrogate); F0 90..BF, F1..F3 80..BF,
+ * F4 80..8F, each then 80..BF 80..BF.
+ */
+template <byte_like B>
+[[nodiscard]] constexpr std::size_t check_code_point(const B* p, std::size_t n, std::size_t i,
+                                                     text_rules rules, const leniency& lenient,
+                                                     text_fault& fault) noexcept {
+    const std::uint8_t b0 = to_u8(p[i]);
+    if (b0 < 0x80) {
+        if (b0 == 0) {
+            fault = {errc::utf8_null_character, i};
+            return 0;
+        }
+        if ((b0 < 0x20 || b0 == 0x7F) && !lenient.allow_control_characters) {
+            fault = {errc::utf8_control_character, i};
+            return 0;
+        }
+        if (rules == text_rules::topic_name && (b0 == '+' || b0 == '#')) {
+            fault = {errc::topic_name_has_wildcard, i};
+            return 0;
+        }
+        return 1;
+    }
+    std::size_t len = 0;
+    std::uint8_t lo = 0x80, hi = 0xBF;
+    std::uint32_t cp = 0;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        len = 2;
+        cp = b0 & 0x1Fu;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        len = 3;
+        cp = b0 & 0x0Fu;
+        if (b0 == 0xE0) lo = 0xA0;
+        if (b0 == 0xED) hi = 0x9F;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        len = 4;
+        cp = b0 & 0x07u;
+        if (b0 == 0xF0) lo = 0x90;
+        if (b0 == 0xF4) hi = 0x8F;
+    } else {
+        fault = {errc::utf8_ill_formed, i};
+        return 0;
+    }
+    if (n - i < len) {
+        fault = {errc::utf8_ill_formed, i};
+        return 0;
+    }
+    const std::uint8_t b1 = to_u8(p[i + 1]);
+    if (b1 < lo || b1 > hi) {
+        // ED A0..BF is the only way a surrogate can be spelled; name it.
+        const bool surrogate = b0 == 0xED && b1 >= 0xA0 && b1 <= 0xBF;
+        fault = {surrogate ? errc::utf8_surrogate : errc::utf8_ill_formed, i};
+        return 0;
+    }
+    cp = (cp << 6) | (b1 & 0x3Fu);
+    for (std::size_t k = 2; k < len; ++k) {
+        const std::uint8_t bk = to_u8(p[i + k]);
+        if (bk < 0x80 || bk > 0xBF) {
+            fault = {errc::utf8_ill_formed, i};
+            return 0;
+        }
+        cp = (cp << 6) | (bk & 0x3Fu);
+    }
+    if (cp <= 0x9F && !lenient.allow_control_characters) {  // C1 controls U+0080..U+009F
+        fault = {errc::utf8_control_character, i};
+        return 0;
+    }
+    if (!lenient.allow_noncharacters &&
+        ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFEu) == 0xFFFEu)) {
+        fault = {errc::utf8_noncharacter, i};
+        return 0;
+    }
+    return len;
+}
+
+/** Word-at-a-time screen: non-zero when any of the 8 bytes may need the scalar check. */
+[[nodiscard]] constexpr std::uint64_t needs_scalar(std::uint64_t w, text_rules rules) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t high = 0x8080808080808080ull;
+    // Any byte >= 0x80, any byte < 0x20 (controls and NUL), any byte == 0x7F. Both tests may
+    // flag a clean byte next to a flagged one; the scalar check is the truth, so that is safe.
+    const std::uint64_t del = w ^ (ones * 0x7F);
+    std::uint64_t m = (w | ((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & high;
+    if (rules == text_rules::topic_name) {
+        const std::uint64_t plus = w ^ (ones * '+');
+        const std::uint64_t hash = w ^ (ones * '#');
+        m |= (((plus - ones) & ~plus) | ((hash - ones) & ~hash)) & high;
+    }
+    return m;
+}
+
+/**
+ * Validates a UTF-8 Encoded String's content (and, for topic names, the absence of '+' and '#').
+ * @par Statements
+ * 3.1.1 MQTT-1.5.3-1, MQTT-1.5.3-2; 5.0 MQTT-1.5.4-1, MQTT-1.5.4-2; MQTT-1.5.x-3 holds since
+ * EF BB BF is validated and kept like any other code point. Topic names: MQTT-3.3.2-2.
+ */
+template <byte_like B>
+[[nodiscard]] constexpr text_fault check_text(const B* p, std::size_t n, text_rules rules,
+                                              const leniency& lenient) noexcept {
+    text_fault fault;
+    std::size_t i = 0;
+#ifndef MQTTWIRE_FORCE_SCALAR
+    if (!std::is_constant_evaluated()) {
+        while (i < n) {
+            // Skip whole 8-byte blocks of printable ASCII; never read past n.
+            while (n - i >= 8) {
+                std::uint64_t w;
+                std::memcpy(&w, p + i, 8);
+                if (needs_scalar(w, rules) != 0) break;
+                i += 8;
+            }
+            if (i == n) return fault;
+            const std::size_t len = check_code_point(p, n, i, rules, lenient, fault);
+            if (len == 0) return fault;
+            i += len;
+        }
+        return fault;
+    }
+#endif
+    while (i < n) {
+        const std::uint8_t b = to_u8(p[i]);
+        if (b >= 0x20 && b < 0x7F && !(rules == text_rules::topic_name && (b == '+' || b == '#'))) {
+            ++i;
+            continue;
+        }
+        const std::size_t len = check_code_point(p, n, i, rules, lenient, fault);
+        if (len == 0) return fault;
+        i += len;
+    }
+    return fault;
+}
+
+}  // namespace mqttwire::detail

@@ -1,0 +1,70 @@
+// Variable Byte Integer (Remaining Length, Property Length, Subscription Identifier): read, size,
+// write, with the one validity rule both directions share.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "../error.hpp"
+#include "../protocol.hpp"
+#include "bytes.hpp"
+
+namespace mqttwire::detail {
+
+/** Outcome of reading a Variable Byte Integer from a possibly short buffer. */
+enum class vbi_status : std::uint8_t { ok, need_more, too_long, not_minimal };
+
+struct vbi_read {
+    vbi_status status = vbi_status::need_more;
+    std::uint32_t value = 0;
+    std::uint8_t length = 0;  // bytes consumed (ok), or bytes seen so far (need_more)
+};
+
+/**
+ * Reads a Variable Byte Integer from at most `available` bytes.
+ * @par Wire format
+ * 7 data bits per byte, least significant group first, bit 7 = more follow; at most 4 bytes.
+ * A last byte of 0 after a continuation byte means the value fitted in fewer bytes: the
+ * encoding is not minimal (5.0 MQTT-1.5.5-1; applied to 3.x too, whose tables imply it).
+ */
+template <byte_like B>
+[[nodiscard]] constexpr vbi_read read_vbi(const B* p, std::size_t available) noexcept {
+    vbi_read out;
+    std::uint32_t value = 0;
+    for (std::uint8_t i = 0; i < 4; ++i) {
+        if (i == available) {
+            out.status = vbi_status::need_more;
+            out.value = value;
+            out.length = i;
+            return out;
+        }
+        const std::uint8_t b = to_u8(p[i]);
+        value |= static_cast<std::uint32_t>(b & 0x7Fu) << (7u * i);
+        if ((b & 0x80u) == 0) {
+            out.value = value;
+            out.length = static_cast<std::uint8_t>(i + 1);
+            out.status = (b == 0 && i > 0) ? vbi_status::not_minimal : vbi_status::ok;
+            return out;
+        }
+    }
+    out.status = vbi_status::too_long;
+    out.length = 4;
+    return out;
+}
+
+/** Bytes a Variable Byte Integer of `value` takes (value ≤ 268,435,455). */
+[[nodiscard]] constexpr std::size_t vbi_size(std::uint32_t value) noexcept {
+    return value < 128u ? 1 : value < 16'384u ? 2 : value < 2'097'152u ? 3 : 4;
+}
+
+[[nodiscard]] constexpr errc to_errc(vbi_status s) noexcept {
+    switch (s) {
+        case vbi_status::ok: return errc::none;
+        case vbi_status::need_more: return errc::packet_truncated;
+        case vbi_status::too_long: return errc::remaining_length_too_long;
+        case vbi_status::not_minimal: return errc::variable_byte_integer_not_minimal;
+    }
+    return errc::packet_truncated;
+}
+
+}  // namespace mqttwire::detail
