@@ -87,9 +87,9 @@ enum class errc : std::uint8_t {
 namespace detail {
 
 struct errc_info {
-    std::string_view name;
-    std::string_view message;
-    reason_code code;
+    std::string_view name{};
+    std::string_view message{};
+    reason_code code{};
     std::string_view v3_1_1;  // statement id in 3.1.1 numbering, empty when none applies
     std::string_view v5;      // statement id in 5.0 numbering
 };
@@ -297,7 +297,7 @@ struct fault {
 }
 
 [[nodiscard]] constexpr error to_error(const fault& f, protocol_version version) noexcept {
-    std::string_view stmt;
+    std::string_view stmt{};
     if (version == protocol_version::v5)
         stmt = f.v5.empty() ? info(f.code).v5 : f.v5;
     else if (version == protocol_version::v3_1_1)

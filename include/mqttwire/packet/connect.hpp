@@ -16,8 +16,8 @@ namespace mqttwire {
 
 /** The will of a CONNECT to encode. */
 struct will_message {
-    std::string_view topic;  // a Topic Name: no wildcards
-    std::span<const std::byte> payload;
+    std::string_view topic{};  // a Topic Name: no wildcards
+    std::span<const std::byte> payload{};
     qos qos_level = qos::at_most_once;
     bool retain = false;
     will_properties properties{};  // 5.0 only
@@ -25,22 +25,22 @@ struct will_message {
 
 /** A CONNECT to encode; `codec_options::version` picks `MQIsdp`/3, `MQTT`/4 or `MQTT`/5. */
 struct connect {
-    std::string_view client_id;
+    std::string_view client_id{};
     std::uint16_t keep_alive = 0;
     /** CleanSession (3.x) / Clean Start (5.0). */
     bool clean_start = true;
-    std::optional<will_message> will;
-    std::optional<std::string_view> user_name;
+    std::optional<will_message> will{};
+    std::optional<std::string_view> user_name{};
     /** Binary data; before 5.0 it needs a user name. */
-    std::optional<std::span<const std::byte>> password;
+    std::optional<std::span<const std::byte>> password{};
     connect_properties properties{};
 };
 
 /** A decoded will. */
 template <byte_like B>
 struct will_message_view {
-    std::string_view topic;
-    std::span<const B> payload;
+    std::string_view topic{};
+    std::span<const B> payload{};
     qos qos_level = qos::at_most_once;
     bool retain = false;
     properties_view<B> properties{};
@@ -53,11 +53,11 @@ struct connect_view {
     protocol_version version = protocol_version::v5;
     std::uint16_t keep_alive = 0;
     bool clean_start = false;
-    std::string_view client_id;
+    std::string_view client_id{};
     properties_view<B> properties{};
-    std::optional<will_message_view<B>> will;
-    std::optional<std::string_view> user_name;
-    std::optional<std::span<const B>> password;
+    std::optional<will_message_view<B>> will{};
+    std::optional<std::string_view> user_name{};
+    std::optional<std::span<const B>> password{};
 };
 
 namespace detail {
@@ -121,7 +121,7 @@ template <byte_like B>
     connect_view<B> out;
 
     const std::size_t name_at = r.offset();
-    std::span<const B> name;
+    std::span<const B> name{};
     std::uint8_t level = 0;
     if (!r.read_prefixed(name) || !r.read_u8(level))
         return to_error(make_fault(errc::packet_truncated, name_at), opts.version);
@@ -150,7 +150,7 @@ template <byte_like B>
     // MQTT-3.1.3-1: Client Identifier, [Will Properties,] Will Topic, Will Payload, User Name,
     // Password, each present only when its flag says so.
     const std::size_t id_at = r.offset();
-    std::span<const B> id;
+    std::span<const B> id{};
     if (const fault e = read_string(r, id, opts.leniency)) return to_error(e, opts.version);
     if (const fault e = check_client_id(code_points(id), out.clean_start, opts.version, id_at))
         return to_error(e, opts.version);

@@ -16,8 +16,8 @@ namespace mqttwire {
 
 /** A PUBLISH to encode. Views: the caller keeps topic, payload and properties alive. */
 struct publish {
-    std::string_view topic_name;
-    std::span<const std::byte> payload;
+    std::string_view topic_name{};
+    std::span<const std::byte> payload{};
     qos qos_level = qos::at_most_once;
     bool retain = false;
     bool dup = false;
@@ -32,7 +32,7 @@ struct publish {
  */
 template <byte_like B>
 struct publish_head_view {
-    std::string_view topic_name;  // empty only with a 5.0 Topic Alias
+    std::string_view topic_name{};  // empty only with a 5.0 Topic Alias
     std::uint16_t packet_id = 0;  // 0 for QoS 0
     qos qos_level = qos::at_most_once;
     bool dup = false;
@@ -47,7 +47,7 @@ struct publish_head_view {
 /** A decoded PUBLISH. Views into the input: valid while the input bytes are. */
 template <byte_like B>
 struct publish_view : publish_head_view<B> {
-    std::span<const B> payload;
+    std::span<const B> payload{};
 };
 
 namespace detail {
@@ -73,7 +73,7 @@ template <byte_like B>
         return make_fault(errc::dup_with_qos_0, 0);
 
     const std::size_t topic_at = r.offset();
-    std::span<const B> topic;
+    std::span<const B> topic{};
     if (!r.read_prefixed(topic)) return make_fault(errc::packet_truncated, topic_at);
     const bool v5 = opts.version == protocol_version::v5;
     if (const text_fault t = check_topic_name(topic.data(), topic.size(), opts.leniency, v5);

@@ -24,7 +24,7 @@ enum class retain_handling : std::uint8_t {
 
 /** One decoded Topic Filter + Subscription Options pair of a SUBSCRIBE. */
 struct subscription_view {
-    std::string_view topic_filter;
+    std::string_view topic_filter{};
     qos max_qos = qos::at_most_once;
     bool no_local = false;                                        // 5.0
     bool retain_as_published = false;                             // 5.0

@@ -17,7 +17,7 @@ namespace mqttwire {
 /** A SUBACK to encode: one code per filter (granted QoS 0..2 or a failure). */
 struct suback {
     std::uint16_t packet_id = 0;
-    std::span<const reason_code> reason_codes;
+    std::span<const reason_code> reason_codes{};
     ack_properties properties{};
 };
 
@@ -32,7 +32,7 @@ struct suback_view {
 /** An UNSUBACK to encode; `reason_codes` must be empty before 5.0. */
 struct unsuback {
     std::uint16_t packet_id = 0;
-    std::span<const reason_code> reason_codes;
+    std::span<const reason_code> reason_codes{};
     ack_properties properties{};
 };
 

@@ -17,7 +17,7 @@ namespace mqttwire {
 
 /** One subscription to request. No Local, Retain As Published and Retain Handling are 5.0 only. */
 struct subscription {
-    std::string_view topic_filter;
+    std::string_view topic_filter{};
     qos max_qos = qos::at_most_once;
     bool no_local = false;
     bool retain_as_published = false;
@@ -27,7 +27,7 @@ struct subscription {
 /** A SUBSCRIBE to encode (client to server). */
 struct subscribe {
     std::uint16_t packet_id = 0;
-    std::span<const subscription> subscriptions;
+    std::span<const subscription> subscriptions{};
     subscribe_properties properties{};
 };
 
@@ -42,7 +42,7 @@ struct subscribe_view {
 /** An UNSUBSCRIBE to encode (client to server). */
 struct unsubscribe {
     std::uint16_t packet_id = 0;
-    std::span<const std::string_view> topic_filters;
+    std::span<const std::string_view> topic_filters{};
     unsubscribe_properties properties{};
 };
 

@@ -24,8 +24,8 @@ namespace mqttwire {
 
 /** One User Property, as views into the packet. */
 struct user_property_view {
-    std::string_view name;
-    std::string_view value;
+    std::string_view name{};
+    std::string_view value{};
     friend constexpr bool operator==(const user_property_view&,
                                      const user_property_view&) = default;
 };

@@ -21,21 +21,21 @@ namespace mqttwire {
 
 /** A User Property to encode. */
 struct user_property {
-    std::string_view name;
-    std::string_view value;
+    std::string_view name{};
+    std::string_view value{};
 };
 
 /** CONNECT properties (5.0 §3.1.2.11). */
 struct connect_properties {
-    std::optional<std::uint32_t> session_expiry_interval;
-    std::optional<std::uint16_t> receive_maximum;
-    std::optional<std::uint32_t> maximum_packet_size;
-    std::optional<std::uint16_t> topic_alias_maximum;
-    std::optional<bool> request_response_information;
-    std::optional<bool> request_problem_information;
-    std::optional<std::string_view> authentication_method;
-    std::optional<std::span<const std::byte>> authentication_data;
-    std::span<const user_property> user_properties;
+    std::optional<std::uint32_t> session_expiry_interval{};
+    std::optional<std::uint16_t> receive_maximum{};
+    std::optional<std::uint32_t> maximum_packet_size{};
+    std::optional<std::uint16_t> topic_alias_maximum{};
+    std::optional<bool> request_response_information{};
+    std::optional<bool> request_problem_information{};
+    std::optional<std::string_view> authentication_method{};
+    std::optional<std::span<const std::byte>> authentication_data{};
+    std::span<const user_property> user_properties{};
 
     template <class V>
     constexpr void visit(V& v) const {
@@ -53,13 +53,13 @@ struct connect_properties {
 
 /** Will Properties of CONNECT (5.0 §3.1.3.2). */
 struct will_properties {
-    std::optional<std::uint32_t> will_delay_interval;
-    std::optional<payload_format> payload_format_indicator;
-    std::optional<std::uint32_t> message_expiry_interval;
-    std::optional<std::string_view> content_type;
-    std::optional<std::string_view> response_topic;
-    std::optional<std::span<const std::byte>> correlation_data;
-    std::span<const user_property> user_properties;
+    std::optional<std::uint32_t> will_delay_interval{};
+    std::optional<payload_format> payload_format_indicator{};
+    std::optional<std::uint32_t> message_expiry_interval{};
+    std::optional<std::string_view> content_type{};
+    std::optional<std::string_view> response_topic{};
+    std::optional<std::span<const std::byte>> correlation_data{};
+    std::span<const user_property> user_properties{};
 
     template <class V>
     constexpr void visit(V& v) const {
@@ -75,23 +75,23 @@ struct will_properties {
 
 /** CONNACK properties (5.0 §3.2.2.3). */
 struct connack_properties {
-    std::optional<std::uint32_t> session_expiry_interval;
-    std::optional<std::uint16_t> receive_maximum;
-    std::optional<qos> maximum_qos;  // at_most_once or at_least_once only
-    std::optional<bool> retain_available;
-    std::optional<std::uint32_t> maximum_packet_size;
-    std::optional<std::string_view> assigned_client_identifier;
-    std::optional<std::uint16_t> topic_alias_maximum;
-    std::optional<std::string_view> reason_string;
-    std::optional<bool> wildcard_subscription_available;
-    std::optional<bool> subscription_identifier_available;
-    std::optional<bool> shared_subscription_available;
-    std::optional<std::uint16_t> server_keep_alive;
-    std::optional<std::string_view> response_information;
-    std::optional<std::string_view> server_reference;
-    std::optional<std::string_view> authentication_method;
-    std::optional<std::span<const std::byte>> authentication_data;
-    std::span<const user_property> user_properties;
+    std::optional<std::uint32_t> session_expiry_interval{};
+    std::optional<std::uint16_t> receive_maximum{};
+    std::optional<qos> maximum_qos{};  // at_most_once or at_least_once only
+    std::optional<bool> retain_available{};
+    std::optional<std::uint32_t> maximum_packet_size{};
+    std::optional<std::string_view> assigned_client_identifier{};
+    std::optional<std::uint16_t> topic_alias_maximum{};
+    std::optional<std::string_view> reason_string{};
+    std::optional<bool> wildcard_subscription_available{};
+    std::optional<bool> subscription_identifier_available{};
+    std::optional<bool> shared_subscription_available{};
+    std::optional<std::uint16_t> server_keep_alive{};
+    std::optional<std::string_view> response_information{};
+    std::optional<std::string_view> server_reference{};
+    std::optional<std::string_view> authentication_method{};
+    std::optional<std::span<const std::byte>> authentication_data{};
+    std::span<const user_property> user_properties{};
 
     template <class V>
     constexpr void visit(V& v) const {
@@ -117,15 +117,15 @@ struct connack_properties {
 
 /** PUBLISH properties (5.0 §3.3.2.3). */
 struct publish_properties {
-    std::optional<payload_format> payload_format_indicator;
-    std::optional<std::uint32_t> message_expiry_interval;
-    std::optional<std::uint16_t> topic_alias;
-    std::optional<std::string_view> response_topic;
-    std::optional<std::span<const std::byte>> correlation_data;
-    std::span<const user_property> user_properties;
+    std::optional<payload_format> payload_format_indicator{};
+    std::optional<std::uint32_t> message_expiry_interval{};
+    std::optional<std::uint16_t> topic_alias{};
+    std::optional<std::string_view> response_topic{};
+    std::optional<std::span<const std::byte>> correlation_data{};
+    std::span<const user_property> user_properties{};
     /** Server to client only (MQTT-3.3.4-6); each 1..268,435,455. */
-    std::span<const std::uint32_t> subscription_identifiers;
-    std::optional<std::string_view> content_type;
+    std::span<const std::uint32_t> subscription_identifiers{};
+    std::optional<std::string_view> content_type{};
 
     template <class V>
     constexpr void visit(V& v) const {
@@ -142,8 +142,8 @@ struct publish_properties {
 
 /** Properties of PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK and UNSUBACK. */
 struct ack_properties {
-    std::optional<std::string_view> reason_string;
-    std::span<const user_property> user_properties;
+    std::optional<std::string_view> reason_string{};
+    std::span<const user_property> user_properties{};
 
     template <class V>
     constexpr void visit(V& v) const {
@@ -154,8 +154,8 @@ struct ack_properties {
 
 /** SUBSCRIBE properties (5.0 §3.8.2.1). */
 struct subscribe_properties {
-    std::optional<std::uint32_t> subscription_identifier;  // 1..268,435,455
-    std::span<const user_property> user_properties;
+    std::optional<std::uint32_t> subscription_identifier{};  // 1..268,435,455
+    std::span<const user_property> user_properties{};
 
     template <class V>
     constexpr void visit(V& v) const {
@@ -166,7 +166,7 @@ struct subscribe_properties {
 
 /** UNSUBSCRIBE properties (5.0 §3.10.2.1). */
 struct unsubscribe_properties {
-    std::span<const user_property> user_properties;
+    std::span<const user_property> user_properties{};
 
     template <class V>
     constexpr void visit(V& v) const {
@@ -176,10 +176,10 @@ struct unsubscribe_properties {
 
 /** DISCONNECT properties (5.0 §3.14.2.2). */
 struct disconnect_properties {
-    std::optional<std::uint32_t> session_expiry_interval;  // client to server only
-    std::optional<std::string_view> reason_string;
-    std::optional<std::string_view> server_reference;
-    std::span<const user_property> user_properties;
+    std::optional<std::uint32_t> session_expiry_interval{};  // client to server only
+    std::optional<std::string_view> reason_string{};
+    std::optional<std::string_view> server_reference{};
+    std::span<const user_property> user_properties{};
 
     template <class V>
     constexpr void visit(V& v) const {
@@ -192,10 +192,10 @@ struct disconnect_properties {
 
 /** AUTH properties (5.0 §3.15.2.2). */
 struct auth_properties {
-    std::optional<std::string_view> authentication_method;
-    std::optional<std::span<const std::byte>> authentication_data;
-    std::optional<std::string_view> reason_string;
-    std::span<const user_property> user_properties;
+    std::optional<std::string_view> authentication_method{};
+    std::optional<std::span<const std::byte>> authentication_data{};
+    std::optional<std::string_view> reason_string{};
+    std::span<const user_property> user_properties{};
 
     template <class V>
     constexpr void visit(V& v) const {
