@@ -61,7 +61,7 @@ template <byte_like B>
             return need{v.length ? 1 + floor : 1, false};
         }
         case vbi_status::too_long:
-            return to_error(make_fault(errc::remaining_length_too_long, 4), opts.version);
+            return to_error(make_fault(errc::variable_byte_integer_too_long, 4), opts.version);
         case vbi_status::not_minimal:
             return to_error(make_fault(errc::variable_byte_integer_not_minimal, v.length),
                             opts.version);

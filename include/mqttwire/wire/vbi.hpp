@@ -61,7 +61,7 @@ template <byte_like B>
     switch (s) {
         case vbi_status::ok: return errc::none;
         case vbi_status::need_more: return errc::packet_truncated;
-        case vbi_status::too_long: return errc::remaining_length_too_long;
+        case vbi_status::too_long: return errc::variable_byte_integer_too_long;
         case vbi_status::not_minimal: return errc::variable_byte_integer_not_minimal;
     }
     return errc::packet_truncated;
