@@ -7,6 +7,10 @@
 #include <cstring>
 #include <type_traits>
 
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+#include <emmintrin.h>
+#endif
+
 #include "../error.hpp"
 #include "../options.hpp"
 #include "bytes.hpp"
@@ -118,6 +122,49 @@ template <byte_like B>
     return m;
 }
 
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+/** 16-byte screen: bit i set when byte i may need the scalar check. */
+[[nodiscard]] inline unsigned needs_scalar16(const void* p, text_rules rules) noexcept {
+    const __m128i v = _mm_loadu_si128(static_cast<const __m128i*>(p));
+    // Signed compare: bytes >= 0x80 are negative, so "< 0x20" also catches every non-ASCII byte.
+    __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                               _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+    if (rules == text_rules::topic_name) {
+        bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')),
+                                             _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))));
+    }
+    return static_cast<unsigned>(_mm_movemask_epi8(bad));
+}
+#endif
+
+/** Runtime screen: advances `i` over printable ASCII; true when the whole text is clean. */
+template <byte_like B>
+[[nodiscard]] inline bool skip_clean_ascii(const B* p, std::size_t n, std::size_t& i,
+                                           text_rules rules) noexcept {
+    std::uint64_t w = 0;
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+    while (n - i >= 16) {
+        if (needs_scalar16(p + i, rules) != 0) break;
+        i += 16;
+    }
+    if (i == n) return true;
+    // A short tail of a long text: one overlapping load of the last 16 bytes covers it (bytes
+    // checked twice are fine: the screen only ever passes clean ASCII).
+    if (n >= 16 && n - i < 16) return needs_scalar16(p + n - 16, rules) == 0;
+#endif
+    while (n - i >= 8) {
+        std::memcpy(&w, p + i, 8);
+        if (needs_scalar(w, rules) != 0) break;
+        i += 8;
+    }
+    if (i == n) return true;
+    if (n >= 8 && n - i < 8) {
+        std::memcpy(&w, p + n - 8, 8);
+        return needs_scalar(w, rules) == 0;
+    }
+    return false;
+}
+
 /**
  * Validates a UTF-8 Encoded String's content (and, for topic names, the absence of '+' and '#').
  * @par Statements
@@ -132,20 +179,7 @@ template <byte_like B>
     while (i < n) {
 #ifndef MQTTWIRE_FORCE_SCALAR
         if (!std::is_constant_evaluated()) {
-            // Skip whole 8-byte blocks of printable ASCII, never reading past n.
-            std::uint64_t w = 0;
-            while (n - i >= 8) {
-                std::memcpy(&w, p + i, 8);
-                if (needs_scalar(w, rules) != 0) break;
-                i += 8;
-            }
-            if (i == n) return fault;
-            // Short tail of a long string: one overlapping load of the last 8 bytes covers it
-            // (bytes checked twice are fine: the screen only ever passes clean ASCII).
-            if (n - i < 8 && n >= 8) {
-                std::memcpy(&w, p + n - 8, 8);
-                if (needs_scalar(w, rules) == 0) return fault;
-            }
+            if (skip_clean_ascii(p, n, i, rules)) return fault;
         }
 #endif
         const std::uint8_t b = to_u8(p[i]);
