@@ -278,32 +278,100 @@ struct error {
 
 namespace detail {
 
+/**
+ * A check site whose statement differs from its errc's default (the same cause can break a
+ * packet-specific statement). Kept as a one-byte index so a fault fits in a register.
+ */
+enum class statement_site : std::uint8_t {
+    errc_default,
+    not_numbered,
+    pubrel_flags,
+    subscribe_flags,
+    unsubscribe_flags,
+    disconnect_flags,
+    auth_flags,
+    server_packet_id,
+    qos_0_packet_id,
+    will_fields_missing,
+    user_name_missing,
+    password_missing,
+    response_topic,
+    string_pair,
+    too_large_for_server,
+    too_large_for_client,
+    share_name_empty,
+    connack_reason_code,
+    puback_reason_code,
+    pubrec_reason_code,
+    pubrel_reason_code,
+    pubcomp_reason_code,
+    suback_reason_code,
+    unsuback_reason_code,
+    disconnect_reason_code,
+    auth_reason_code,
+};
+
+struct statement_pair {
+    std::string_view v3_1_1{};
+    std::string_view v5{};
+};
+
+// Indexed by statement_site; an empty string means no numbered statement applies.
+inline constexpr statement_pair statement_sites[] = {
+    {},
+    {},
+    {"MQTT-3.6.1-1", "MQTT-3.6.1-1"},
+    {"MQTT-3.8.1-1", "MQTT-3.8.1-1"},
+    {"MQTT-3.10.1-1", "MQTT-3.10.1-1"},
+    {"MQTT-3.14.1-1", "MQTT-3.14.1-1"},
+    {"", "MQTT-3.15.1-1"},
+    {"MQTT-2.3.1-1", "MQTT-2.2.1-4"},
+    {"MQTT-2.3.1-5", "MQTT-2.2.1-2"},
+    {"MQTT-3.1.2-9", "MQTT-3.1.2-9"},
+    {"MQTT-3.1.2-19", "MQTT-3.1.2-17"},
+    {"MQTT-3.1.2-21", "MQTT-3.1.2-19"},
+    {"", "MQTT-3.3.2-14"},
+    {"", "MQTT-1.5.7-1"},
+    {"", "MQTT-3.2.2-15"},
+    {"", "MQTT-3.1.2-24"},
+    {"", "MQTT-4.8.2-1"},
+    {"", "MQTT-3.2.2-8"},
+    {"", "MQTT-3.4.2-1"},
+    {"", "MQTT-3.5.2-1"},
+    {"", "MQTT-3.6.2-1"},
+    {"", "MQTT-3.7.2-1"},
+    {"MQTT-3.9.3-2", "MQTT-3.9.3-2"},
+    {"", "MQTT-3.11.3-2"},
+    {"", "MQTT-3.14.2-1"},
+    {"", "MQTT-3.15.2-1"},
+};
+
 /** Where a rule failed, before the protocol version picks the statement numbering. */
 struct fault {
     errc code = errc::none;
+    statement_site site = statement_site::errc_default;
     std::uint32_t offset = 0;
-    std::string_view v3_1_1{};  // overrides the errc's default statement when set
-    std::string_view v5{};
 
     constexpr explicit operator bool() const noexcept { return code != errc::none; }
 };
 
-[[nodiscard]] constexpr fault make_fault(errc code, std::size_t offset) noexcept {
-    return {code, static_cast<std::uint32_t>(offset), {}, {}};
-}
-[[nodiscard]] constexpr fault make_fault(errc code, std::size_t offset, std::string_view v311,
-                                         std::string_view v5) noexcept {
-    return {code, static_cast<std::uint32_t>(offset), v311, v5};
+[[nodiscard]] constexpr fault make_fault(
+    errc code, std::size_t offset, statement_site site = statement_site::errc_default) noexcept {
+    return {code, site, static_cast<std::uint32_t>(offset)};
 }
 
 [[nodiscard]] constexpr error to_error(const fault& f, protocol_version version) noexcept {
-    std::string_view stmt{};
-    if (version == protocol_version::v5)
-        stmt = f.v5.empty() ? info(f.code).v5 : f.v5;
-    else if (version == protocol_version::v3_1_1)
-        stmt = f.v3_1_1.empty() ? info(f.code).v3_1_1 : f.v3_1_1;
-    if (stmt == "-") stmt = {};  // a site can say "no statement applies here"
-    return {f.code, f.offset, stmt};
+    error e{f.code, f.offset, {}};
+    if (f.site == statement_site::errc_default) {
+        e.statement = mqttwire::statement(f.code, version);
+    } else {
+        const statement_pair& pair = statement_sites[static_cast<std::uint8_t>(f.site)];
+        if (version == protocol_version::v5)
+            e.statement = pair.v5;
+        else if (version == protocol_version::v3_1_1)
+            e.statement = pair.v3_1_1;
+    }
+    return e;
 }
 
 }  // namespace detail

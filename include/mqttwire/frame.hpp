@@ -72,9 +72,10 @@ template <byte_like B>
     f.header_size = static_cast<std::uint8_t>(1 + v.length);
     f.remaining_length = v.value;
     if (f.size() > opts.maximum_packet_size) {
-        const fault tf = opts.from == sender::client
-                             ? make_fault(errc::packet_too_large, 1, "", "MQTT-3.2.2-15")
-                             : make_fault(errc::packet_too_large, 1, "", "MQTT-3.1.2-24");
+        const fault tf =
+            opts.from == sender::client
+                ? make_fault(errc::packet_too_large, 1, statement_site::too_large_for_server)
+                : make_fault(errc::packet_too_large, 1, statement_site::too_large_for_client);
         return to_error(tf, opts.version);
     }
     return f;

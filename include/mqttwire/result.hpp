@@ -9,9 +9,9 @@
 namespace mqttwire {
 
 /**
- * A value or an error. No exceptions: `value()` / `*` have the precondition `has_value()`.
- * Both members are stored (T is a trivially copyable view or size), which keeps it usable in
- * constant expressions without a union.
+ * A value or an error. No exceptions: `value()`, `*` and `->` have the precondition
+ * `has_value()`. T is a trivially copyable view or size, so the union needs no bookkeeping and
+ * stays usable in constant expressions.
  */
 template <class T>
 class [[nodiscard]] result {
@@ -31,12 +31,16 @@ public:
     constexpr const T* operator->() const noexcept { return &value_; }
     constexpr T* operator->() noexcept { return &value_; }
     /** The error; `code == errc::none` when there is a value. */
-    [[nodiscard]] constexpr const error_type& error() const noexcept { return error_; }
+    [[nodiscard]] constexpr error_type error() const noexcept {
+        return ok_ ? error_type{} : error_;
+    }
 
 private:
-    T value_{};
-    error_type error_{};
-    bool ok_ = false;
+    union {
+        T value_;
+        error_type error_;
+    };
+    bool ok_;
 };
 
 /** How many more bytes an incomplete input needs. */
@@ -60,8 +64,8 @@ public:
     using need_type = mqttwire::need;
 
     constexpr partial(T value) noexcept : value_(value), state_(progress::complete) {}  // NOLINT
-    constexpr partial(need_type more) noexcept
-        : need_(more), state_(progress::need_more) {}                                      // NOLINT
+    constexpr partial(need_type more) noexcept                                          // NOLINT
+        : need_(more), state_(progress::need_more) {}
     constexpr partial(error_type err) noexcept : error_(err), state_(progress::failed) {}  // NOLINT
 
     [[nodiscard]] constexpr progress state() const noexcept { return state_; }
@@ -72,16 +76,25 @@ public:
         return state_ == progress::need_more;
     }
     [[nodiscard]] constexpr bool has_error() const noexcept { return state_ == progress::failed; }
+    /** Precondition: is_complete(). */
     [[nodiscard]] constexpr const T& value() const noexcept { return value_; }
     [[nodiscard]] constexpr const T& operator*() const noexcept { return value_; }
     constexpr const T* operator->() const noexcept { return &value_; }
-    [[nodiscard]] constexpr need_type need() const noexcept { return need_; }
-    [[nodiscard]] constexpr const error_type& error() const noexcept { return error_; }
+    /** The shortfall; zero bytes unless needs_more(). */
+    [[nodiscard]] constexpr need_type need() const noexcept {
+        return state_ == progress::need_more ? need_ : need_type{};
+    }
+    /** The error; `code == errc::none` unless has_error(). */
+    [[nodiscard]] constexpr error_type error() const noexcept {
+        return state_ == progress::failed ? error_ : error_type{};
+    }
 
 private:
-    T value_{};
-    need_type need_{};
-    error_type error_{};
+    union {
+        T value_;
+        need_type need_;
+        error_type error_;
+    };
     progress state_;
 };
 

@@ -42,17 +42,17 @@ namespace mqttwire::detail {
 [[nodiscard]] constexpr fault flags_fault(packet_type type) noexcept {
     switch (type) {
         case packet_type::pubrel:
-            return make_fault(errc::fixed_header_flags_invalid, 0, "MQTT-3.6.1-1", "MQTT-3.6.1-1");
+            return make_fault(errc::fixed_header_flags_invalid, 0, statement_site::pubrel_flags);
         case packet_type::subscribe:
-            return make_fault(errc::fixed_header_flags_invalid, 0, "MQTT-3.8.1-1", "MQTT-3.8.1-1");
+            return make_fault(errc::fixed_header_flags_invalid, 0, statement_site::subscribe_flags);
         case packet_type::unsubscribe:
-            return make_fault(errc::fixed_header_flags_invalid, 0, "MQTT-3.10.1-1",
-                              "MQTT-3.10.1-1");
+            return make_fault(errc::fixed_header_flags_invalid, 0,
+                              statement_site::unsubscribe_flags);
         case packet_type::disconnect:
-            return make_fault(errc::fixed_header_flags_invalid, 0, "MQTT-3.14.1-1",
-                              "MQTT-3.14.1-1");
+            return make_fault(errc::fixed_header_flags_invalid, 0,
+                              statement_site::disconnect_flags);
         case packet_type::auth:
-            return make_fault(errc::fixed_header_flags_invalid, 0, "", "MQTT-3.15.1-1");
+            return make_fault(errc::fixed_header_flags_invalid, 0, statement_site::auth_flags);
         default: return make_fault(errc::fixed_header_flags_invalid, 0);
     }
 }
@@ -110,7 +110,7 @@ template <byte_like B>
     if (!r.read_u16(out)) return make_fault(errc::packet_truncated, at);
     if (out == 0) {
         return opts.from == sender::server
-                   ? make_fault(errc::packet_identifier_zero, at, "", "MQTT-2.2.1-4")
+                   ? make_fault(errc::packet_identifier_zero, at, statement_site::server_packet_id)
                    : make_fault(errc::packet_identifier_zero, at);
     }
     return {};

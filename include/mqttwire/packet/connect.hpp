@@ -168,7 +168,7 @@ template <byte_like B>
         std::span<const B> topic;
         if (!r.read_prefixed(topic))
             return to_error(
-                make_fault(errc::packet_truncated, topic_at, "MQTT-3.1.2-9", "MQTT-3.1.2-9"),
+                make_fault(errc::packet_truncated, topic_at, statement_site::will_fields_missing),
                 opts.version);
         if (const text_fault t = check_topic_name(topic.data(), topic.size(), opts.leniency);
             t.code != errc::none)
@@ -176,7 +176,7 @@ template <byte_like B>
         const std::size_t payload_at = r.offset();
         if (!r.read_prefixed(will.payload))
             return to_error(
-                make_fault(errc::packet_truncated, payload_at, "MQTT-3.1.2-9", "MQTT-3.1.2-9"),
+                make_fault(errc::packet_truncated, payload_at, statement_site::will_fields_missing),
                 opts.version);
         will.topic = as_text(topic.data(), topic.size());
         out.will = will;
@@ -186,7 +186,7 @@ template <byte_like B>
         std::span<const B> user;
         if (!r.read_prefixed(user))
             return to_error(
-                make_fault(errc::packet_truncated, at, "MQTT-3.1.2-19", "MQTT-3.1.2-17"),
+                make_fault(errc::packet_truncated, at, statement_site::user_name_missing),
                 opts.version);
         const text_fault t =
             check_text(user.data(), user.size(), text_rules::string, opts.leniency);
@@ -198,7 +198,7 @@ template <byte_like B>
         std::span<const B> password;
         if (!r.read_prefixed(password))
             return to_error(
-                make_fault(errc::packet_truncated, at, "MQTT-3.1.2-21", "MQTT-3.1.2-19"),
+                make_fault(errc::packet_truncated, at, statement_site::password_missing),
                 opts.version);
         out.password = password;
     }

@@ -63,7 +63,8 @@ template <packet_type Type, byte_like B>
 template <packet_type Type>
 [[nodiscard]] constexpr fault plan_packet(const basic_pub_ack<Type>& a, const codec_options& opts,
                                           encode_plan& plan) noexcept {
-    if (a.packet_id == 0) return make_fault(errc::packet_identifier_zero, 0, "-", "-");
+    if (a.packet_id == 0)
+        return make_fault(errc::packet_identifier_zero, 0, statement_site::not_numbered);
     plan.flags = Type == packet_type::pubrel ? 0x2 : 0x0;
     std::size_t body = 2;
     if (const fault f =

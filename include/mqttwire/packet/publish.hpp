@@ -33,7 +33,7 @@ struct publish {
 template <byte_like B>
 struct publish_head_view {
     std::string_view topic_name{};  // empty only with a 5.0 Topic Alias
-    std::uint16_t packet_id = 0;  // 0 for QoS 0
+    std::uint16_t packet_id = 0;    // 0 for QoS 0
     qos qos_level = qos::at_most_once;
     bool dup = false;
     bool retain = false;
@@ -135,11 +135,11 @@ template <byte_like B>
         return make_fault(errc::dup_with_qos_0, 0);
     if (q != 0 && p.packet_id == 0) {
         return opts.from == sender::server
-                   ? make_fault(errc::packet_identifier_zero, 0, "", "MQTT-2.2.1-4")
+                   ? make_fault(errc::packet_identifier_zero, 0, statement_site::server_packet_id)
                    : make_fault(errc::packet_identifier_zero, 0);
     }
     if (q == 0 && p.packet_id != 0)
-        return make_fault(errc::value_out_of_range, 0, "MQTT-2.3.1-5", "MQTT-2.2.1-2");
+        return make_fault(errc::value_out_of_range, 0, statement_site::qos_0_packet_id);
     if (p.topic_name.size() > max_field_length) return make_fault(errc::field_too_long, 0);
     const bool v5 = opts.version == protocol_version::v5;
     const bool aliased = v5 && p.properties.topic_alias.has_value();

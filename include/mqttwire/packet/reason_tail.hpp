@@ -12,19 +12,19 @@
 
 namespace mqttwire::detail {
 
-/** Statement naming the allowed reason codes of each packet type (5.0 numbering). */
-[[nodiscard]] constexpr std::string_view reason_code_statement(packet_type type) noexcept {
+/** Site naming the allowed reason codes of each packet type. */
+[[nodiscard]] constexpr statement_site reason_code_site(packet_type type) noexcept {
     switch (type) {
-        case packet_type::connack: return "MQTT-3.2.2-8";
-        case packet_type::puback: return "MQTT-3.4.2-1";
-        case packet_type::pubrec: return "MQTT-3.5.2-1";
-        case packet_type::pubrel: return "MQTT-3.6.2-1";
-        case packet_type::pubcomp: return "MQTT-3.7.2-1";
-        case packet_type::suback: return "MQTT-3.9.3-2";
-        case packet_type::unsuback: return "MQTT-3.11.3-2";
-        case packet_type::disconnect: return "MQTT-3.14.2-1";
-        case packet_type::auth: return "MQTT-3.15.2-1";
-        default: return "-";
+        case packet_type::connack: return statement_site::connack_reason_code;
+        case packet_type::puback: return statement_site::puback_reason_code;
+        case packet_type::pubrec: return statement_site::pubrec_reason_code;
+        case packet_type::pubrel: return statement_site::pubrel_reason_code;
+        case packet_type::pubcomp: return statement_site::pubcomp_reason_code;
+        case packet_type::suback: return statement_site::suback_reason_code;
+        case packet_type::unsuback: return statement_site::unsuback_reason_code;
+        case packet_type::disconnect: return statement_site::disconnect_reason_code;
+        case packet_type::auth: return statement_site::auth_reason_code;
+        default: return statement_site::not_numbered;
     }
 }
 
@@ -35,8 +35,7 @@ namespace mqttwire::detail {
     if (is_allowed_reason_code(type, code, opts.version, opts.from)) return {};
     if (type == packet_type::disconnect && is_disconnect_reason_code(code))
         return make_fault(errc::reason_code_not_for_sender, at);
-    const std::string_view v311 = type == packet_type::suback ? "MQTT-3.9.3-2" : "-";
-    return make_fault(errc::reason_code_invalid, at, v311, reason_code_statement(type));
+    return make_fault(errc::reason_code_invalid, at, reason_code_site(type));
 }
 
 /**

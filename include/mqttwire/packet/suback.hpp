@@ -80,7 +80,8 @@ template <packet_type Type, class Ack>
 [[nodiscard]] constexpr fault plan_sub_ack(const Ack& a, const codec_options& opts,
                                            encode_plan& plan) noexcept {
     if (const fault f = check_direction(Type, opts)) return f;
-    if (a.packet_id == 0) return make_fault(errc::packet_identifier_zero, 0, "-", "-");
+    if (a.packet_id == 0)
+        return make_fault(errc::packet_identifier_zero, 0, statement_site::not_numbered);
     if (const fault f =
             measure_properties(a.properties, property_context::ack, opts, plan.properties))
         return f;

@@ -95,7 +95,8 @@ template <byte_like B, bool WithOptions>
             check_topic_filter(filter.data(), filter.size(), opts.version, opts.leniency, shared);
         if (t.code != errc::none) {
             fault f = text_fault_at(t, at + 2);
-            if (t.code == errc::shared_subscription_invalid && t.offset == 7) f.v5 = "MQTT-4.8.2-1";
+            if (t.code == errc::shared_subscription_invalid && t.offset == 7)
+                f.site = statement_site::share_name_empty;
             return f;
         }
         if constexpr (WithOptions) {

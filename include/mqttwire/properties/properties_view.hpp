@@ -323,6 +323,7 @@ template <byte_like B>
     if (const errc e = r.read_vbi(length); e != errc::none)
         return make_fault(e == errc::packet_truncated ? errc::property_length_overruns_packet : e,
                           length_at);
+    if (length == 0) return {};  // the common case: nothing to validate
     if (length > r.remaining()) return make_fault(errc::property_length_overruns_packet, length_at);
 
     const std::size_t begin = r.offset();
@@ -379,7 +380,8 @@ template <byte_like B>
                 if (id == property_id::response_topic) {
                     tf = check_topic_name(s.data(), s.size(), opts.leniency);
                     if (tf.code != errc::none)
-                        return make_fault(tf.code, value_at + 2 + tf.offset, "", "MQTT-3.3.2-14");
+                        return make_fault(tf.code, value_at + 2 + tf.offset,
+                                          statement_site::response_topic);
                 } else {
                     tf = check_text(s.data(), s.size(), text_rules::string, opts.leniency);
                     if (tf.code != errc::none) return make_fault(tf.code, value_at + 2 + tf.offset);
@@ -400,10 +402,11 @@ template <byte_like B>
                 if (!p.read_prefixed(v)) return make_fault(errc::property_value_overruns, at);
                 text_fault tf = check_text(k.data(), k.size(), text_rules::string, opts.leniency);
                 if (tf.code != errc::none)
-                    return make_fault(tf.code, value_at + 2 + tf.offset, "", "MQTT-1.5.7-1");
+                    return make_fault(tf.code, value_at + 2 + tf.offset,
+                                      statement_site::string_pair);
                 tf = check_text(v.data(), v.size(), text_rules::string, opts.leniency);
                 if (tf.code != errc::none)
-                    return make_fault(tf.code, v_at + 2 + tf.offset, "", "MQTT-1.5.7-1");
+                    return make_fault(tf.code, v_at + 2 + tf.offset, statement_site::string_pair);
                 break;
             }
             case property_type::none: break;

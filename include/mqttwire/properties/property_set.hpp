@@ -288,8 +288,8 @@ public:
     }
 
 private:
-    constexpr void fail(errc e, std::string_view v5 = {}) noexcept {
-        if (!failure) failure = make_fault(e, 0, "", v5);
+    constexpr void fail(errc e, statement_site site = statement_site::errc_default) noexcept {
+        if (!failure) failure = make_fault(e, 0, site);
     }
     constexpr void number(property_id id, std::uint32_t v) noexcept {
         if (const errc e = check_numeric_property(id, v); e != errc::none) fail(e);
@@ -302,7 +302,8 @@ private:
         const text_fault f =
             topic ? check_topic_name(s.data(), s.size(), opts_.leniency)
                   : check_text(s.data(), s.size(), text_rules::string, opts_.leniency);
-        if (f.code != errc::none) fail(f.code, topic ? "MQTT-3.3.2-14" : "");
+        if (f.code != errc::none)
+            fail(f.code, topic ? statement_site::response_topic : statement_site::errc_default);
     }
 
     property_context ctx_;
