@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 
+#include "detail/config.hpp"
 #include "error.hpp"
 #include "options.hpp"
 #include "protocol.hpp"
@@ -33,52 +34,72 @@ struct frame {
 
 namespace detail {
 
+/** What the fixed-header bytes at hand say: a frame, a shortfall, or a fault. */
+struct header_scan {
+    fault failure{};
+    frame head{};
+    std::size_t need = 0;  // > 0: the header itself is incomplete; a lower bound
+};
+
 /**
- * Fixed-header check shared by framing and decoding; `available` may be short of the header.
- * Returns a frame in `out` once the header is complete.
+ * Reads the fixed header from `available` bytes (possibly fewer than the header). Shared by
+ * framing and by every decoder, so both apply the same type, length and size rules.
  */
 template <byte_like B>
-[[nodiscard]] constexpr partial<frame> read_fixed_header(const B* p, std::size_t available,
-                                                         const codec_options& opts) noexcept {
-    if (available == 0) return need{2, false};
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr header_scan scan_fixed_header(
+    const B* p, std::size_t available, const codec_options& opts) noexcept {
+    header_scan out;
+    if (available == 0) {
+        out.need = 2;
+        return out;
+    }
     const std::uint8_t first = to_u8(p[0]);
     const auto type = static_cast<packet_type>(first >> 4);
     if (type == packet_type::reserved ||
-        (type == packet_type::auth && opts.version != protocol_version::v5))
-        return to_error(make_fault(errc::packet_type_invalid, 0), opts.version);
-
-    const vbi_read v = read_vbi(p + 1, available - 1);
-    switch (v.status) {
-        case vbi_status::ok: break;
-        case vbi_status::need_more: {
-            // A minimal encoding of k bytes so far (each with the continuation bit) is worth at
-            // least 128^k, so the packet can be judged too large before its length is complete.
-            std::size_t floor = 1;
-            for (std::uint8_t i = 0; i < v.length; ++i) floor *= 128;
-            const std::size_t smallest = 1 + v.length + 1 + (v.length ? floor : 0);
-            if (v.length && smallest > opts.maximum_packet_size)
-                return to_error(make_fault(errc::packet_too_large, 1), opts.version);
-            return need{v.length ? 1 + floor : 1, false};
+        (type == packet_type::auth && opts.version != protocol_version::v5)) {
+        out.failure = make_fault(errc::packet_type_invalid, 0);
+        return out;
+    }
+    out.head.type = type;
+    out.head.flags = static_cast<std::uint8_t>(first & 0x0Fu);
+    if (available >= 2 && (to_u8(p[1]) & 0x80u) == 0) {  // one-byte Remaining Length
+        out.head.header_size = 2;
+        out.head.remaining_length = to_u8(p[1]);
+    } else {
+        const vbi_read v = read_vbi(p + 1, available - 1);
+        switch (v.status) {
+            case vbi_status::ok: break;
+            case vbi_status::need_more: {
+                // A minimal encoding of k bytes so far (each with the continuation bit) is worth
+                // at least 128^k, so the packet can be judged too large before its length is
+                // complete.
+                std::size_t floor = 1;
+                for (std::uint8_t i = 0; i < v.length; ++i) floor *= 128;
+                const std::size_t smallest = 1 + v.length + 1 + (v.length ? floor : 0);
+                if (v.length && smallest > opts.maximum_packet_size) {
+                    out.failure = make_fault(errc::packet_too_large, 1);
+                    return out;
+                }
+                out.need = v.length ? 1 + floor : 1;
+                return out;
+            }
+            case vbi_status::too_long:
+                out.failure = make_fault(errc::variable_byte_integer_too_long, 4);
+                return out;
+            case vbi_status::not_minimal:
+                out.failure = make_fault(errc::variable_byte_integer_not_minimal, v.length);
+                return out;
         }
-        case vbi_status::too_long:
-            return to_error(make_fault(errc::variable_byte_integer_too_long, 4), opts.version);
-        case vbi_status::not_minimal:
-            return to_error(make_fault(errc::variable_byte_integer_not_minimal, v.length),
-                            opts.version);
+        out.head.header_size = static_cast<std::uint8_t>(1 + v.length);
+        out.head.remaining_length = v.value;
     }
-    frame f;
-    f.type = type;
-    f.flags = static_cast<std::uint8_t>(first & 0x0Fu);
-    f.header_size = static_cast<std::uint8_t>(1 + v.length);
-    f.remaining_length = v.value;
-    if (f.size() > opts.maximum_packet_size) {
-        const fault tf =
-            opts.from == sender::client
-                ? make_fault(errc::packet_too_large, 1, statement_site::too_large_for_server)
-                : make_fault(errc::packet_too_large, 1, statement_site::too_large_for_client);
-        return to_error(tf, opts.version);
+    if (out.head.size() > opts.maximum_packet_size) {
+        out.failure =
+            make_fault(errc::packet_too_large, 1,
+                       opts.from == sender::client ? statement_site::too_large_for_server
+                                                   : statement_site::too_large_for_client);
     }
-    return f;
+    return out;
 }
 
 }  // namespace detail
@@ -99,11 +120,11 @@ template <byte_range R>
 [[nodiscard]] constexpr partial<frame> frame_packet(R&& stream,
                                                     const codec_options& opts = {}) noexcept {
     const auto s = detail::as_span(stream);
-    partial<frame> head = detail::read_fixed_header(s.data(), s.size(), opts);
-    if (!head.is_complete()) return head;
-    const std::size_t total = head->size();
-    if (s.size() < total) return need{total - s.size(), true};
-    return head;
+    const detail::header_scan h = detail::scan_fixed_header(s.data(), s.size(), opts);
+    if (h.failure) return detail::to_error(h.failure, opts.version);
+    if (h.need != 0) return need{h.need, false};
+    if (s.size() < h.head.size()) return need{h.head.size() - s.size(), true};
+    return h.head;
 }
 
 }  // namespace mqttwire

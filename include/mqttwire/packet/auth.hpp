@@ -25,9 +25,10 @@ namespace detail {
 template <byte_like B>
 [[nodiscard]] constexpr result<auth_view<B>> decode_auth_at(const B* p, std::size_t n,
                                                             const codec_options& opts) noexcept {
-    const result<frame> f = open_packet(p, n, packet_type::auth, opts);
-    if (!f) return f.error();
-    reader<B> r(p, f->header_size, f->size());
+    frame f;
+    if (const fault e = open_packet(p, n, packet_type::auth, opts, f))
+        return to_error(e, opts.version);
+    reader<B> r(p, f.header_size, f.size());
     auth_view<B> out;
     if (const fault e = read_reason_tail(r, packet_type::auth, property_context::auth, opts,
                                          out.reason, out.properties))

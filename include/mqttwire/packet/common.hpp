@@ -62,20 +62,19 @@ namespace mqttwire::detail {
  * of the `expected` type, sendable by `opts.from`, reserved flags as required.
  */
 template <byte_like B>
-[[nodiscard]] constexpr result<frame> open_packet(const B* p, std::size_t n, packet_type expected,
-                                                  const codec_options& opts) noexcept {
-    const partial<frame> head = read_fixed_header(p, n, opts);
-    if (head.has_error()) return head.error();
-    if (head.needs_more() || n < head->size())
-        return to_error(make_fault(errc::packet_incomplete, n), opts.version);
-    const frame f = *head;
-    if (f.type != expected)
-        return to_error(make_fault(errc::packet_type_mismatch, 0), opts.version);
-    if (!may_send(f.type, opts.from, opts.version))
-        return to_error(make_fault(errc::packet_not_allowed_from_sender, 0), opts.version);
-    if (!flags_valid(f.type, f.flags, opts.version))
-        return to_error(flags_fault(f.type), opts.version);
-    return f;
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault open_packet(const B* p, std::size_t n,
+                                                                 packet_type expected,
+                                                                 const codec_options& opts,
+                                                                 frame& out) noexcept {
+    const header_scan h = scan_fixed_header(p, n, opts);
+    if (h.failure) return h.failure;
+    if (h.need != 0 || n < h.head.size()) return make_fault(errc::packet_incomplete, n);
+    out = h.head;
+    if (out.type != expected) return make_fault(errc::packet_type_mismatch, 0);
+    if (!may_send(out.type, opts.from, opts.version))
+        return make_fault(errc::packet_not_allowed_from_sender, 0);
+    if (!flags_valid(out.type, out.flags, opts.version)) return flags_fault(out.type);
+    return {};
 }
 
 /** The encoder's side of the direction rule: `opts.from` may send `type`. */

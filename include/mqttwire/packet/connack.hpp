@@ -54,9 +54,10 @@ namespace detail {
 template <byte_like B>
 [[nodiscard]] constexpr result<connack_view<B>> decode_connack_at(
     const B* p, std::size_t n, const codec_options& opts) noexcept {
-    const result<frame> f = open_packet(p, n, packet_type::connack, opts);
-    if (!f) return f.error();
-    reader<B> r(p, f->header_size, f->size());
+    frame f;
+    if (const fault e = open_packet(p, n, packet_type::connack, opts, f))
+        return to_error(e, opts.version);
+    reader<B> r(p, f.header_size, f.size());
     connack_view<B> out;
     const std::size_t at = r.offset();
     std::uint8_t flags = 0, code = 0;

@@ -115,9 +115,10 @@ template <byte_like B>
 template <byte_like B>
 [[nodiscard]] constexpr result<connect_view<B>> decode_connect_at(const B* p, std::size_t n,
                                                                   codec_options opts) noexcept {
-    const result<frame> f = open_packet(p, n, packet_type::connect, opts);
-    if (!f) return f.error();
-    reader<B> r(p, f->header_size, f->size());
+    frame f;
+    if (const fault e = open_packet(p, n, packet_type::connect, opts, f))
+        return to_error(e, opts.version);
+    reader<B> r(p, f.header_size, f.size());
     connect_view<B> out;
 
     const std::size_t name_at = r.offset();

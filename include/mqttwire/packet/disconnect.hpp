@@ -26,9 +26,10 @@ namespace detail {
 template <byte_like B>
 [[nodiscard]] constexpr result<disconnect_view<B>> decode_disconnect_at(
     const B* p, std::size_t n, const codec_options& opts) noexcept {
-    const result<frame> f = open_packet(p, n, packet_type::disconnect, opts);
-    if (!f) return f.error();
-    reader<B> r(p, f->header_size, f->size());
+    frame f;
+    if (const fault e = open_packet(p, n, packet_type::disconnect, opts, f))
+        return to_error(e, opts.version);
+    reader<B> r(p, f.header_size, f.size());
     disconnect_view<B> out;
     fault e;
     if (opts.version != protocol_version::v5) {

@@ -22,10 +22,10 @@ namespace detail {
 template <class View, byte_like B>
 [[nodiscard]] constexpr result<View> decode_empty_at(const B* p, std::size_t n, packet_type type,
                                                      const codec_options& opts) noexcept {
-    const result<frame> f = open_packet(p, n, type, opts);
-    if (!f) return f.error();
-    if (f->remaining_length != 0)  // Remaining Length is 0 by definition
-        return to_error(make_fault(errc::packet_has_trailing_bytes, f->header_size), opts.version);
+    frame f;
+    if (const fault e = open_packet(p, n, type, opts, f)) return to_error(e, opts.version);
+    if (f.remaining_length != 0)  // Remaining Length is 0 by definition
+        return to_error(make_fault(errc::packet_has_trailing_bytes, f.header_size), opts.version);
     return View{};
 }
 

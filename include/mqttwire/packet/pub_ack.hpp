@@ -47,9 +47,9 @@ namespace detail {
 template <packet_type Type, byte_like B>
 [[nodiscard]] constexpr result<basic_pub_ack_view<B, Type>> decode_pub_ack_at(
     const B* p, std::size_t n, const codec_options& opts) noexcept {
-    const result<frame> f = open_packet(p, n, Type, opts);
-    if (!f) return f.error();
-    reader<B> r(p, f->header_size, f->size());
+    frame f;
+    if (const fault e = open_packet(p, n, Type, opts, f)) return to_error(e, opts.version);
+    reader<B> r(p, f.header_size, f.size());
     basic_pub_ack_view<B, Type> out;
     fault e = read_packet_id(r, out.packet_id, opts);
     if (!e && opts.version != protocol_version::v5 && !r.at_end())

@@ -61,9 +61,9 @@ namespace detail {
  * MQTT-4.7.3-1 (empty topic without a 5.0 Topic Alias), properties per read_properties.
  */
 template <byte_like B>
-[[nodiscard]] constexpr fault read_publish_head(reader<B>& r, std::uint8_t flags,
-                                                const codec_options& opts,
-                                                publish_head_view<B>& out) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault read_publish_head(
+    reader<B>& r, std::uint8_t flags, const codec_options& opts,
+    publish_head_view<B>& out) noexcept {
     const std::uint8_t q = (flags >> 1) & 0x3u;
     if (q == 3) return make_fault(errc::qos_invalid, 0);
     out.qos_level = static_cast<qos>(q);
@@ -117,14 +117,19 @@ template <byte_like B>
 template <byte_like B>
 [[nodiscard]] constexpr result<publish_view<B>> decode_publish_at(
     const B* p, std::size_t n, const codec_options& opts) noexcept {
-    const result<frame> f = open_packet(p, n, packet_type::publish, opts);
-    if (!f) return f.error();
-    reader<B> r(p, f->header_size, f->size());
-    publish_view<B> out;
-    if (const fault e = read_publish_head(r, f->flags, opts, out)) return to_error(e, opts.version);
-    out.payload = r.rest();
-    out.payload_size = out.payload.size();
-    return out;
+    // Built in place and returned by name: the view is not copied on the way out.
+    result<publish_view<B>> res{publish_view<B>{}};
+    publish_view<B>& out = *res;
+    frame f;
+    fault e = open_packet(p, n, packet_type::publish, opts, f);
+    if (!e) {
+        reader<B> r(p, f.header_size, f.size());
+        e = read_publish_head(r, f.flags, opts, out);
+        out.payload = r.rest();
+        out.payload_size = out.payload.size();
+    }
+    if (e) res = to_error(e, opts.version);
+    return res;
 }
 
 [[nodiscard]] constexpr fault plan_packet(const publish& p, const codec_options& opts,
@@ -200,12 +205,10 @@ template <byte_range R>
     const auto s = detail::as_span(prefix);
     const B* p = s.data();
     const std::size_t n = s.size();
-    const partial<frame> head = detail::read_fixed_header(p, n, opts);
-    if (!head.is_complete()) {
-        if (head.has_error()) return head.error();
-        return head.need();
-    }
-    const frame f = *head;
+    const detail::header_scan head = detail::scan_fixed_header(p, n, opts);
+    if (head.failure) return detail::to_error(head.failure, opts.version);
+    if (head.need != 0) return need{head.need, false};
+    const frame f = head.head;
     if (n >= f.size()) {
         const result<publish_view<B>> whole = detail::decode_publish_at(p, n, opts);
         if (!whole) return whole.error();

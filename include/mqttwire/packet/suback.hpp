@@ -49,9 +49,9 @@ namespace detail {
 template <byte_like B, packet_type Type, class View>
 [[nodiscard]] constexpr result<View> decode_sub_ack_at(const B* p, std::size_t n,
                                                        const codec_options& opts) noexcept {
-    const result<frame> f = open_packet(p, n, Type, opts);
-    if (!f) return f.error();
-    reader<B> r(p, f->header_size, f->size());
+    frame f;
+    if (const fault e = open_packet(p, n, Type, opts, f)) return to_error(e, opts.version);
+    reader<B> r(p, f.header_size, f.size());
     View out;
     fault e = read_packet_id(r, out.packet_id, opts);
     if (!e && opts.version == protocol_version::v5)

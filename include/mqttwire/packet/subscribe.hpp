@@ -116,9 +116,9 @@ template <byte_like B, bool WithOptions, class View>
 [[nodiscard]] constexpr result<View> decode_filters_at(const B* p, std::size_t n,
                                                        const codec_options& opts) noexcept {
     constexpr packet_type type = WithOptions ? packet_type::subscribe : packet_type::unsubscribe;
-    const result<frame> f = open_packet(p, n, type, opts);
-    if (!f) return f.error();
-    reader<B> r(p, f->header_size, f->size());
+    frame f;
+    if (const fault e = open_packet(p, n, type, opts, f)) return to_error(e, opts.version);
+    reader<B> r(p, f.header_size, f.size());
     View out;
     if (const fault e = read_packet_id(r, out.packet_id, opts)) return to_error(e, opts.version);
     if (opts.version == protocol_version::v5) {

@@ -11,6 +11,7 @@
 #include <span>
 #include <string_view>
 
+#include "../detail/config.hpp"
 #include "../error.hpp"
 #include "../options.hpp"
 #include "../protocol.hpp"
@@ -315,15 +316,14 @@ namespace detail {
  * allowed in this packet, single-valued ones not repeated).
  */
 template <byte_like B>
-[[nodiscard]] constexpr fault read_properties(reader<B>& r, property_context ctx,
-                                              const codec_options& opts,
-                                              properties_view<B>& out) noexcept {
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr fault read_property_list(
+    reader<B>& r, property_context ctx, const codec_options& opts,
+    properties_view<B>& out) noexcept {
     const std::size_t length_at = r.offset();
     std::uint32_t length = 0;
     if (const errc e = r.read_vbi(length); e != errc::none)
         return make_fault(e == errc::packet_truncated ? errc::property_length_overruns_packet : e,
                           length_at);
-    if (length == 0) return {};  // the common case: nothing to validate
     if (length > r.remaining()) return make_fault(errc::property_length_overruns_packet, length_at);
 
     const std::size_t begin = r.offset();
@@ -435,6 +435,19 @@ template <byte_like B>
         !(seen & bit(property_id::authentication_method)))
         return make_fault(errc::authentication_data_without_method, begin);
     return {};
+}
+
+/** Reads a Property Length and its list; an empty list (the common case) stays inline. */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault read_properties(
+    reader<B>& r, property_context ctx, const codec_options& opts,
+    properties_view<B>& out) noexcept {
+    if (!r.at_end() && to_u8(*r.here()) == 0) {
+        r.skip(1);
+        out.data_ = r.here();
+        return {};
+    }
+    return read_property_list(r, ctx, opts, out);
 }
 
 }  // namespace detail

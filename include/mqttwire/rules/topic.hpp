@@ -19,9 +19,8 @@ namespace mqttwire::detail {
  * MQTT-3.3.2-2 / MQTT-4.7.0-1 (5.0) / MQTT-4.7.1-1 (3.1.1), MQTT-4.7.3-1, MQTT-4.7.3-2.
  */
 template <byte_like B>
-[[nodiscard]] constexpr text_fault check_topic_name(const B* p, std::size_t n,
-                                                    const leniency& lenient,
-                                                    bool may_be_empty = false) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr text_fault check_topic_name(
+    const B* p, std::size_t n, const leniency& lenient, bool may_be_empty = false) noexcept {
     if (n == 0 && !may_be_empty) return {errc::topic_name_empty, 0};
     return check_text(p, n, text_rules::topic_name, lenient);
 }

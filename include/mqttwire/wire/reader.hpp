@@ -78,6 +78,8 @@ public:
         pos_ = end_;
         return out;
     }
+    /** Steps over `n` bytes; precondition n <= remaining(). */
+    constexpr void skip(std::size_t n) noexcept { pos_ += n; }
     /** Narrows the end to `new_end` (≤ end()), for a sub-block such as a property list. */
     constexpr void limit(std::size_t new_end) noexcept { end_ = new_end; }
 

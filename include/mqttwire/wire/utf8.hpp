@@ -11,6 +11,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "../detail/config.hpp"
 #include "../error.hpp"
 #include "../options.hpp"
 #include "bytes.hpp"
@@ -124,7 +125,8 @@ template <byte_like B>
 
 #if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
 /** 16-byte screen: bit i set when byte i may need the scalar check. */
-[[nodiscard]] inline unsigned needs_scalar16(const void* p, text_rules rules) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE unsigned needs_scalar16(const void* p,
+                                                             text_rules rules) noexcept {
     const __m128i v = _mm_loadu_si128(static_cast<const __m128i*>(p));
     // Signed compare: bytes >= 0x80 are negative, so "< 0x20" also catches every non-ASCII byte.
     __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
@@ -139,8 +141,9 @@ template <byte_like B>
 
 /** Runtime screen: advances `i` over printable ASCII; true when the whole text is clean. */
 template <byte_like B>
-[[nodiscard]] inline bool skip_clean_ascii(const B* p, std::size_t n, std::size_t& i,
-                                           text_rules rules) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE bool skip_clean_ascii(const B* p, std::size_t n,
+                                                           std::size_t& i,
+                                                           text_rules rules) noexcept {
     std::uint64_t w = 0;
 #if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
     while (n - i >= 16) {
@@ -162,20 +165,18 @@ template <byte_like B>
         std::memcpy(&w, p + n - 8, 8);
         return needs_scalar(w, rules) == 0;
     }
-    return false;
+    for (; i < n; ++i) {  // a short text: at most 7 bytes
+        const std::uint8_t b = to_u8(p[i]);
+        if (b < 0x20 || b >= 0x7F || (rules == text_rules::topic_name && (b == '+' || b == '#')))
+            return false;
+    }
+    return true;
 }
 
-/**
- * Validates a UTF-8 Encoded String's content (and, for topic names, the absence of '+' and '#').
- * @par Statements
- * 3.1.1 MQTT-1.5.3-1, MQTT-1.5.3-2; 5.0 MQTT-1.5.4-1, MQTT-1.5.4-2; MQTT-1.5.x-3 holds since
- * EF BB BF is validated and kept like any other code point. Topic names: MQTT-3.3.2-2.
- */
 template <byte_like B>
-[[nodiscard]] constexpr text_fault check_text(const B* p, std::size_t n, text_rules rules,
-                                              const leniency& lenient) noexcept {
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr text_fault check_text_from(
+    const B* p, std::size_t n, std::size_t i, text_rules rules, const leniency& lenient) noexcept {
     text_fault fault{};
-    std::size_t i = 0;
     while (i < n) {
 #ifndef MQTTWIRE_FORCE_SCALAR
         if (!std::is_constant_evaluated()) {
@@ -192,6 +193,23 @@ template <byte_like B>
         i += len;
     }
     return fault;
+}
+
+/**
+ * Validates a UTF-8 Encoded String's content (and, for topic names, the absence of '+' and '#').
+ * @par Statements
+ * 3.1.1 MQTT-1.5.3-1, MQTT-1.5.3-2; 5.0 MQTT-1.5.4-1, MQTT-1.5.4-2; MQTT-1.5.x-3 holds since
+ * EF BB BF is validated and kept like any other code point. Topic names: MQTT-3.3.2-2.
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr text_fault check_text(
+    const B* p, std::size_t n, text_rules rules, const leniency& lenient) noexcept {
+    std::size_t i = 0;
+#ifndef MQTTWIRE_FORCE_SCALAR
+    // The screen is inlined at each call; only text that needs a closer look leaves the path.
+    if (!std::is_constant_evaluated() && skip_clean_ascii(p, n, i, rules)) return {};
+#endif
+    return check_text_from(p, n, i, rules, lenient);
 }
 
 }  // namespace mqttwire::detail
