@@ -397,6 +397,7 @@ template <class Props>
 template <class Props>
 constexpr void write_properties(writer& w, const Props& props, std::size_t size) noexcept {
     w.vbi(static_cast<std::uint32_t>(size));
+    if (size == 0) return;
     property_emit e(w);
     props.visit(e);
 }

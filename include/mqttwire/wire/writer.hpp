@@ -9,33 +9,67 @@
 #include <string_view>
 #include <type_traits>
 
+#include "../detail/config.hpp"
 #include "vbi.hpp"
 
 namespace mqttwire::detail {
 
 class writer {
+    // Defined first: clang 14 does not see later member templates in constant evaluation.
+    [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool room(std::size_t n) noexcept {
+        if (static_cast<std::size_t>(end_ - cur_) < n) {
+            overflow_ = true;
+            return false;
+        }
+        return true;
+    }
+
+    template <class T>
+    MQTTWIRE_ALWAYS_INLINE constexpr void copy(const T* src, std::size_t n) noexcept {
+        if (!room(n)) return;
+        if (std::is_constant_evaluated()) {
+            for (std::size_t i = 0; i < n; ++i) cur_[i] = static_cast<std::byte>(src[i]);
+        } else if (n >= 8 && n <= 16) {
+            // Topics and small payloads: two overlapping fixed-size copies, no call.
+            std::memcpy(cur_, src, 8);
+            std::memcpy(cur_ + n - 8, src + n - 8, 8);
+        } else if (n > 16 && n <= 32) {
+            std::memcpy(cur_, src, 16);
+            std::memcpy(cur_ + n - 16, src + n - 16, 16);
+        } else if (n < 8) {
+            for (std::size_t i = 0; i < n; ++i) cur_[i] = static_cast<std::byte>(src[i]);
+        } else {
+            std::memcpy(cur_, src, n);
+        }
+        cur_ += n;
+    }
+
 public:
     constexpr explicit writer(std::span<std::byte> out) noexcept
-        : data_(out.data()), size_(out.size()) {}
+        : begin_(out.data()), cur_(out.data()), end_(out.data() + out.size()) {}
 
-    [[nodiscard]] constexpr std::size_t written() const noexcept { return pos_; }
+    [[nodiscard]] constexpr std::size_t written() const noexcept {
+        return static_cast<std::size_t>(cur_ - begin_);
+    }
     [[nodiscard]] constexpr bool overflowed() const noexcept { return overflow_; }
 
     constexpr void u8(std::uint8_t v) noexcept {
         if (!room(1)) return;
-        data_[pos_++] = static_cast<std::byte>(v);
+        *cur_++ = static_cast<std::byte>(v);
     }
     constexpr void u16(std::uint16_t v) noexcept {
         if (!room(2)) return;
-        data_[pos_++] = static_cast<std::byte>(v >> 8);
-        data_[pos_++] = static_cast<std::byte>(v & 0xFFu);
+        cur_[0] = static_cast<std::byte>(v >> 8);
+        cur_[1] = static_cast<std::byte>(v & 0xFFu);
+        cur_ += 2;
     }
     constexpr void u32(std::uint32_t v) noexcept {
         if (!room(4)) return;
-        data_[pos_++] = static_cast<std::byte>(v >> 24);
-        data_[pos_++] = static_cast<std::byte>((v >> 16) & 0xFFu);
-        data_[pos_++] = static_cast<std::byte>((v >> 8) & 0xFFu);
-        data_[pos_++] = static_cast<std::byte>(v & 0xFFu);
+        cur_[0] = static_cast<std::byte>(v >> 24);
+        cur_[1] = static_cast<std::byte>((v >> 16) & 0xFFu);
+        cur_[2] = static_cast<std::byte>((v >> 8) & 0xFFu);
+        cur_[3] = static_cast<std::byte>(v & 0xFFu);
+        cur_ += 4;
     }
     constexpr void vbi(std::uint32_t v) noexcept {
         if (!room(vbi_size(v))) return;
@@ -43,27 +77,11 @@ public:
             std::uint8_t b = static_cast<std::uint8_t>(v & 0x7Fu);
             v >>= 7;
             if (v != 0) b = static_cast<std::uint8_t>(b | 0x80u);
-            data_[pos_++] = static_cast<std::byte>(b);
+            *cur_++ = static_cast<std::byte>(b);
         } while (v != 0);
     }
-    constexpr void bytes(std::span<const std::byte> b) noexcept {
-        if (!room(b.size())) return;
-        if (std::is_constant_evaluated()) {
-            for (std::byte x : b) data_[pos_++] = x;
-        } else if (!b.empty()) {
-            std::memcpy(data_ + pos_, b.data(), b.size());
-            pos_ += b.size();
-        }
-    }
-    constexpr void text(std::string_view s) noexcept {
-        if (!room(s.size())) return;
-        if (std::is_constant_evaluated()) {
-            for (char c : s) data_[pos_++] = static_cast<std::byte>(c);
-        } else if (!s.empty()) {
-            std::memcpy(data_ + pos_, s.data(), s.size());
-            pos_ += s.size();
-        }
-    }
+    constexpr void bytes(std::span<const std::byte> b) noexcept { copy(b.data(), b.size()); }
+    constexpr void text(std::string_view s) noexcept { copy(s.data(), s.size()); }
     /** Two Byte Integer length prefix, then the bytes (the caller has checked ≤ 65,535). */
     constexpr void prefixed_text(std::string_view s) noexcept {
         u16(static_cast<std::uint16_t>(s.size()));
@@ -75,17 +93,9 @@ public:
     }
 
 private:
-    [[nodiscard]] constexpr bool room(std::size_t n) noexcept {
-        if (overflow_ || size_ - pos_ < n) {
-            overflow_ = true;
-            return false;
-        }
-        return true;
-    }
-
-    std::byte* data_;
-    std::size_t size_;
-    std::size_t pos_ = 0;
+    std::byte* begin_;
+    std::byte* cur_;
+    std::byte* end_;
     bool overflow_ = false;
 };
 
