@@ -74,6 +74,10 @@ template <byte_like B>
 
 }  // namespace detail
 
+namespace detail {
+struct properties_access;
+}  // namespace detail
+
 /** Iterates the properties with one identifier (User Property or Subscription Identifier). */
 template <byte_like B, class Value, property_id Id>
 class property_range {
@@ -262,7 +266,9 @@ public:
                 user_property_count_};
     }
 
-    // Filled by the decoder only.
+private:
+    friend struct detail::properties_access;  // the decoder fills the offset table
+
     const B* data_ = nullptr;
     std::uint32_t size_ = 0;
     std::uint32_t user_property_count_ = 0;
@@ -270,7 +276,6 @@ public:
     std::uint32_t first_user_property_ = 0;  // offset of its value, 0 when absent
     std::array<std::uint32_t, detail::property_slot_count> slots_{};  // value offsets, 0 = absent
 
-private:
     [[nodiscard]] constexpr std::uint32_t slot(property_id id) const noexcept {
         return slots_[detail::property_table[static_cast<std::uint8_t>(id)].slot];
     }
@@ -307,6 +312,25 @@ private:
 
 namespace detail {
 
+/** The decoder's way in to a properties_view's offset table. */
+struct properties_access {
+    template <byte_like B>
+    static constexpr void start(properties_view<B>& v, const B* data, std::uint32_t size) noexcept {
+        v.data_ = data;
+        v.size_ = size;
+    }
+    template <byte_like B>
+    static constexpr void record(properties_view<B>& v, property_id id, std::uint8_t slot,
+                                 std::uint32_t offset, bool first) noexcept {
+        if (id == property_id::user_property) {
+            if (v.user_property_count_++ == 0) v.first_user_property_ = offset;
+            return;
+        }
+        if (id == property_id::subscription_identifier) ++v.subscription_identifier_count_;
+        if (first) v.slots_[slot] = offset;
+    }
+};
+
 /**
  * Reads a Property Length and the property list after it, validating every rule once.
  * @par Statements
@@ -328,8 +352,7 @@ template <byte_like B>
 
     const std::size_t begin = r.offset();
     const std::size_t end = begin + length;
-    out.data_ = r.here();
-    out.size_ = length;
+    properties_access::start(out, r.here(), length);
     reader<B> p(r.data(), begin, end);
     r = reader<B>(r.data(), end, r.end());
 
@@ -422,13 +445,8 @@ template <byte_like B>
             opts.from == sender::server)
             return make_fault(errc::session_expiry_from_server, at);
 
-        const auto rel = static_cast<std::uint32_t>(value_at - begin);
-        if (id == property_id::user_property) {
-            if (out.user_property_count_++ == 0) out.first_user_property_ = rel;
-        } else {
-            if (id == property_id::subscription_identifier) ++out.subscription_identifier_count_;
-            if (!(seen & bit(id))) out.slots_[info.slot] = rel;
-        }
+        properties_access::record(out, id, info.slot, static_cast<std::uint32_t>(value_at - begin),
+                                  !(seen & bit(id)));
         seen |= bit(id);
     }
     if ((seen & bit(property_id::authentication_data)) &&
@@ -444,7 +462,7 @@ template <byte_like B>
     properties_view<B>& out) noexcept {
     if (!r.at_end() && to_u8(*r.here()) == 0) {
         r.skip(1);
-        out.data_ = r.here();
+        properties_access::start(out, r.here(), 0);
         return {};
     }
     return read_property_list(r, ctx, opts, out);
