@@ -22,6 +22,9 @@ struct auth_view {
 
 namespace detail {
 
+template <>
+inline constexpr bool drops_diagnostics<auth> = true;
+
 template <byte_like B>
 [[nodiscard]] constexpr result<auth_view<B>> decode_auth_at(const B* p, std::size_t n,
                                                             const codec_options& opts) noexcept {

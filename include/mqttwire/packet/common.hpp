@@ -156,6 +156,53 @@ constexpr void write_fixed_header(writer& w, packet_type type, const encode_plan
 }
 
 /**
+ * True for packets whose Reason String and User Properties are diagnostics: when they would
+ * push the packet past the receiver's Maximum Packet Size the sender leaves them out instead of
+ * failing (5.0 MQTT-3.2.2-19/-20, 3.4.2-2/-3, 3.5.2-2/-3, 3.6.2-2/-3, 3.7.2-2/-3, 3.9.2-1/-2,
+ * 3.11.2-1/-2, 3.14.2-3/-4, 3.15.2-2/-3). Specialised by each such packet's header.
+ */
+template <class Packet>
+inline constexpr bool drops_diagnostics = false;
+
+/**
+ * Plans `packet` within `opts.maximum_packet_size`, leaving out first the Reason String, then
+ * the User Properties, where the packet allows it and only when that is what makes it fit.
+ */
+template <class Packet>
+[[nodiscard]] constexpr fault plan_within_limit(Packet& packet, const codec_options& opts,
+                                                encode_plan& plan) noexcept {
+    fault f = plan_packet(packet, opts, plan);
+    if constexpr (drops_diagnostics<Packet>) {
+        if (f.code == errc::packet_too_large && packet.properties.reason_string) {
+            packet.properties.reason_string.reset();
+            plan = {};
+            f = plan_packet(packet, opts, plan);
+        }
+        if (f.code == errc::packet_too_large && !packet.properties.user_properties.empty()) {
+            packet.properties.user_properties = {};
+            plan = {};
+            f = plan_packet(packet, opts, plan);
+        }
+    }
+    return f;
+}
+
+template <class Packet>
+[[nodiscard]] constexpr result<std::size_t> write_planned(const Packet& packet,
+                                                          const codec_options& opts,
+                                                          const encode_plan& plan,
+                                                          std::span<std::byte> out,
+                                                          bool header_only) noexcept {
+    const std::size_t size = header_only ? plan.total - plan.payload : plan.total;
+    if (out.size() < size) return to_error(make_fault(errc::buffer_too_small, 0), opts.version);
+    writer w(out.first(size));
+    emit_packet(packet, opts, plan, w, header_only);
+    if (w.overflowed() || w.written() != size)  // the plan and the writer disagree: a bug
+        return to_error(make_fault(errc::buffer_too_small, w.written()), opts.version);
+    return size;
+}
+
+/**
  * Encode driver: plan (validate + size) first, then write. `Packet` provides
  * `plan_packet(packet, opts, plan) -> fault` and `emit_packet(packet, opts, plan, writer)`.
  */
@@ -165,14 +212,14 @@ template <class Packet>
                                                              std::span<std::byte> out,
                                                              bool header_only) noexcept {
     encode_plan plan;
-    if (const fault f = plan_packet(packet, opts, plan)) return to_error(f, opts.version);
-    const std::size_t size = header_only ? plan.total - plan.payload : plan.total;
-    if (out.size() < size) return to_error(make_fault(errc::buffer_too_small, 0), opts.version);
-    writer w(out.first(size));
-    emit_packet(packet, opts, plan, w, header_only);
-    if (w.overflowed() || w.written() != size)  // the plan and the writer disagree: a bug
-        return to_error(make_fault(errc::buffer_too_small, w.written()), opts.version);
-    return size;
+    if constexpr (drops_diagnostics<Packet>) {
+        Packet fitted = packet;
+        if (const fault f = plan_within_limit(fitted, opts, plan)) return to_error(f, opts.version);
+        return write_planned(fitted, opts, plan, out, header_only);
+    } else {
+        if (const fault f = plan_packet(packet, opts, plan)) return to_error(f, opts.version);
+        return write_planned(packet, opts, plan, out, header_only);
+    }
 }
 
 }  // namespace mqttwire::detail
@@ -195,7 +242,8 @@ template <encodable_packet Packet>
 [[nodiscard]] constexpr result<std::size_t> encoded_size(const Packet& packet,
                                                          const codec_options& opts = {}) noexcept {
     detail::encode_plan plan;
-    if (const detail::fault f = plan_packet(packet, opts, plan))
+    Packet fitted = packet;
+    if (const detail::fault f = detail::plan_within_limit(fitted, opts, plan))
         return detail::to_error(f, opts.version);
     return plan.total;
 }

@@ -35,6 +35,9 @@ struct connack_view {
 
 namespace detail {
 
+template <>
+inline constexpr bool drops_diagnostics<connack> = true;
+
 /**
  * The CONNACK rules shared by decode and encode.
  * @par Statements

@@ -23,6 +23,9 @@ struct disconnect_view {
 
 namespace detail {
 
+template <>
+inline constexpr bool drops_diagnostics<disconnect> = true;
+
 template <byte_like B>
 [[nodiscard]] constexpr result<disconnect_view<B>> decode_disconnect_at(
     const B* p, std::size_t n, const codec_options& opts) noexcept {

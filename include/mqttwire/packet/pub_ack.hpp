@@ -44,6 +44,9 @@ using pubcomp_view = basic_pub_ack_view<B, packet_type::pubcomp>;
 
 namespace detail {
 
+template <packet_type Type>
+inline constexpr bool drops_diagnostics<basic_pub_ack<Type>> = true;
+
 template <packet_type Type, byte_like B>
 [[nodiscard]] constexpr result<basic_pub_ack_view<B, Type>> decode_pub_ack_at(
     const B* p, std::size_t n, const codec_options& opts) noexcept {

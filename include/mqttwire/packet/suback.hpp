@@ -46,6 +46,11 @@ struct unsuback_view {
 
 namespace detail {
 
+template <>
+inline constexpr bool drops_diagnostics<suback> = true;
+template <>
+inline constexpr bool drops_diagnostics<unsuback> = true;
+
 template <byte_like B, packet_type Type, class View>
 [[nodiscard]] constexpr result<View> decode_sub_ack_at(const B* p, std::size_t n,
                                                        const codec_options& opts) noexcept {
