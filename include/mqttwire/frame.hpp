@@ -41,6 +41,12 @@ struct header_scan {
     std::size_t need = 0;  // > 0: the header itself is incomplete; a lower bound
 };
 
+/** The statement a too-large packet breaks: the receiver's Maximum Packet Size. */
+[[nodiscard]] constexpr statement_site too_large_site(sender from) noexcept {
+    return from == sender::client ? statement_site::too_large_for_server
+                                  : statement_site::too_large_for_client;
+}
+
 /**
  * Reads the fixed header from `available` bytes (possibly fewer than the header). Shared by
  * framing and by every decoder, so both apply the same type, length and size rules.
@@ -77,7 +83,7 @@ template <byte_like B>
                 for (std::uint8_t i = 0; i < v.length; ++i) floor *= 128;
                 const std::size_t smallest = 1 + v.length + 1 + (v.length ? floor : 0);
                 if (v.length && smallest > opts.maximum_packet_size) {
-                    out.failure = make_fault(errc::packet_too_large, 1);
+                    out.failure = make_fault(errc::packet_too_large, 1, too_large_site(opts.from));
                     return out;
                 }
                 out.need = v.length ? 1 + floor : 1;
@@ -94,10 +100,7 @@ template <byte_like B>
         out.head.remaining_length = v.value;
     }
     if (out.head.size() > opts.maximum_packet_size) {
-        out.failure =
-            make_fault(errc::packet_too_large, 1,
-                       opts.from == sender::client ? statement_site::too_large_for_server
-                                                   : statement_site::too_large_for_client);
+        out.failure = make_fault(errc::packet_too_large, 1, too_large_site(opts.from));
     }
     return out;
 }
