@@ -104,10 +104,12 @@ template <byte_like B>
 /** Reads a Two Byte Integer Packet Identifier that must be non-zero. */
 template <byte_like B>
 [[nodiscard]] constexpr fault read_packet_id(reader<B>& r, std::uint16_t& out,
-                                             const codec_options& opts) noexcept {
+                                             const codec_options& opts, bool ack = false) noexcept {
     const std::size_t at = r.offset();
     if (!r.read_u16(out)) return make_fault(errc::packet_truncated, at);
     if (out == 0) {
+        // MQTT-2.2.1-3/-4 (3.1.1 MQTT-2.3.1-1) bind requests; an ack's 0 breaks no numbered one.
+        if (ack) return make_fault(errc::packet_identifier_zero, at, statement_site::not_numbered);
         return opts.from == sender::server
                    ? make_fault(errc::packet_identifier_zero, at, statement_site::server_packet_id)
                    : make_fault(errc::packet_identifier_zero, at);

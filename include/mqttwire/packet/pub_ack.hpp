@@ -54,7 +54,7 @@ template <packet_type Type, byte_like B>
     if (const fault e = open_packet(p, n, Type, opts, f)) return to_error(e, opts.version);
     reader<B> r(p, f.header_size, f.size());
     basic_pub_ack_view<B, Type> out;
-    fault e = read_packet_id(r, out.packet_id, opts);
+    fault e = read_packet_id(r, out.packet_id, opts, true);
     if (!e && opts.version != protocol_version::v5 && !r.at_end())
         e = make_fault(errc::packet_has_trailing_bytes, r.offset());  // Remaining Length is 2
     if (!e && opts.version == protocol_version::v5)

@@ -58,7 +58,7 @@ template <byte_like B, packet_type Type, class View>
     if (const fault e = open_packet(p, n, Type, opts, f)) return to_error(e, opts.version);
     reader<B> r(p, f.header_size, f.size());
     View out;
-    fault e = read_packet_id(r, out.packet_id, opts);
+    fault e = read_packet_id(r, out.packet_id, opts, true);
     if (!e && opts.version == protocol_version::v5)
         e = read_properties(r, property_context::ack, opts, out.properties);
     if (e) return to_error(e, opts.version);
