@@ -309,6 +309,7 @@ enum class statement_site : std::uint8_t {
     unsuback_reason_code,
     disconnect_reason_code,
     auth_reason_code,
+    property_length_missing,
 };
 
 struct statement_pair {
@@ -344,6 +345,7 @@ inline constexpr statement_pair statement_sites[] = {
     {"", "MQTT-3.11.3-2"},
     {"", "MQTT-3.14.2-1"},
     {"", "MQTT-3.15.2-1"},
+    {"", "MQTT-2.2.2-1"},
 };
 
 /** Where a rule failed, before the protocol version picks the statement numbering. */

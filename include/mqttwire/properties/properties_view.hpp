@@ -344,6 +344,12 @@ template <byte_like B>
     reader<B>& r, property_context ctx, const codec_options& opts,
     properties_view<B>& out) noexcept {
     const std::size_t length_at = r.offset();
+    // MQTT-2.2.2-1: the Property Length is there even for no properties; for a will, the Will
+    // Properties field is one the Will Flag requires (MQTT-3.1.2-9).
+    if (r.at_end())
+        return make_fault(errc::property_length_overruns_packet, length_at,
+                          ctx == property_context::will ? statement_site::will_fields_missing
+                                                        : statement_site::property_length_missing);
     std::uint32_t length = 0;
     if (const errc e = r.read_vbi(length); e != errc::none)
         return make_fault(e == errc::packet_truncated ? errc::property_length_overruns_packet : e,
