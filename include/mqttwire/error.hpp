@@ -310,6 +310,9 @@ enum class statement_site : std::uint8_t {
     disconnect_reason_code,
     auth_reason_code,
     property_length_missing,
+    client_id_missing,
+    user_name_unflagged,
+    password_unflagged,
 };
 
 struct statement_pair {
@@ -346,6 +349,9 @@ inline constexpr statement_pair statement_sites[] = {
     {"", "MQTT-3.14.2-1"},
     {"", "MQTT-3.15.2-1"},
     {"", "MQTT-2.2.2-1"},
+    {"MQTT-3.1.3-3", "MQTT-3.1.3-3"},
+    {"MQTT-3.1.2-18", "MQTT-3.1.2-16"},
+    {"MQTT-3.1.2-20", "MQTT-3.1.2-18"},
 };
 
 /** Where a rule failed, before the protocol version picks the statement numbering. */

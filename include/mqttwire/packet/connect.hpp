@@ -152,7 +152,10 @@ template <byte_like B>
     // Password, each present only when its flag says so.
     const std::size_t id_at = r.offset();
     std::span<const B> id{};
-    if (const fault e = read_string(r, id, opts.leniency)) return to_error(e, opts.version);
+    if (fault e = read_string(r, id, opts.leniency)) {
+        if (e.code == errc::packet_truncated) e.site = statement_site::client_id_missing;
+        return to_error(e, opts.version);
+    }
     if (const fault e = check_client_id(code_points(id), out.clean_start, opts.version, id_at))
         return to_error(e, opts.version);
     out.client_id = as_text(id.data(), id.size());
@@ -203,8 +206,15 @@ template <byte_like B>
                 opts.version);
         out.password = password;
     }
-    if (!r.at_end())
-        return to_error(make_fault(errc::packet_has_trailing_bytes, r.offset()), opts.version);
+    if (!r.at_end()) {
+        // Bytes after the last flagged field: a User Name or Password its flag says is absent
+        // (3.1.1 MQTT-3.1.2-18/-20, 5.0 MQTT-3.1.2-16/-18).
+        const statement_site site = !(flags & 0x80u)   ? statement_site::user_name_unflagged
+                                    : !(flags & 0x40u) ? statement_site::password_unflagged
+                                                       : statement_site::errc_default;
+        return to_error(make_fault(errc::packet_has_trailing_bytes, r.offset(), site),
+                        opts.version);
+    }
     return out;
 }
 
