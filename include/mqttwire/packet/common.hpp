@@ -133,7 +133,9 @@ struct encode_plan {
     if (body > max_remaining_length) return make_fault(errc::packet_too_large, 0);
     plan.remaining_length = static_cast<std::uint32_t>(body);
     plan.total = 1 + vbi_size(plan.remaining_length) + body;
-    if (plan.total > opts.maximum_packet_size) return make_fault(errc::packet_too_large, 0);
+    // The peer's limit: MQTT-3.2.2-15 for a client, MQTT-3.1.2-24 for a server, as decoding.
+    if (plan.total > opts.maximum_packet_size)
+        return make_fault(errc::packet_too_large, 0, too_large_site(opts.from));
     return {};
 }
 
