@@ -410,7 +410,7 @@ template <byte_like B>
                     tf = check_topic_name(s.data(), s.size(), opts.leniency);
                     if (tf.code != errc::none)
                         return make_fault(tf.code, value_at + 2 + tf.offset,
-                                          statement_site::response_topic);
+                                          text_fault_site(id, tf.code));
                 } else {
                     tf = check_text(s.data(), s.size(), text_rules::string, opts.leniency);
                     if (tf.code != errc::none) return make_fault(tf.code, value_at + 2 + tf.offset);

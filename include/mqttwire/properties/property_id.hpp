@@ -183,6 +183,18 @@ inline constexpr std::size_t property_slot_count = 26;
 }
 
 /**
+ * The statement a text fault in property `id` breaks, for decode and encode alike: MQTT-1.5.7-1
+ * for either string of a User Property, MQTT-3.3.2-14 for a wildcard in a Response Topic, the
+ * errc's own otherwise (an ill-formed Response Topic breaks MQTT-1.5.4-1, not the wildcard rule).
+ */
+[[nodiscard]] constexpr statement_site text_fault_site(property_id id, errc code) noexcept {
+    if (id == property_id::user_property) return statement_site::string_pair;
+    if (id == property_id::response_topic && code == errc::topic_name_has_wildcard)
+        return statement_site::response_topic;
+    return statement_site::errc_default;
+}
+
+/**
  * The value rule of a numeric property, shared by decode and encode: errc::none, or why not.
  * @par Statements
  * 5.0 MQTT-3.3.2-8 (Topic Alias 0); the rest are the "It is a Protocol Error" sentences of

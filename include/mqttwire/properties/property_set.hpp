@@ -255,7 +255,7 @@ public:
     constexpr void operator()(property_id id, const std::optional<std::string_view>& v) noexcept {
         if (!v) return;
         if (id == property_id::authentication_method) has_auth_method = true;
-        text(*v, id == property_id::response_topic);
+        text(*v, id);
         size += 3 + v->size();
     }
     constexpr void operator()(property_id id,
@@ -267,8 +267,8 @@ public:
     }
     constexpr void operator()(property_id, std::span<const user_property> list) noexcept {
         for (const user_property& p : list) {
-            text(p.name, false);
-            text(p.value, false);
+            text(p.name, property_id::user_property);
+            text(p.value, property_id::user_property);
             size += 5 + p.name.size() + p.value.size();
         }
     }
@@ -297,13 +297,13 @@ private:
             opts_.from == sender::server)
             fail(errc::session_expiry_from_server);
     }
-    constexpr void text(std::string_view s, bool topic) noexcept {
+    constexpr void text(std::string_view s, property_id id) noexcept {
         if (s.size() > max_field_length) return fail(errc::field_too_long);
         const text_fault f =
-            topic ? check_topic_name(s.data(), s.size(), opts_.leniency)
-                  : check_text(s.data(), s.size(), text_rules::string, opts_.leniency);
-        if (f.code != errc::none)
-            fail(f.code, topic ? statement_site::response_topic : statement_site::errc_default);
+            id == property_id::response_topic
+                ? check_topic_name(s.data(), s.size(), opts_.leniency)
+                : check_text(s.data(), s.size(), text_rules::string, opts_.leniency);
+        if (f.code != errc::none) fail(f.code, text_fault_site(id, f.code));
     }
 
     property_context ctx_;
