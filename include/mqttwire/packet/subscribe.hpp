@@ -82,6 +82,19 @@ namespace detail {
                                      (static_cast<unsigned>(s.retain) << 4));
 }
 
+/**
+ * The statement a Topic Filter fault breaks: MQTT-4.8.2-1 when a shared subscription's ShareName
+ * is empty ("$share/" then '/' or the end), the errc's own otherwise (MQTT-4.8.2-2 for a
+ * ShareName holding '+' or '#', or one not followed by "/filter").
+ */
+template <byte_like B>
+[[nodiscard]] constexpr statement_site filter_fault_site(const B* p, std::size_t n,
+                                                        const text_fault& t) noexcept {
+    const bool empty_share_name = t.code == errc::shared_subscription_invalid && t.offset == 7 &&
+                                  (n == 7 || to_u8(p[7]) == '/');
+    return empty_share_name ? statement_site::share_name_empty : statement_site::errc_default;
+}
+
 template <byte_like B, bool WithOptions>
 [[nodiscard]] constexpr fault read_filter_list(reader<B>& r, const codec_options& opts,
                                                std::size_t& count) noexcept {
@@ -95,8 +108,7 @@ template <byte_like B, bool WithOptions>
             check_topic_filter(filter.data(), filter.size(), opts.version, opts.leniency, shared);
         if (t.code != errc::none) {
             fault f = text_fault_at(t, at + 2);
-            if (t.code == errc::shared_subscription_invalid && t.offset == 7)
-                f.site = statement_site::share_name_empty;
+            f.site = filter_fault_site(filter.data(), filter.size(), t);
             return f;
         }
         if constexpr (WithOptions) {
@@ -150,7 +162,8 @@ template <byte_like B, bool WithOptions, class View>
     if (filter.size() > max_field_length) return make_fault(errc::field_too_long, 0);
     const text_fault t =
         check_topic_filter(filter.data(), filter.size(), opts.version, opts.leniency, shared);
-    if (t.code != errc::none) return make_fault(t.code, 0);
+    if (t.code != errc::none)
+        return make_fault(t.code, 0, filter_fault_site(filter.data(), filter.size(), t));
     body += 2 + filter.size();
     return {};
 }
