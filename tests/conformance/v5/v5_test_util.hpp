@@ -151,8 +151,10 @@ testing::AssertionResult accepts(Decode decode_one, const bytes& b, const codec_
     return testing::AssertionSuccess();
 }
 
-#define V5_DECODER(fn) \
-    [](auto s, const ::mqttwire::codec_options& o) { return ::mqttwire::fn(s, o); }
+#define V5_DECODER(fn)                                                 \
+    [](auto v5_input_, const ::mqttwire::codec_options& v5_options_) { \
+        return ::mqttwire::fn(v5_input_, v5_options_);                 \
+    }
 
 /**
  * Encodes `p`, holding encoded_size and encode to the same answer and a buffer one byte short
