@@ -9,8 +9,9 @@
 #   --no-fail      report regressions but exit 0
 #   --annotate     also profile the matching cases: callgrind --dump-instr=yes, then
 #                  callgrind_annotate per case (inclusive, with source lines of include/)
-#   --build DIR    build directory (default: build-instructions; configured here with
-#                  -O2 -g -DNDEBUG, tests and examples off; -g only adds line tables)
+#   --build DIR    build directory (default: build-instructions-<compiler>; configured with
+#                  -O2 -gdwarf-4 -DNDEBUG, tests and examples off; -g only adds line
+#                  tables, DWARF 4 because valgrind 3.19 cannot read clang 14's DWARF 5)
 #
 # CXX picks the compiler (default g++). The baseline was made with the compiler named in its
 # header; counts from another compiler or version are not comparable, and the script says so.
@@ -19,7 +20,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build="$root/build-instructions"
+build=""
 baseline="$root/bench/instructions.baseline"
 update=0
 fail=1
@@ -44,9 +45,10 @@ fi
 command -v valgrind >/dev/null || { echo "valgrind not found (apt-get install valgrind)" >&2; exit 2; }
 
 export CXX=${CXX:-g++}
+build=${build:-$root/build-instructions-$(basename "$CXX")}
 compiler="$("$CXX" --version | head -n 1), -O2 -DNDEBUG, $(uname -m)"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_CXX_FLAGS_RELEASE="-O2 -g -DNDEBUG" -DMQTTWIRE_BUILD_TESTS=OFF \
+    -DCMAKE_CXX_FLAGS_RELEASE="-O2 -gdwarf-4 -DNDEBUG" -DMQTTWIRE_BUILD_TESTS=OFF \
     -DMQTTWIRE_BUILD_EXAMPLES=OFF -DMQTTWIRE_BUILD_BENCHMARKS=ON -DMQTTWIRE_INSTALL=OFF \
     >/dev/null
 nice -n 10 cmake --build "$build" --target mqttwire_instructions -j2 >/dev/null
