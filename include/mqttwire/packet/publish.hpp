@@ -94,24 +94,44 @@ template <byte_like B>
     return {};
 }
 
-/** Where the variable header ends, as far as the bytes that have arrived tell. */
+/**
+ * Where the variable header ends, as far as the bytes that have arrived tell; or the fault the
+ * whole packet gives, once a length field at hand already runs past the packet's end and every
+ * field before it has arrived (no byte still to come can change the verdict then).
+ */
 struct head_end {
     std::size_t at = 0;
     bool exact = false;  // false: a lower bound, a length field is still missing
+    fault failure{};
 };
 
 template <byte_like B>
-[[nodiscard]] constexpr head_end publish_head_end(const B* p, std::size_t n, std::size_t at,
-                                                  std::uint8_t flags,
+[[nodiscard]] constexpr head_end publish_head_end(const B* p, std::size_t n, const frame& f,
                                                   protocol_version version) noexcept {
-    if (n < at + 2) return {at + 2, false};
+    const std::size_t size = f.size();
+    std::size_t at = f.header_size;
+    if (size - at < 2) return {at, false, make_fault(errc::packet_truncated, at)};
+    if (n < at + 2) return {at + 2, false, {}};
+    const std::size_t topic_at = at;
     at += 2 + ((std::size_t{to_u8(p[at])} << 8) | to_u8(p[at + 1]));
-    if (((flags >> 1) & 0x3u) != 0) at += 2;
-    if (version != protocol_version::v5) return {at, true};
-    if (n <= at) return {at + 1, false};
+    if (at > size) return {at, false, make_fault(errc::packet_truncated, topic_at)};
+    const bool has_id = ((f.flags >> 1) & 0x3u) != 0;
+    const bool v5 = version == protocol_version::v5;
+    // The whole packet checks the topic's content before any later field.
+    if (n < at) return {at + (has_id ? 2 : 0) + (v5 ? 1 : 0), !v5, {}};
+    if (has_id) {
+        if (size - at < 2) return {at, false, make_fault(errc::packet_truncated, at)};
+        at += 2;
+        if (n < at) return {at + (v5 ? 1 : 0), !v5, {}};  // and the identifier (non-zero) next
+    }
+    if (!v5) return {at, true, {}};
+    if (size == at) return {at, false, make_fault(errc::property_length_overruns_packet, at)};
+    if (n <= at) return {at + 1, false, {}};
     const vbi_read v = read_vbi(p + at, n - at);
-    if (v.status != vbi_status::ok) return {n + 1, false};
-    return {at + v.length + v.value, true};
+    if (v.status != vbi_status::ok) return {n + 1, false, {}};
+    if (v.value > size - at - v.length)
+        return {at, false, make_fault(errc::property_length_overruns_packet, at)};
+    return {at + v.length + v.value, true, {}};
 }
 
 template <byte_like B>
@@ -207,7 +227,9 @@ template <byte_range R>
     const std::size_t n = s.size();
     const detail::header_scan head = detail::scan_fixed_header(p, n, opts);
     if (head.failure) return detail::to_error(head.failure, opts.version);
-    if (head.need != 0) return need{head.need, false};
+    // The fixed header's own shortfall bounds the packet, not the head, which may end long
+    // before it: only the next Remaining Length byte (two bytes from nothing) is certain.
+    if (head.need != 0) return need{n == 0 ? 2u : 1u, false};
     const frame f = head.head;
     if (n >= f.size()) {
         const result<publish_view<B>> whole = detail::decode_publish_at(p, n, opts);
@@ -227,11 +249,11 @@ template <byte_range R>
                             e.code == errc::property_length_overruns_packet ||
                             e.code == errc::property_value_overruns;
     if (!truncation) return detail::to_error(e, opts.version);
-    const detail::head_end end =
-        detail::publish_head_end(p, n, f.header_size, f.flags, opts.version);
-    if (end.at > f.size())
-        return detail::to_error(detail::make_fault(errc::packet_truncated, n), opts.version);
-    if (end.at <= n) return need{1, false};  // cannot happen for a truncation; stay safe
+    const detail::head_end end = detail::publish_head_end(p, n, f, opts.version);
+    if (end.failure) return detail::to_error(end.failure, opts.version);
+    // The whole head is here: the overrun lies inside it (a property value past the end of
+    // the property list), so the whole packet fails the same way.
+    if (end.at <= n) return detail::to_error(e, opts.version);
     return need{end.at - n, end.exact};
 }
 
