@@ -830,12 +830,12 @@ TEST(V5Publish, MQTT_3_3_4_6_SubscriptionIdentifierFromClientIsRefused) {
 template <packet_type Type, class Decode>
 void check_pub_ack_reason_codes(const std::set<unsigned>& allowed, Decode decode_one,
                                 std::string_view statement) {
-    const unsigned first =
+    constexpr unsigned first =
         (static_cast<unsigned>(Type) << 4) | (Type == packet_type::pubrel ? 2u : 0u);
     for (const codec_options& opts : {from_client, from_server}) {
         check_reason_codes(
             allowed, decode_one,
-            [first](unsigned c) {
+            [](unsigned c) {
                 return std::vector<bytes>{packet(first, {0x00, 0x01, c}),
                                           packet(first, {0x00, 0x01, c, 0x00})};
             },
