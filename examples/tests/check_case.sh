@@ -13,6 +13,10 @@
 #   # stdout: TEXT     stdout is not JSON but text that must contain TEXT (for --help)
 # Other lines starting with '#' and blank lines are comments. Every stdout line is parsed as
 # JSON with PYTHON (skipped when PYTHON is empty).
+#
+# After a deliberate change of the output (an error's statement, say), run the tests with
+# MQTTWIRE_UPDATE_EXPECT=1 in the environment: the JSON lines of each CASE.expect are then
+# replaced by what the tool printed (its '#' lines are kept), and the diff is yours to review.
 set -u
 
 tool=$1
@@ -76,6 +80,10 @@ fi
 if [ -n "$python" ]; then
     "$python" -c 'import json, sys; [json.loads(line) for line in sys.stdin]' <"$work/stdout" ||
         fail "stdout is not one JSON value per line"
+fi
+if [ "${MQTTWIRE_UPDATE_EXPECT:-0}" = 1 ] && ! cmp -s "$work/expected" "$work/stdout"; then
+    { grep -e '^#' "$expect"; cat "$work/stdout"; } >"$work/updated" && cp "$work/updated" "$expect"
+    echo "UPDATED $expect"
 fi
 diff -u "$work/expected" "$work/stdout" || fail "stdout differs from $expect (- expected, + actual)"
 echo "PASS $name"
