@@ -112,7 +112,7 @@ if ((annotate)); then
         printf '\n== %s: Ir summed over %s iterations; full annotation: %s\n' \
             "${name%@*}" "${name#*@}" "$file"
         awk '/^Ir +file:function/ { on = 1; getline; next } on && /^-+$/ { exit } on' "$file" |
-            sed -e 's/ \[[^]]*\]$//' | cut -c1-220 | head -n 25
+            sed -e 's/ \[[^]]*\]$//' | cut -c1-220 | head -n 25 || true # head may close early
     done
 fi
 
