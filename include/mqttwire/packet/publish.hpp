@@ -254,6 +254,9 @@ template <byte_range R>
     // The whole head is here: the overrun lies inside it (a property value past the end of
     // the property list), so the whole packet fails the same way.
     if (end.at <= n) return detail::to_error(e, opts.version);
+    // A head that would end past the packet fails once the packet is in: never ask beyond it
+    // (those bytes belong to the next packet, or never come).
+    if (end.at > f.size()) return need{f.size() - n, false};
     return need{end.at - n, end.exact};
 }
 
