@@ -6,7 +6,9 @@
 DIR/vectors.json lists vectors: {"file", "args", "packets": [...]} for input the tool must
 decode completely (exit 0, one line per packet, each holding the listed fields with equal
 values; nested values such as "properties" must be equal as a whole; more lines may follow
-only if their types are listed in "may_follow"), or
+only if their types are listed in "may_follow"), or {"file", "args", "in_order": [...]}
+for input whose listed packets must appear in that order among the lines (exit 0), or
+{"file", "args", "all_of": [...]} where each must match a different line, in any order, or
 {"file", "args", "rejected": {...}, "why"} for input that breaks the specification (exit 1,
 an error line with the listed fields). A file ending in .hex is passed with --hex. Every line
 the tool prints must be valid JSON. Prints one line per vector and a summary.
@@ -39,6 +41,33 @@ def mismatches(expected, actual, where):
     return problems
 
 
+def find_in_order(wanted, lines):
+    """Problems unless each wanted packet matches a line after the previous one's."""
+    at = 0
+    for i, want in enumerate(wanted):
+        candidates = [j for j in range(at, len(lines)) if lines[j].get("type") == want["type"]]
+        match = next((j for j in candidates if not mismatches(want, lines[j], "")), None)
+        if match is None:
+            near = mismatches(want, lines[candidates[0]], "") if candidates else ["no such line"]
+            return [f"packet {i} ({want['type']}) not found after line {at}: "
+                    + "; ".join(near)]
+        at = match + 1
+    return []
+
+
+def find_all(wanted, lines):
+    """Problems unless each wanted packet matches a line no other one matched."""
+    free = list(range(len(lines)))
+    for i, want in enumerate(wanted):
+        match = next((j for j in free if not mismatches(want, lines[j], "")), None)
+        if match is None:
+            same = [j for j in free if lines[j].get("type") == want["type"]]
+            near = mismatches(want, lines[same[0]], "") if same else ["no such line"]
+            return [f"packet {i} ({want['type']}) not found: " + "; ".join(near)]
+        free.remove(match)
+    return []
+
+
 def check_vector(tool, directory, vector):
     status, lines, stderr = run_tool(tool, directory, vector)
     if "rejected" in vector:
@@ -46,6 +75,12 @@ def check_vector(tool, directory, vector):
             return [f"exit {status}, expected 1 (rejected: {vector.get('why', '')})"]
         return mismatches(vector["rejected"], lines[-1], "error line")
     problems = []
+    if "in_order" in vector or "all_of" in vector:
+        if status != 0:
+            problems.append(f"exit {status}: {lines[-1] if lines else stderr.strip()}")
+        if "in_order" in vector:
+            return problems + find_in_order(vector["in_order"], lines)
+        return problems + find_all(vector["all_of"], lines)
     if status != 0:
         problems.append(f"exit {status}: {lines[-1] if lines else stderr.strip()}")
     packets = vector["packets"]
