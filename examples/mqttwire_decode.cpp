@@ -5,12 +5,11 @@
 // The first user of the codec core and a debugging tool: it calls frame_packet and decode only,
 // and shows every field a decoded view holds. See usage_text below for the options and the exit
 // statuses, and the README for the JSON format.
-#include <mqttwire/mqttwire.hpp>
-
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <mqttwire/mqttwire.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -402,12 +401,9 @@ void put_reason(json_line& j, mqttwire::reason_code code) {
 
 /** 3.1 / 3.1.1 CONNACK return codes (3.1.1 Table 3.1); the core names only 5.0 reason codes. */
 std::string_view return_code_name(mqttwire::connect_return_code code) {
-    constexpr std::string_view names[] = {"accepted",
-                                          "unacceptable_protocol_version",
-                                          "identifier_rejected",
-                                          "server_unavailable",
-                                          "bad_user_name_or_password",
-                                          "not_authorized"};
+    constexpr std::string_view names[] = {
+        "accepted",           "unacceptable_protocol_version", "identifier_rejected",
+        "server_unavailable", "bad_user_name_or_password",     "not_authorized"};
     const auto i = static_cast<std::size_t>(code);
     return i < std::size(names) ? names[i] : "unknown";
 }
@@ -522,8 +518,8 @@ void put_fields(json_line&, const mqttwire::pingresp_view&, packet_context) {}
 
 /** DISCONNECT and AUTH: a 5.0 reason code and properties, nothing before 5.0. */
 template <class View>
-    requires std::same_as<View, mqttwire::disconnect_view<char>> ||
-             std::same_as<View, mqttwire::auth_view<char>>
+requires std::same_as<View, mqttwire::disconnect_view<char>> ||
+    std::same_as<View, mqttwire::auth_view<char>>
 void put_fields(json_line& j, const View& v, packet_context ctx) {
     if (!ctx.v5()) return;
     put_reason(j, v.reason);
