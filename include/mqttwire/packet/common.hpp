@@ -90,6 +90,17 @@ template <byte_like B>
     return make_fault(t.code, base + t.offset);
 }
 
+/**
+ * A fault from checking the string field whose length prefix is at `field_at`: an empty topic
+ * is reported at its length prefix (there is no character to point at), anything else at the
+ * offending byte.
+ */
+[[nodiscard]] constexpr fault field_fault_at(const text_fault& t, std::size_t field_at) noexcept {
+    if (t.code == errc::topic_name_empty || t.code == errc::topic_filter_empty)
+        return make_fault(t.code, field_at);
+    return text_fault_at(t, field_at + 2);
+}
+
 /** Reads a UTF-8 Encoded String field and validates its content. */
 template <byte_like B>
 [[nodiscard]] constexpr fault read_string(reader<B>& r, std::span<const B>& out,

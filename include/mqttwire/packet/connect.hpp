@@ -176,7 +176,7 @@ template <byte_like B>
                 opts.version);
         if (const text_fault t = check_topic_name(topic.data(), topic.size(), opts.leniency);
             t.code != errc::none)
-            return to_error(text_fault_at(t, topic_at + 2), opts.version);
+            return to_error(field_fault_at(t, topic_at), opts.version);
         const std::size_t payload_at = r.offset();
         if (!r.read_prefixed(will.payload))
             return to_error(

@@ -78,7 +78,7 @@ template <byte_like B>
     const bool v5 = opts.version == protocol_version::v5;
     if (const text_fault t = check_topic_name(topic.data(), topic.size(), opts.leniency, v5);
         t.code != errc::none)
-        return text_fault_at(t, topic_at + 2);
+        return field_fault_at(t, topic_at);
     out.topic_name = as_text(topic.data(), topic.size());
     if (q != 0) {
         if (const fault f = read_packet_id(r, out.packet_id, opts)) return f;

@@ -89,7 +89,7 @@ namespace detail {
  */
 template <byte_like B>
 [[nodiscard]] constexpr statement_site filter_fault_site(const B* p, std::size_t n,
-                                                        const text_fault& t) noexcept {
+                                                         const text_fault& t) noexcept {
     const bool empty_share_name = t.code == errc::shared_subscription_invalid && t.offset == 7 &&
                                   (n == 7 || to_u8(p[7]) == '/');
     return empty_share_name ? statement_site::share_name_empty : statement_site::errc_default;
@@ -107,7 +107,7 @@ template <byte_like B, bool WithOptions>
         const text_fault t =
             check_topic_filter(filter.data(), filter.size(), opts.version, opts.leniency, shared);
         if (t.code != errc::none) {
-            fault f = text_fault_at(t, at + 2);
+            fault f = field_fault_at(t, at);
             f.site = filter_fault_site(filter.data(), filter.size(), t);
             return f;
         }

@@ -286,7 +286,7 @@ private:
     std::array<std::uint32_t, detail::property_slot_count> slots_;  // valid where present_ says
 
     [[nodiscard]] constexpr std::uint32_t slot(property_id id) const noexcept {
-        const std::uint8_t i = detail::property_table[static_cast<std::uint8_t>(id)].slot;
+        const std::uint8_t i = detail::property_layouts[static_cast<std::uint8_t>(id)].slot;
         return (present_ >> i) & 1u ? slots_[i] : 0;
     }
     [[nodiscard]] constexpr std::optional<std::uint8_t> byte_of(property_id id) const noexcept {
@@ -383,14 +383,14 @@ template <byte_like B>
         (void)p.read_u8(raw);
         // Identifiers are Variable Byte Integers, but all defined ones are below 0x80: a first
         // byte with the continuation bit is an unknown (or non-minimal) identifier either way.
-        if (raw > max_property_id || property_table[raw].type == property_type::none)
+        if (raw > max_property_id || property_layouts[raw].type == property_type::none)
             return make_fault(errc::property_identifier_unknown, at);
         const auto id = static_cast<property_id>(raw);
         if (!(allowed & bit(id))) return make_fault(errc::property_not_allowed, at);
         if ((seen & bit(id)) && !may_repeat(id, ctx))
             return make_fault(errc::property_duplicate, at);
         const std::size_t value_at = p.offset();
-        const property_info& info = property_table[raw];
+        const property_layout info = property_layouts[raw];
         std::uint32_t number = 0;
         bool numeric = true;
         switch (info.type) {
@@ -456,13 +456,14 @@ template <byte_like B>
         if (numeric) {
             if (const errc e = check_numeric_property(id, number); e != errc::none)
                 return make_fault(e, value_at);
+            // The two direction rules both concern numeric properties.
+            if (id == property_id::subscription_identifier && ctx == property_context::publish &&
+                opts.from == sender::client)
+                return make_fault(errc::subscription_identifier_from_client, at);
+            if (id == property_id::session_expiry_interval && ctx == property_context::disconnect &&
+                opts.from == sender::server)
+                return make_fault(errc::session_expiry_from_server, at);
         }
-        if (id == property_id::subscription_identifier && ctx == property_context::publish &&
-            opts.from == sender::client)
-            return make_fault(errc::subscription_identifier_from_client, at);
-        if (id == property_id::session_expiry_interval && ctx == property_context::disconnect &&
-            opts.from == sender::server)
-            return make_fault(errc::session_expiry_from_server, at);
 
         properties_access::record(out, id, info.slot, static_cast<std::uint32_t>(value_at - begin),
                                   !(seen & bit(id)));

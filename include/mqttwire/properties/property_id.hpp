@@ -2,6 +2,8 @@
 // and the value rules that the decoder and the encoder share.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -126,6 +128,21 @@ inline constexpr property_info property_table[max_property_id + 1] = {
      "Subscription Identifier Available"},
     {property_type::byte, 25, "shared_subscription_available", "Shared Subscription Available"},
 };
+
+/** Type and slot only: the two bytes the decoder's loop needs, in one cache line. */
+struct property_layout {
+    property_type type = property_type::none;
+    std::uint8_t slot = 0xFF;
+};
+
+[[nodiscard]] consteval auto make_property_layouts() {
+    std::array<property_layout, max_property_id + 1> out{};
+    for (std::size_t i = 0; i <= max_property_id; ++i)
+        out[i] = {property_table[i].type, property_table[i].slot};
+    return out;
+}
+
+inline constexpr auto property_layouts = make_property_layouts();
 
 /** Number of single-valued properties (every property but User Property). */
 inline constexpr std::size_t property_slot_count = 26;

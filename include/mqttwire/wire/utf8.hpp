@@ -165,7 +165,14 @@ template <byte_like B>
         std::memcpy(&w, p + n - 8, 8);
         return needs_scalar(w, rules) == 0;
     }
-    for (; i < n; ++i) {  // a short text: at most 7 bytes
+    // A short text (fewer than 8 bytes left): two overlapping 4-byte loads make one word.
+    if (n - i >= 4) {
+        std::uint32_t lo = 0, hi = 0;
+        std::memcpy(&lo, p + i, 4);
+        std::memcpy(&hi, p + n - 4, 4);
+        return needs_scalar(lo | (std::uint64_t{hi} << 32), rules) == 0;
+    }
+    for (; i < n; ++i) {  // at most 3 bytes
         const std::uint8_t b = to_u8(p[i]);
         if (b < 0x20 || b >= 0x7F || (rules == text_rules::topic_name && (b == '+' || b == '#')))
             return false;
