@@ -1,0 +1,337 @@
+// Writes the seed corpus of every fuzzer: valid packets of every type and version made with the
+// encoder, plus malformed ones written by hand. Run from the repository root:
+//
+//   build-fuzz/fuzz/fuzz_make_corpus fuzz/corpus
+//
+// Each file is the fuzzer's input: a selector byte (see fuzz_common.hpp) and then the bytes.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <mqttwire/mqttwire.hpp>
+
+namespace {
+
+namespace mw = mqttwire;
+namespace fs = std::filesystem;
+using bytes = std::vector<unsigned char>;
+
+fs::path root;
+
+void write(const std::string& target, const std::string& name, std::uint8_t selector,
+           const bytes& body) {
+    const fs::path dir = root / target;
+    fs::create_directories(dir);
+    std::ofstream out(dir / name, std::ios::binary);
+    out.put(static_cast<char>(selector));
+    out.write(reinterpret_cast<const char*>(body.data()), static_cast<std::streamsize>(body.size()));
+}
+
+std::uint8_t selector(mw::protocol_version v, mw::sender from) {
+    const std::uint8_t bits = v == mw::protocol_version::v3_1 ? 0 : v == mw::protocol_version::v3_1_1 ? 1 : 2;
+    return static_cast<std::uint8_t>(bits | (from == mw::sender::server ? 4u : 0u));
+}
+
+std::string tag(mw::protocol_version v) {
+    return v == mw::protocol_version::v3_1 ? "v31" : v == mw::protocol_version::v3_1_1 ? "v311" : "v5";
+}
+
+template <class Packet>
+bytes encode(const Packet& p, const mw::codec_options& o) {
+    std::vector<std::byte> out(4096);
+    const auto n = mw::encode(p, o, out);
+    if (!n) {
+        std::fprintf(stderr, "encode failed: %s\n", std::string(mw::name(n.error().code)).c_str());
+        std::exit(1);
+    }
+    bytes b(*n);
+    for (std::size_t i = 0; i < *n; ++i) b[i] = static_cast<unsigned char>(out[i]);
+    return b;
+}
+
+std::span<const std::byte> raw(std::string_view s) {
+    return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
+}
+
+struct packet {
+    std::string name;
+    mw::sender from;
+    bytes wire;
+};
+
+std::vector<packet> valid_packets(mw::protocol_version v) {
+    const bool v5 = v == mw::protocol_version::v5;
+    const mw::codec_options client{v, mw::sender::client};
+    const mw::codec_options server{v, mw::sender::server};
+    static const mw::user_property ups[] = {{"k", "v"}, {"region", "eu-\xC3\xA9"}};
+    static const std::uint32_t sub_ids[] = {1, 300};
+    std::vector<packet> out;
+
+    mw::connect c;
+    c.client_id = "client-1";
+    c.keep_alive = 60;
+    out.push_back({"connect_min", mw::sender::client, encode(c, client)});
+    c.will = mw::will_message{"will/topic", raw("bye"), mw::qos::at_least_once, true, {}};
+    c.user_name = "user";
+    c.password = raw("secret");
+    if (v5) {
+        c.properties.session_expiry_interval = 30;
+        c.properties.receive_maximum = 10;
+        c.properties.authentication_method = "SCRAM";
+        c.properties.authentication_data = raw("xyz");
+        c.properties.user_properties = ups;
+        c.will->properties.will_delay_interval = 5;
+        c.will->properties.content_type = "text/plain";
+        c.will->properties.response_topic = "re/ply";
+    }
+    out.push_back({"connect_full", mw::sender::client, encode(c, client)});
+
+    mw::connack ca;
+    ca.session_present = true;
+    if (v5) {
+        ca.properties.maximum_qos = mw::qos::at_least_once;
+        ca.properties.assigned_client_identifier = "auto-1";
+        ca.properties.topic_alias_maximum = 8;
+        ca.properties.reason_string = "ok";
+    }
+    out.push_back({"connack", mw::sender::server, encode(ca, server)});
+
+    mw::publish p;
+    p.topic_name = "a/b";
+    p.payload = raw("hello");
+    out.push_back({"publish_qos0", mw::sender::client, encode(p, client)});
+    p.qos_level = mw::qos::exactly_once;
+    p.packet_id = 7;
+    p.retain = true;
+    if (v5) {
+        p.properties.payload_format_indicator = mw::payload_format::utf8;
+        p.properties.message_expiry_interval = 60;
+        p.properties.correlation_data = raw("cd");
+        p.properties.user_properties = ups;
+    }
+    out.push_back({"publish_qos2", mw::sender::client, encode(p, client)});
+    if (v5) {
+        p.topic_name = "";
+        p.properties.topic_alias = 3;
+        p.properties.subscription_identifiers = sub_ids;
+        out.push_back({"publish_alias", mw::sender::server, encode(p, server)});
+    }
+
+    mw::puback pa{9};
+    out.push_back({"puback", mw::sender::client, encode(pa, client)});
+    mw::pubrec pr{9};
+    mw::pubrel pl{9};
+    mw::pubcomp pc{9};
+    if (v5) {
+        pr.reason = mw::reason_code::no_matching_subscribers;
+        pl.reason = mw::reason_code::packet_identifier_not_found;
+        pl.properties.reason_string = "gone";
+        pc.properties.user_properties = ups;
+    }
+    out.push_back({"pubrec", mw::sender::server, encode(pr, server)});
+    out.push_back({"pubrel", mw::sender::client, encode(pl, client)});
+    out.push_back({"pubcomp", mw::sender::server, encode(pc, server)});
+
+    const mw::subscription subs_v3[] = {{"a/+/c", mw::qos::at_least_once}, {"#", mw::qos::exactly_once}};
+    const mw::subscription subs_v5[] = {
+        {"a/+/c", mw::qos::at_least_once, true, true, mw::retain_handling::do_not_send},
+        {"$share/g/s/#", mw::qos::exactly_once}};
+    mw::subscribe s{11, v5 ? std::span<const mw::subscription>(subs_v5) : subs_v3, {}};
+    if (v5) s.properties.subscription_identifier = 42;
+    out.push_back({"subscribe", mw::sender::client, encode(s, client)});
+    const mw::reason_code granted[] = {mw::reason_code::granted_qos_1, mw::reason_code::unspecified_error};
+    out.push_back({"suback", mw::sender::server, encode(mw::suback{11, granted, {}}, server)});
+    const std::string_view filters[] = {"a/+/c", "#"};
+    out.push_back({"unsubscribe", mw::sender::client, encode(mw::unsubscribe{12, filters, {}}, client)});
+    const mw::reason_code unsub_codes[] = {mw::reason_code::success, mw::reason_code::no_subscription_existed};
+    mw::unsuback ua{12, {}, {}};
+    if (v5) ua.reason_codes = unsub_codes;
+    out.push_back({"unsuback", mw::sender::server, encode(ua, server)});
+    out.push_back({"pingreq", mw::sender::client, encode(mw::pingreq{}, client)});
+    out.push_back({"pingresp", mw::sender::server, encode(mw::pingresp{}, server)});
+    out.push_back({"disconnect", mw::sender::client, encode(mw::disconnect{}, client)});
+    if (v5) {
+        mw::disconnect d{mw::reason_code::server_shutting_down, {}};
+        d.properties.server_reference = "other:1883";
+        out.push_back({"disconnect_server", mw::sender::server, encode(d, server)});
+        mw::auth a{mw::reason_code::continue_authentication, {}};
+        a.properties.authentication_method = "SCRAM";
+        a.properties.authentication_data = raw("\x01\x02");
+        out.push_back({"auth", mw::sender::client, encode(a, client)});
+    }
+    return out;
+}
+
+// Hand-made malformed packets: each breaks one rule.
+const std::vector<std::pair<std::string, bytes>> malformed = {
+    {"reserved_type", {0x00, 0x00}},
+    {"vbi_five_bytes", {0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01}},
+    {"vbi_not_minimal", {0x30, 0x80, 0x00}},
+    {"truncated", {0x30, 0x0A, 0x00, 0x03, 'a'}},
+    {"pingreq_trailing", {0xC0, 0x01, 0x00}},
+    {"publish_qos3", {0x36, 0x07, 0x00, 0x01, 'a', 0x00, 0x01, 0x00, 'x'}},
+    {"publish_wildcard", {0x30, 0x05, 0x00, 0x03, 'a', '/', '#'}},
+    {"publish_bad_utf8", {0x30, 0x05, 0x00, 0x03, 'a', 0xC0, 0x80}},
+    {"publish_surrogate", {0x30, 0x05, 0x00, 0x03, 0xED, 0xA0, 0x80}},
+    {"pubrel_bad_flags", {0x60, 0x02, 0x00, 0x01}},
+    {"subscribe_no_filter", {0x82, 0x02, 0x00, 0x01}},
+    {"subscribe_bad_filter", {0x82, 0x07, 0x00, 0x01, 0x00, 0x02, 'a', '#', 0x00}},
+    {"connect_bad_name", {0x10, 0x0C, 0x00, 0x04, 'M', 'Q', 'T', 'X', 0x04, 0x02, 0x00, 0x3C,
+                          0x00, 0x00}},
+    {"connack_reserved", {0x20, 0x02, 0x02, 0x00}},
+    {"puback_id_zero", {0x40, 0x02, 0x00, 0x00}},
+    {"v5_property_duplicate", {0x30, 0x0B, 0x00, 0x01, 'a', 0x06, 0x02, 0, 0, 0, 1, 0x02, 0, 0, 0}},
+    {"v5_property_unknown", {0x30, 0x06, 0x00, 0x01, 'a', 0x01, 0x7F, 'x'}},
+};
+
+void write_utf8_and_topics() {
+    const std::vector<std::pair<std::string, std::string>> texts = {
+        {"ascii", "sensors/kitchen/temperature"},
+        {"long_ascii", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ/+-_"},
+        {"two_byte", "caf\xC3\xA9 na\xC3\xAFve"},
+        {"three_byte", "\xE2\x82\xAC \xE0\xA0\x80 \xEF\xBF\xBD"},
+        {"four_byte", "\xF0\x9F\x98\x80 \xF4\x8F\xBF\xBD"},
+        {"overlong", "ab\xC0\xAF"},
+        {"surrogate", "0123456789abcdef\xED\xA0\x80"},
+        {"truncated", "0123456789\xE2\x82"},
+        {"nul", "a\x00z"},
+        {"control", "tab\there\x7F"},
+        {"c1_control", "x\xC2\x85y"},
+        {"noncharacter", "x\xEF\xB7\x90y\xF0\x9F\xBF\xBE"},
+        {"bom", "\xEF\xBB\xBFtopic"},
+        {"wildcards", "sport/+/player1/#"},
+        {"shared", "$share/group/sensors/#"},
+        {"shared_bad", "$share//x"},
+        {"misplaced", "a/b#/c+"},
+        {"levels", "/"},
+    };
+    for (const auto& [name, text] : texts) {
+        const bytes b(text.begin(), text.end());
+        write("fuzz_utf8_differential", name, 0x00, b);
+        write("fuzz_utf8_differential", name + "_topic_shift5", static_cast<std::uint8_t>(1 | (5 << 3)), b);
+        write("fuzz_topic", name + "_name", 0x04, b);
+        write("fuzz_topic", name + "_filter_v5", 0x05, b);
+        write("fuzz_topic", name + "_filter_v311", 0x03, b);
+    }
+}
+
+void write_properties() {
+    // Property lists (with their Property Length) for each context, taken from real packets.
+    const mw::codec_options o;
+    auto block = [&](auto props, mw::property_context ctx, std::uint8_t ctx_bits, std::string name,
+                     bool server = false) {
+        mw::codec_options opts = o;
+        if (server) opts.from = mw::sender::server;
+        std::size_t size = 0;
+        if (mw::detail::measure_properties(props, ctx, opts, size)) std::exit(2);
+        std::vector<std::byte> out(size + 4);
+        mw::detail::writer w(out);
+        mw::detail::write_properties(w, props, size);
+        bytes b(w.written());
+        for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<unsigned char>(out[i]);
+        write("fuzz_properties", name, static_cast<std::uint8_t>(ctx_bits | (server ? 16u : 0u)), b);
+    };
+    static const mw::user_property ups[] = {{"a", "b"}, {"a", "c"}};
+    static const std::uint32_t ids[] = {1, 128, 16384};
+    mw::connect_properties cp;
+    cp.session_expiry_interval = 1;
+    cp.maximum_packet_size = 1024;
+    cp.request_problem_information = false;
+    cp.authentication_method = "m";
+    cp.authentication_data = raw("d");
+    cp.user_properties = ups;
+    block(cp, mw::property_context::connect, 0, "connect");
+    mw::will_properties wp;
+    wp.payload_format_indicator = mw::payload_format::utf8;
+    wp.response_topic = "r/t";
+    wp.correlation_data = raw("c");
+    block(wp, mw::property_context::will, 1, "will");
+    mw::connack_properties ap;
+    ap.maximum_qos = mw::qos::at_most_once;
+    ap.retain_available = true;
+    ap.server_keep_alive = 10;
+    ap.response_information = "info";
+    block(ap, mw::property_context::connack, 2, "connack", true);
+    mw::publish_properties pp;
+    pp.topic_alias = 1;
+    pp.message_expiry_interval = 9;
+    pp.subscription_identifiers = ids;
+    pp.content_type = "json";
+    block(pp, mw::property_context::publish, 3, "publish", true);
+    mw::ack_properties kp;
+    kp.reason_string = "why";
+    kp.user_properties = ups;
+    block(kp, mw::property_context::ack, 4, "ack");
+    mw::subscribe_properties sp;
+    sp.subscription_identifier = 268'435'455;
+    block(sp, mw::property_context::subscribe, 5, "subscribe");
+    mw::unsubscribe_properties up;
+    up.user_properties = ups;
+    block(up, mw::property_context::unsubscribe, 6, "unsubscribe");
+    mw::disconnect_properties dp;
+    dp.session_expiry_interval = 0;
+    dp.server_reference = "s";
+    block(dp, mw::property_context::disconnect, 7, "disconnect");
+    mw::auth_properties xp;
+    xp.authentication_method = "m";
+    block(xp, mw::property_context::auth, 8, "auth");
+    // Malformed: overrun, unknown id, duplicate, zero Topic Alias, non-minimal VBI id value.
+    write("fuzz_properties", "overrun", 3, {0x05, 0x02, 0x00});
+    write("fuzz_properties", "unknown", 3, {0x02, 0x7F, 0x00});
+    write("fuzz_properties", "duplicate", 3, {0x06, 0x23, 0x00, 0x01, 0x23, 0x00, 0x02});
+    write("fuzz_properties", "alias_zero", 3, {0x03, 0x23, 0x00, 0x00});
+    write("fuzz_properties", "subid_not_minimal", 5, {0x03, 0x0B, 0x81, 0x00});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: %s <corpus-dir>\n", argv[0]);
+        return 2;
+    }
+    root = argv[1];
+    for (mw::protocol_version v :
+         {mw::protocol_version::v3_1, mw::protocol_version::v3_1_1, mw::protocol_version::v5}) {
+        bytes stream;  // every packet of this version back to back
+        for (const packet& p : valid_packets(v)) {
+            const std::string name = p.name + "_" + tag(v);
+            const std::uint8_t sel = selector(v, p.from);
+            write("fuzz_decode", name, sel, p.wire);
+            write("fuzz_roundtrip", name, sel, p.wire);
+            if (p.name.rfind("publish", 0) == 0) write("fuzz_publish_head", name, sel, p.wire);
+            // Framing: the packet in three chunks (1 byte, 3 bytes, the rest).
+            bytes framed = {3, 1, 3};
+            framed.insert(framed.end(), p.wire.begin(), p.wire.end());
+            write("fuzz_frame_split", name, sel, framed);
+            if (p.from == mw::sender::client) stream.insert(stream.end(), p.wire.begin(), p.wire.end());
+        }
+        bytes whole = {0};  // no cuts: fed whole
+        whole.insert(whole.end(), stream.begin(), stream.end());
+        write("fuzz_frame_split", "stream_" + tag(v), selector(v, mw::sender::client), whole);
+        write("fuzz_frame_split", "stream_bytewise_" + tag(v),
+              static_cast<std::uint8_t>(selector(v, mw::sender::client) | 0x80u), whole);
+    }
+    for (const auto& [name, wire] : malformed) {
+        write("fuzz_decode", "bad_" + name, 2, wire);
+        write("fuzz_roundtrip", "bad_" + name, 2, wire);
+        bytes framed = {2, 1, 1};
+        framed.insert(framed.end(), wire.begin(), wire.end());
+        write("fuzz_frame_split", "bad_" + name, 2, framed);
+        if ((wire[0] >> 4) == 3) write("fuzz_publish_head", "bad_" + name, 2, wire);
+    }
+    // Too large for a 64-byte limit, judged from the first length byte.
+    write("fuzz_frame_split", "too_large_early", 0x22, {0x01, 0x02, 0x30, 0xFF, 0x7F});
+    write_utf8_and_topics();
+    write_properties();
+    // The structure-aware fuzzer reads its choices from anywhere: a few plain patterns.
+    for (std::size_t k = 0; k < 8; ++k) {
+        bytes b(64);
+        for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<unsigned char>(i * (2 * k + 1) + k);
+        write("fuzz_structured", "pattern_" + std::to_string(k), static_cast<std::uint8_t>(k), b);
+    }
+    return 0;
+}
