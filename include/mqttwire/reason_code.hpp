@@ -69,6 +69,20 @@ enum class connect_return_code : std::uint8_t {
     not_authorized = 5,
 };
 
+/** Snake-case name of a 3.x CONNACK return code ("identifier_rejected"). */
+[[nodiscard]] constexpr std::string_view name(connect_return_code code) noexcept {
+    switch (code) {
+        case connect_return_code::accepted: return "accepted";
+        case connect_return_code::unacceptable_protocol_version:
+            return "unacceptable_protocol_version";
+        case connect_return_code::identifier_rejected: return "identifier_rejected";
+        case connect_return_code::server_unavailable: return "server_unavailable";
+        case connect_return_code::bad_user_name_or_password: return "bad_user_name_or_password";
+        case connect_return_code::not_authorized: return "not_authorized";
+    }
+    return "unknown";
+}
+
 /** True for 0x80 and above: the operation failed. */
 [[nodiscard]] constexpr bool is_failure(reason_code code) noexcept {
     return static_cast<std::uint8_t>(code) >= 0x80;
