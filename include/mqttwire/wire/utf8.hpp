@@ -139,7 +139,10 @@ template <byte_like B>
 }
 #endif
 
-/** Runtime screen: advances `i` over printable ASCII; true when the whole text is clean. */
+/**
+ * Runtime screen: advances `i` over clean printable ASCII and returns true when the rest of the
+ * text is clean; false leaves `i` at or before the first byte that needs the scalar check.
+ */
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE bool skip_clean_ascii(const B* p, std::size_t n,
                                                            std::size_t& i,
@@ -147,25 +150,25 @@ template <byte_like B>
     std::uint64_t w = 0;
 #if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
     while (n - i >= 16) {
-        if (needs_scalar16(p + i, rules) != 0) break;
+        if (needs_scalar16(p + i, rules) != 0) return false;
         i += 16;
     }
     if (i == n) return true;
     // A short tail of a long text: one overlapping load of the last 16 bytes covers it (bytes
     // checked twice are fine: the screen only ever passes clean ASCII).
-    if (n >= 16 && n - i < 16) return needs_scalar16(p + n - 16, rules) == 0;
+    if (n >= 16) return needs_scalar16(p + n - 16, rules) == 0;
 #endif
     while (n - i >= 8) {
         std::memcpy(&w, p + i, 8);
-        if (needs_scalar(w, rules) != 0) break;
+        if (needs_scalar(w, rules) != 0) return false;
         i += 8;
     }
     if (i == n) return true;
-    if (n >= 8 && n - i < 8) {
+    if (n >= 8) {  // fewer than 8 left of a longer text: overlap the last 8 bytes
         std::memcpy(&w, p + n - 8, 8);
         return needs_scalar(w, rules) == 0;
     }
-    // A short text (fewer than 8 bytes left): two overlapping 4-byte loads make one word.
+    // A short text (fewer than 8 bytes in all): two overlapping 4-byte loads make one word.
     if (n - i >= 4) {
         std::uint32_t lo = 0, hi = 0;
         std::memcpy(&lo, p + i, 4);

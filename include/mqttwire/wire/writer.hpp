@@ -33,9 +33,6 @@ class writer {
             // Topics and small payloads: two overlapping fixed-size copies, no call.
             std::memcpy(cur_, src, 8);
             std::memcpy(cur_ + n - 8, src + n - 8, 8);
-        } else if (n > 16 && n <= 32) {
-            std::memcpy(cur_, src, 16);
-            std::memcpy(cur_ + n - 16, src + n - 16, 16);
         } else if (n < 8) {
             for (std::size_t i = 0; i < n; ++i) cur_[i] = static_cast<std::byte>(src[i]);
         } else {
