@@ -577,7 +577,7 @@ TEST(V5Connect, MQTT_3_1_3_11_WillTopicMustBeAUtf8TopicName) {
         V5_DECODER(decode_connect), will("a/#"), from_client,
         {errc::topic_name_has_wildcard, 21, "MQTT-3.3.2-2", reason_code::topic_name_invalid}));
     EXPECT_TRUE(rejects(V5_DECODER(decode_connect), will(""), from_client,
-                        {errc::topic_name_empty, 19, "MQTT-4.7.3-1", protocol}));
+                        {errc::topic_name_empty, 17, "MQTT-4.7.3-1", protocol}));
     connect c;
     c.client_id = "c";
     will_message w;
@@ -1123,17 +1123,18 @@ TEST(V5Subscribe, MQTT_4_7_1_2_SingleLevelWildcardMustFillItsLevel) {
 }
 
 TEST(V5Publish, MQTT_4_7_3_1_TopicsMustBeAtLeastOneCharacter) {
-    // An empty Topic Name is allowed only with a Topic Alias (§3.3.2.3.4).
+    // An empty Topic Name is allowed only with a Topic Alias (§3.3.2.3.4). Empty topics are
+    // reported at their length prefix: there is no character to point at.
     EXPECT_TRUE(rejects(V5_DECODER(decode_publish), publish_packet(0x30, "", -1, {}), from_client,
                         {errc::topic_name_empty, 2, "MQTT-4.7.3-1", protocol}));
     publish p;
     EXPECT_TRUE(refuses(p, from_client, {errc::topic_name_empty, 0, "MQTT-4.7.3-1", protocol}));
     EXPECT_TRUE(rejects(
         V5_DECODER(decode_subscribe), subscribe_packet({}, builder{}.str("").u8(0).b), from_client,
-        {errc::topic_filter_empty, 7, "MQTT-4.7.3-1", reason_code::topic_filter_invalid}));
+        {errc::topic_filter_empty, 5, "MQTT-4.7.3-1", reason_code::topic_filter_invalid}));
     EXPECT_TRUE(
         rejects(V5_DECODER(decode_unsubscribe), unsubscribe_packet({}, str_field("")), from_client,
-                {errc::topic_filter_empty, 7, "MQTT-4.7.3-1", reason_code::topic_filter_invalid}));
+                {errc::topic_filter_empty, 5, "MQTT-4.7.3-1", reason_code::topic_filter_invalid}));
     const subscription list[] = {{""}};
     subscribe s;
     s.packet_id = 1;
