@@ -399,15 +399,6 @@ void put_reason(json_line& j, mqttwire::reason_code code) {
     j.key("reason_name").string(mqttwire::name(code));
 }
 
-/** 3.1 / 3.1.1 CONNACK return codes (3.1.1 Table 3.1); the core names only 5.0 reason codes. */
-std::string_view return_code_name(mqttwire::connect_return_code code) {
-    constexpr std::string_view names[] = {
-        "accepted",           "unacceptable_protocol_version", "identifier_rejected",
-        "server_unavailable", "bad_user_name_or_password",     "not_authorized"};
-    const auto i = static_cast<std::size_t>(code);
-    return i < std::size(names) ? names[i] : "unknown";
-}
-
 void put_will(json_line& j, const mqttwire::will_message_view<char>& will, packet_context ctx) {
     j.key("will");
     j.begin_object();
@@ -438,7 +429,7 @@ void put_fields(json_line& j, const mqttwire::connack_view<char>& c, packet_cont
         put_properties(j, c.properties);
     } else {
         j.key("return_code").number(static_cast<std::uint8_t>(c.return_code));
-        j.key("return_code_name").string(return_code_name(c.return_code));
+        j.key("return_code_name").string(mqttwire::name(c.return_code));
     }
 }
 
