@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <vector>
 
 #include <mqttwire/mqttwire.hpp>
 
@@ -106,6 +108,46 @@ TEST(V5Publish, HeadNeedWhileLengthArrivesBoundsTheHeadNotThePacket) {
     EXPECT_EQ(seven->topic_name, "a");
     EXPECT_EQ(seven->payload_offset, 7u);
     EXPECT_EQ(seven->payload_size, 124u);
+}
+
+/** A 3.1.1 QoS 0 PUBLISH whose Topic Name is `topic`. */
+std::vector<unsigned char> publish_with_topic(const std::string& topic) {
+    std::vector<unsigned char> p(4 + topic.size());
+    p[0] = 0x30;
+    p[1] = static_cast<unsigned char>(2 + topic.size());
+    p[2] = 0x00;
+    p[3] = static_cast<unsigned char>(topic.size());
+    for (std::size_t i = 0; i < topic.size(); ++i) p[4 + i] = static_cast<unsigned char>(topic[i]);
+    return p;
+}
+
+// fuzz_utf8_differential: after the 8-byte screen stopped at a word needing a closer look with
+// 9 or more bytes left, the short-text screen checked only the first and last 4 of them, so an
+// ill-formed byte in between was accepted.
+TEST(V311Publish, MQTT_1_5_3_1_IllFormedByteBetweenScreenedWordsIsRejected) {
+    const auto packet = publish_with_topic("abcdefghijkl\xFFmnop");
+    codec_options o;
+    o.version = protocol_version::v3_1_1;
+    const auto r = decode_publish(std::span<const unsigned char>(packet), o);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, errc::utf8_ill_formed);
+    EXPECT_EQ(r.error().offset, 16u);
+}
+
+TEST(V311Publish, MQTT_1_5_3_1_IllFormedByteAtAnyPositionIsRejected) {
+    codec_options o;
+    o.version = protocol_version::v3_1_1;
+    for (std::size_t n = 1; n <= 48; ++n) {
+        for (std::size_t at = 0; at < n; ++at) {
+            std::string topic(n, 'a');
+            topic[at] = '\xFF';
+            const auto packet = publish_with_topic(topic);
+            const auto r = decode_publish(std::span<const unsigned char>(packet), o);
+            ASSERT_FALSE(r.has_value()) << "length " << n << ", bad byte at " << at;
+            EXPECT_EQ(r.error().code, errc::utf8_ill_formed);
+            EXPECT_EQ(r.error().offset, 4 + at);
+        }
+    }
 }
 
 }  // namespace
