@@ -1,0 +1,214 @@
+// Topic Name and Topic Filter rules (3.1.1 §4.7, 5.0 §4.7 and §4.8.2): the shared predicates
+// every decoder and encoder calls, table by table for both versions, `$share/` included.
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <mqttwire/rules/topic.hpp>
+#include <string>
+#include <string_view>
+
+namespace {
+
+using namespace mqttwire;
+using namespace mqttwire::detail;
+
+constexpr leniency strict{};
+
+struct filter_case {
+    std::string_view filter;
+    errc code;
+    std::size_t offset;
+    bool shared = false;
+};
+
+::testing::AssertionResult filter_is(const filter_case& c, protocol_version version) {
+    bool shared = !c.shared;  // must be overwritten
+    const text_fault f = check_topic_filter(c.filter.data(), c.filter.size(), version, strict, shared);
+    if (f.code != c.code || (c.code != errc::none && f.offset != c.offset))
+        return ::testing::AssertionFailure()
+               << "\"" << c.filter << "\" (" << name(version) << "): got " << name(f.code) << " at "
+               << f.offset << ", expected " << name(c.code) << " at " << c.offset;
+    if (c.code == errc::none && shared != c.shared)
+        return ::testing::AssertionFailure() << "\"" << c.filter << "\": shared " << shared;
+    return ::testing::AssertionSuccess();
+}
+
+// Valid in 3.1.1 and 5.0 alike, none of them a shared subscription.
+const filter_case valid_filters[] = {
+    {"#", errc::none, 0},
+    {"+", errc::none, 0},
+    {"/", errc::none, 0},
+    {"//", errc::none, 0},
+    {"a", errc::none, 0},
+    {"a/b/c", errc::none, 0},
+    {"a/#", errc::none, 0},
+    {"/#", errc::none, 0},
+    {"a/+", errc::none, 0},
+    {"+/+", errc::none, 0},
+    {"/+", errc::none, 0},
+    {"+/", errc::none, 0},
+    {"a//b", errc::none, 0},
+    {"+/tennis/#", errc::none, 0},
+    {"sport/tennis/player1/#", errc::none, 0},  // 3.1.1 §4.7.1.2 examples
+    {"sport/+/player1", errc::none, 0},
+    {"$SYS/#", errc::none, 0},
+    {"$SYS/+/x", errc::none, 0},
+    {"\xE2\x82\xAC/+/\xF0\x9F\x98\x80", errc::none, 0},
+    {"$share", errc::none, 0},
+    {"$sharex/g/a", errc::none, 0},
+    {"$SHARE/g/a", errc::none, 0},
+    {"share/g/a", errc::none, 0},
+};
+
+// Invalid in 3.1.1 and 5.0 alike.
+const filter_case invalid_filters[] = {
+    {"", errc::topic_filter_empty, 0},                      // MQTT-4.7.3-1
+    {"a#", errc::multi_level_wildcard_misplaced, 1},        // 3.1.1 MQTT-4.7.1-2
+    {"#a", errc::multi_level_wildcard_misplaced, 0},
+    {"#/", errc::multi_level_wildcard_misplaced, 0},
+    {"a/#/b", errc::multi_level_wildcard_misplaced, 2},
+    {"##", errc::multi_level_wildcard_misplaced, 0},
+    {"sport/tennis#", errc::multi_level_wildcard_misplaced, 12},
+    {"#+", errc::multi_level_wildcard_misplaced, 0},
+    {"a+", errc::single_level_wildcard_misplaced, 1},       // 3.1.1 MQTT-4.7.1-3
+    {"+a", errc::single_level_wildcard_misplaced, 0},
+    {"++", errc::single_level_wildcard_misplaced, 0},
+    {"+#", errc::single_level_wildcard_misplaced, 0},
+    {"a/+b", errc::single_level_wildcard_misplaced, 2},
+    {"sport+", errc::single_level_wildcard_misplaced, 5},
+    {"a/b+/c", errc::single_level_wildcard_misplaced, 3},
+    {std::string_view("a/\0", 3), errc::utf8_null_character, 2},  // MQTT-4.7.3-2
+    {"a/\xFF", errc::utf8_ill_formed, 2},
+    {"a/\x01", errc::utf8_control_character, 2},
+    {"\xED\xA0\x80/#", errc::utf8_surrogate, 0},
+};
+
+TEST(Topic, FiltersValidInBothVersions) {
+    for (const filter_case& c : valid_filters) {
+        EXPECT_TRUE(filter_is(c, protocol_version::v3_1_1));
+        EXPECT_TRUE(filter_is(c, protocol_version::v5));
+        EXPECT_TRUE(filter_is(c, protocol_version::v3_1));
+    }
+    const std::string longest(65535, 'a');
+    EXPECT_TRUE(filter_is({longest, errc::none, 0}, protocol_version::v3_1_1));
+}
+
+TEST(Topic, FiltersInvalidInBothVersions) {
+    for (const filter_case& c : invalid_filters) {
+        EXPECT_TRUE(filter_is(c, protocol_version::v3_1_1));
+        EXPECT_TRUE(filter_is(c, protocol_version::v5));
+        EXPECT_TRUE(filter_is(c, protocol_version::v3_1));
+    }
+}
+
+TEST(Topic, MQTT_4_8_2_1_SharedSubscriptionsIn5) {
+    const filter_case valid[] = {
+        {"$share/g/a", errc::none, 0, true},
+        {"$share/g/#", errc::none, 0, true},
+        {"$share/g/+", errc::none, 0, true},
+        {"$share/g//", errc::none, 0, true},
+        {"$share/group-1/sport/+/player1/#", errc::none, 0, true},
+        {"$share/\xC3\xA9/a", errc::none, 0, true},
+        {"$share/g/$share/h/a", errc::none, 0, true},
+    };
+    for (const filter_case& c : valid) EXPECT_TRUE(filter_is(c, protocol_version::v5));
+
+    const filter_case invalid[] = {
+        {"$share/", errc::shared_subscription_invalid, 7},      // ShareName empty (4.8.2-1)
+        {"$share//a", errc::shared_subscription_invalid, 7},    // ShareName empty
+        {"$share/g", errc::shared_subscription_invalid, 8},     // no '/' and filter (4.8.2-2)
+        {"$share/g/", errc::shared_subscription_invalid, 8},    // empty filter after it
+        {"$share/#/a", errc::shared_subscription_invalid, 7},   // wildcard in ShareName
+        {"$share/+/a", errc::shared_subscription_invalid, 7},
+        {"$share/g#/a", errc::shared_subscription_invalid, 8},
+        {"$share/g+/a", errc::shared_subscription_invalid, 8},
+        {"$share/g/a#", errc::multi_level_wildcard_misplaced, 10},  // the inner filter's rules
+        {"$share/g/+a", errc::single_level_wildcard_misplaced, 9},
+        {"$share/g/a/#/b", errc::multi_level_wildcard_misplaced, 11},
+    };
+    for (const filter_case& c : invalid) EXPECT_TRUE(filter_is(c, protocol_version::v5));
+}
+
+TEST(Topic, SharePrefixIsAnOrdinaryFilterBefore5) {
+    // In 3.1.1 and 3.1 `$share/...` has no meaning: only the wildcard rules apply.
+    const filter_case cases[] = {
+        {"$share/g/a", errc::none, 0},
+        {"$share/", errc::none, 0},
+        {"$share//a", errc::none, 0},
+        {"$share/g", errc::none, 0},
+        {"$share/+/a", errc::none, 0},
+        {"$share/#", errc::none, 0},
+        {"$share/#/a", errc::multi_level_wildcard_misplaced, 7},
+        {"$share/g#/a", errc::multi_level_wildcard_misplaced, 8},
+        {"$share/g+/a", errc::single_level_wildcard_misplaced, 8},
+    };
+    for (const filter_case& c : cases) {
+        EXPECT_TRUE(filter_is(c, protocol_version::v3_1_1));
+        EXPECT_TRUE(filter_is(c, protocol_version::v3_1));
+    }
+}
+
+struct name_case {
+    std::string_view topic;
+    errc code;
+    std::size_t offset;
+};
+
+TEST(Topic, NamesFollowTheUtf8RulesAndCarryNoWildcard) {
+    const name_case valid[] = {{"a", errc::none, 0},         {"/", errc::none, 0},
+                               {"a/b", errc::none, 0},       {"$SYS/broker/load", errc::none, 0},
+                               {" ", errc::none, 0},         {"a//b/", errc::none, 0},
+                               {"\xEF\xBB\xBF", errc::none, 0}, {"$share/g/a", errc::none, 0}};
+    const name_case invalid[] = {
+        {"", errc::topic_name_empty, 0},  // MQTT-4.7.3-1
+        {"+", errc::topic_name_has_wildcard, 0},
+        {"#", errc::topic_name_has_wildcard, 0},
+        {"a/+", errc::topic_name_has_wildcard, 2},
+        {"sport/tennis/#", errc::topic_name_has_wildcard, 13},
+        {"0123456789abcdef0123456789+", errc::topic_name_has_wildcard, 26},
+        {std::string_view("a\0", 2), errc::utf8_null_character, 1},
+        {"a\xC3", errc::utf8_ill_formed, 1},
+        {"a\x7F", errc::utf8_control_character, 1},
+    };
+    for (const name_case& c : valid) {
+        const text_fault f = check_topic_name(c.topic.data(), c.topic.size(), strict);
+        EXPECT_EQ(f.code, errc::none) << c.topic;
+    }
+    for (const name_case& c : invalid) {
+        const text_fault f = check_topic_name(c.topic.data(), c.topic.size(), strict);
+        EXPECT_EQ(f.code, c.code) << c.topic;
+        EXPECT_EQ(f.offset, c.offset) << c.topic;
+    }
+}
+
+TEST(Topic, EmptyNameOnlyWhereTheCallerAllowsIt) {
+    // 5.0 PUBLISH with a Topic Alias may carry an empty Topic Name; nothing else may.
+    EXPECT_EQ(check_topic_name("", 0, strict).code, errc::topic_name_empty);
+    EXPECT_EQ(check_topic_name("", 0, strict, true).code, errc::none);
+    EXPECT_EQ(check_topic_name("a+", 2, strict, true).code, errc::topic_name_has_wildcard);
+}
+
+TEST(Topic, LeniencyAppliesToTopicsToo) {
+    const leniency lenient{true, true};
+    EXPECT_EQ(check_topic_name("a\x01", 2, lenient).code, errc::none);
+    bool shared = false;
+    EXPECT_EQ(check_topic_filter("a/\x01/#", 5, protocol_version::v3_1_1, lenient, shared).code,
+              errc::none);
+    EXPECT_EQ(check_topic_name("a/#", 3, lenient).code, errc::topic_name_has_wildcard);
+}
+
+TEST(Topic, RulesWorkInConstantExpressions) {
+    constexpr auto filter_ok = [](std::string_view f, protocol_version v) {
+        bool shared = false;
+        return check_topic_filter(f.data(), f.size(), v, leniency{}, shared).code == errc::none;
+    };
+    static_assert(filter_ok("$share/g/#", protocol_version::v5));
+    static_assert(!filter_ok("$share//a", protocol_version::v5));
+    static_assert(filter_ok("$share//a", protocol_version::v3_1_1));
+    static_assert(!filter_ok("a/#/b", protocol_version::v3_1_1));
+    static_assert(check_topic_name("a/b", 3, leniency{}).code == errc::none);
+    static_assert(check_topic_name("a/+", 3, leniency{}).code == errc::topic_name_has_wildcard);
+    SUCCEED();
+}
+
+}  // namespace

@@ -1,0 +1,313 @@
+// UTF-8 string content rules. The same file is built twice: as is (SSE2/SWAR screen in front
+// of the scalar check) and with -DMQTTWIRE_FORCE_SCALAR (scalar only). Both builds compare the
+// codec against an independent reference decoder on every alignment and length 0..40 with
+// every interesting sequence at every position, so the two paths are held to one answer; in the
+// default build the runtime answers are also compared with constant evaluation (scalar path).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <mqttwire/wire/utf8.hpp>
+#include <random>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../support/guarded_page.hpp"
+
+namespace {
+
+using namespace mqttwire;
+using namespace mqttwire::detail;
+
+/**
+ * Reference: decode each code point by its bit pattern, then classify it. Written without the
+ * codec's range tables; the one codec convention it follows is the error's name for ED A0..BF,
+ * which is reported as a surrogate rather than as ill-formed.
+ */
+text_fault reference(const unsigned char* p, std::size_t n, text_rules rules,
+                     const leniency& lenient) {
+    std::size_t i = 0;
+    while (i < n) {
+        const unsigned b0 = p[i];
+        std::size_t len = 0;
+        std::uint32_t cp = 0, min = 0;
+        if (b0 < 0x80) {
+            len = 1, cp = b0;
+        } else if ((b0 & 0xE0) == 0xC0) {
+            len = 2, cp = b0 & 0x1F, min = 0x80;
+        } else if ((b0 & 0xF0) == 0xE0) {
+            len = 3, cp = b0 & 0x0F, min = 0x800;
+        } else if ((b0 & 0xF8) == 0xF0) {
+            len = 4, cp = b0 & 0x07, min = 0x10000;
+        } else {
+            return {errc::utf8_ill_formed, i};
+        }
+        if (n - i < len) return {errc::utf8_ill_formed, i};
+        if (b0 == 0xED && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF) return {errc::utf8_surrogate, i};
+        for (std::size_t k = 1; k < len; ++k) {
+            if ((p[i + k] & 0xC0) != 0x80) return {errc::utf8_ill_formed, i};
+            cp = (cp << 6) | (p[i + k] & 0x3Fu);
+        }
+        if (cp < min || cp > 0x10FFFF) return {errc::utf8_ill_formed, i};
+        if (cp == 0) return {errc::utf8_null_character, i};
+        const bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+        if (control && !lenient.allow_control_characters)
+            return {errc::utf8_control_character, i};
+        if (rules == text_rules::topic_name && (cp == '+' || cp == '#'))
+            return {errc::topic_name_has_wildcard, i};
+        const bool nonchar = (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+        if (nonchar && !lenient.allow_noncharacters) return {errc::utf8_noncharacter, i};
+        i += len;
+    }
+    return {};
+}
+
+// Sequences worth putting at every position: valid ones of each length, each kind of fault,
+// and the characters the topic rule and the controls rule single out.
+const std::string_view specials[] = {
+    std::string_view("\x00", 1), "\x01", "\x1F", "\x7F", "+", "#", " ", "~", "/",
+    "\xC2\x80", "\xC2\x9F", "\xC2\xA0", "\xC3\xA9", "\xDF\xBF",
+    "\xE0\xA0\x80", "\xE0\x9F\xBF", "\xE2\x82\xAC", "\xED\x9F\xBF", "\xED\xA0\x80",
+    "\xED\xBF\xBF", "\xEE\x80\x80", "\xEF\xBB\xBF", "\xEF\xB7\x8F", "\xEF\xB7\x90",
+    "\xEF\xB7\xAF", "\xEF\xB7\xB0", "\xEF\xBF\xBD", "\xEF\xBF\xBE", "\xEF\xBF\xBF",
+    "\xF0\x90\x80\x80", "\xF0\x8F\xBF\xBF", "\xF0\x9F\x98\x80", "\xF0\x9F\xBF\xBE",
+    "\xF3\xBF\xBF\xBF", "\xF4\x8F\xBF\xBD", "\xF4\x8F\xBF\xBF", "\xF4\x90\x80\x80",
+    "\xF5\x80\x80\x80", "\x80", "\xBF", "\xC0\x80", "\xC1\xBF", "\xFE", "\xFF", "\xE2\x82",
+    "\xC3", "\xF0\x9F\x98",
+};
+
+const leniency strict{};
+const leniency lenient{true, true};
+const leniency controls_only{true, false};
+
+bool same(const text_fault& a, const text_fault& b) {
+    return a.code == b.code && (a.code == errc::none || a.offset == b.offset);
+}
+
+std::string show(const unsigned char* p, std::size_t n) {
+    std::string out;
+    char buf[4];
+    for (std::size_t i = 0; i < n; ++i) {
+        std::snprintf(buf, sizeof buf, "%02x ", p[i]);
+        out += buf;
+    }
+    return out;
+}
+
+TEST(Utf8, AgreesWithReferenceAtEveryAlignmentAndLength) {
+    alignas(64) unsigned char buffer[64 + 48];
+    std::size_t checked = 0;
+    for (std::size_t align = 0; align < 16; ++align) {
+        unsigned char* p = buffer + align;
+        for (std::size_t n = 0; n <= 40; ++n) {
+            // Clean ASCII first, then each special at each position (cut off by the end when
+            // it does not fit, which makes a truncated sequence).
+            for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<unsigned char>('a' + i % 26);
+            for (const std::string_view s : specials) {
+                for (std::size_t at = 0; at < (n == 0 ? 1 : n); ++at) {
+                    for (std::size_t i = 0; i < n; ++i)
+                        p[i] = static_cast<unsigned char>('a' + i % 26);
+                    for (std::size_t k = 0; k < s.size() && at + k < n; ++k)
+                        p[at + k] = static_cast<unsigned char>(s[k]);
+                    for (const text_rules rules : {text_rules::string, text_rules::topic_name}) {
+                        for (const leniency& l : {strict, lenient, controls_only}) {
+                            const text_fault got = check_text(p, n, rules, l);
+                            const text_fault want = reference(p, n, rules, l);
+                            ++checked;
+                            if (!same(got, want)) {
+                                ADD_FAILURE()
+                                    << "align " << align << " n " << n << ": " << show(p, n)
+                                    << "\n got " << name(got.code) << " at " << got.offset
+                                    << ", want " << name(want.code) << " at " << want.offset;
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    EXPECT_GT(checked, 1'000'000u);
+}
+
+TEST(Utf8, AgreesWithReferenceOnRandomText) {
+    // Mostly printable ASCII with special sequences mixed in, random lengths and alignments.
+    std::mt19937 rng(20141029);
+    alignas(64) unsigned char buffer[16 + 96];
+#ifdef NDEBUG
+    constexpr int rounds = 300'000;
+#else
+    constexpr int rounds = 60'000;
+#endif
+    for (int round = 0; round < rounds; ++round) {
+        const std::size_t align = rng() % 16;
+        const std::size_t n = rng() % 96;
+        unsigned char* p = buffer + align;
+        std::size_t i = 0;
+        while (i < n) {
+            if (rng() % 8 != 0) {
+                p[i++] = static_cast<unsigned char>(0x20 + rng() % 0x5F);
+                continue;
+            }
+            const std::string_view s = specials[rng() % std::size(specials)];
+            for (std::size_t k = 0; k < s.size() && i < n; ++k)
+                p[i++] = static_cast<unsigned char>(s[k]);
+        }
+        const text_rules rules = rng() % 2 ? text_rules::string : text_rules::topic_name;
+        const leniency& l = rng() % 3 == 0 ? lenient : strict;
+        const text_fault got = check_text(p, n, rules, l);
+        const text_fault want = reference(p, n, rules, l);
+        ASSERT_TRUE(same(got, want)) << show(p, n) << "\n got " << name(got.code) << " at "
+                                     << got.offset << ", want " << name(want.code) << " at "
+                                     << want.offset;
+    }
+}
+
+TEST(Utf8, ScreenFlagsEveryByteThatNeedsALook) {
+    // needs_scalar must never pass a word holding a byte the scalar check would stop at
+    // (false positives are allowed, false negatives are not).
+    for (unsigned value = 0; value < 256; ++value) {
+        const bool clean_string = value >= 0x20 && value < 0x7F;
+        const bool clean_topic = clean_string && value != '+' && value != '#';
+        for (unsigned lane = 0; lane < 8; ++lane) {
+            unsigned char bytes[8];
+            std::memset(bytes, 'a', sizeof bytes);
+            bytes[lane] = static_cast<unsigned char>(value);
+            std::uint64_t w = 0;
+            std::memcpy(&w, bytes, 8);
+            if (!clean_string) {
+                EXPECT_NE(needs_scalar(w, text_rules::string), 0u) << value;
+            }
+            if (!clean_topic) {
+                EXPECT_NE(needs_scalar(w, text_rules::topic_name), 0u) << value;
+            }
+        }
+    }
+    std::uint64_t clean = 0;
+    std::memcpy(&clean, "abc/XYZ~", 8);
+    EXPECT_EQ(needs_scalar(clean, text_rules::topic_name), 0u);
+}
+
+struct known {
+    std::string_view text;
+    text_rules rules;
+    errc code;
+    std::size_t offset;
+};
+
+const known known_cases[] = {
+    {"", text_rules::string, errc::none, 0},
+    {"hello/world", text_rules::string, errc::none, 0},
+    {"A\xF0\xAA\x9B\x94", text_rules::string, errc::none, 0},  // 3.1.1 Figure 1.3
+    {"\xEF\xBB\xBF" "BOM", text_rules::string, errc::none, 0},  // MQTT-1.5.3-3: kept, valid
+    {std::string_view("ab\0", 3), text_rules::string, errc::utf8_null_character, 2},
+    {"ab\xC0\x80", text_rules::string, errc::utf8_ill_formed, 2},  // overlong U+0000
+    {"\xED\xA0\x80", text_rules::string, errc::utf8_surrogate, 0},
+    {"x\xED\xBF\xBF", text_rules::string, errc::utf8_surrogate, 1},
+    {"\xF4\x90\x80\x80", text_rules::string, errc::utf8_ill_formed, 0},
+    {"abc\x1B[0m", text_rules::string, errc::utf8_control_character, 3},
+    {"0123456789\x7F", text_rules::string, errc::utf8_control_character, 10},
+    {"\xC2\x85", text_rules::string, errc::utf8_control_character, 0},
+    {"\xEF\xBF\xBF", text_rules::string, errc::utf8_noncharacter, 0},
+    {"a+b", text_rules::string, errc::none, 0},
+    {"a+b", text_rules::topic_name, errc::topic_name_has_wildcard, 1},
+    {"0123456789abcdef/#", text_rules::topic_name, errc::topic_name_has_wildcard, 17},
+};
+
+TEST(Utf8, KnownAnswers) {
+    for (const known& k : known_cases) {
+        const text_fault f = check_text(k.text.data(), k.text.size(), k.rules, strict);
+        EXPECT_EQ(f.code, k.code) << k.text;
+        if (k.code != errc::none) {
+            EXPECT_EQ(f.offset, k.offset) << k.text;
+        }
+    }
+}
+
+TEST(Utf8, LeniencyRelaxesOnlyWhatItNames) {
+    const std::string_view control = "a\x01";
+    const std::string_view c1 = "a\xC2\x9F";
+    const std::string_view nonchar = "a\xEF\xB7\x90";
+    const auto check = [](std::string_view s, const leniency& l) {
+        return check_text(s.data(), s.size(), text_rules::string, l).code;
+    };
+    EXPECT_EQ(check(control, strict), errc::utf8_control_character);
+    EXPECT_EQ(check(control, {true, false}), errc::none);
+    EXPECT_EQ(check(control, {false, true}), errc::utf8_control_character);
+    EXPECT_EQ(check(c1, {true, false}), errc::none);
+    EXPECT_EQ(check(nonchar, strict), errc::utf8_noncharacter);
+    EXPECT_EQ(check(nonchar, {false, true}), errc::none);
+    EXPECT_EQ(check(nonchar, {true, false}), errc::utf8_noncharacter);
+    // Never relaxed: NUL, surrogates, ill-formed sequences.
+    EXPECT_EQ(check(std::string_view("\0", 1), lenient), errc::utf8_null_character);
+    EXPECT_EQ(check("\xED\xA0\x80", lenient), errc::utf8_surrogate);
+    EXPECT_EQ(check("\xC0\xAF", lenient), errc::utf8_ill_formed);
+}
+
+TEST(Utf8, NeverReadsPastTheEnd) {
+    // Text ending on the last byte before a PROT_NONE page, at every length, clean or ending
+    // in a sequence cut short: a read past the end faults.
+    mqttwire_test::guarded_page page;
+    ASSERT_TRUE(page.ok());
+    for (std::size_t n = 0; n <= 40; ++n) {
+        for (const std::string_view tail : {std::string_view(), std::string_view("\xE2"),
+                                            std::string_view("\xF0\x9F\x98"),
+                                            std::string_view("\xC3\xA9")}) {
+            std::vector<unsigned char> bytes(n, 'x');
+            for (std::size_t k = 0; k < tail.size() && k < n; ++k)
+                bytes[n - std::min(n, tail.size()) + k] = static_cast<unsigned char>(tail[k]);
+            const auto placed = page.place(bytes);
+            for (const text_rules rules : {text_rules::string, text_rules::topic_name}) {
+                const text_fault got = check_text(placed.data(), placed.size(), rules, strict);
+                const text_fault want = reference(placed.data(), placed.size(), rules, strict);
+                EXPECT_TRUE(same(got, want)) << n;
+            }
+        }
+    }
+}
+
+TEST(Utf8, CharUnsignedCharAndStdByteInputAgree) {
+    const std::string_view text = "caf\xC3\xA9/\xF0\x9F\x98\x80#";
+    const auto* u = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* b = reinterpret_cast<const std::byte*>(text.data());
+    const text_fault c = check_text(text.data(), text.size(), text_rules::topic_name, strict);
+    EXPECT_EQ(c.code, errc::topic_name_has_wildcard);
+    EXPECT_EQ(c.offset, 10u);
+    EXPECT_TRUE(same(check_text(u, text.size(), text_rules::topic_name, strict), c));
+    EXPECT_TRUE(same(check_text(b, text.size(), text_rules::topic_name, strict), c));
+}
+
+// Constant evaluation always takes the scalar loop: its answers, computed at compile time,
+// must equal the runtime answers (screened, unless this is the scalar build) for the same text.
+constexpr std::string_view constexpr_samples[] = {
+    "", "a", "abcdefgh", "abcdefghijklmnop", "abcdefghijklmnopq", "0123456789abcdef/+",
+    "0123456789abcdefghijklmnopqrstuvwxyz\x7F", "0123456789ab\xC3\xA9", "0123456789abcde\xE2",
+    "\xEF\xBB\xBF" "0123456789abcdef0123", "0123456789abcdef\xED\xA0\x80",
+    "0123456789abcdef\xEF\xB7\x90", "0123456789abcdef0123456\x1F", "01234567#",
+};
+constexpr auto constexpr_answers = [] {
+    std::array<text_fault, std::size(constexpr_samples)> out{};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const std::string_view s = constexpr_samples[i];
+        out[i] = check_text(s.data(), s.size(), text_rules::topic_name, leniency{});
+    }
+    return out;
+}();
+
+TEST(Utf8, RuntimeAgreesWithConstantEvaluation) {
+    static_assert(constexpr_answers[0].code == errc::none);
+    static_assert(constexpr_answers[5].code == errc::topic_name_has_wildcard);
+    for (std::size_t i = 0; i < std::size(constexpr_samples); ++i) {
+        const std::string_view s = constexpr_samples[i];
+        const text_fault runtime = check_text(s.data(), s.size(), text_rules::topic_name, strict);
+        EXPECT_TRUE(same(runtime, constexpr_answers[i])) << i;
+    }
+}
+
+}  // namespace
