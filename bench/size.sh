@@ -79,8 +79,10 @@ awk -v base="$baseline" '
     { key = $1 " " $2
       if (key in old && old[key] > 0) {
           change = ($3 - old[key]) / old[key] * 100
-          printf "%-7s %-13s %9d %9d %+8.1f%%  %s\n", $1, $2, $3, old[key], change,
-              change > 5 ? "REGRESSION" : change < -5 ? "improved" : ""
+          flag = ""
+          if (change > 5) flag = "REGRESSION"
+          else if (change < -5) flag = "improved"
+          printf "%-7s %-13s %9d %9d %+8.1f%%  %s\n", $1, $2, $3, old[key], change, flag
       } else printf "%-7s %-13s %9d %9s %9s  new\n", $1, $2, $3, "-", "" }' "$results" |
     tee "$work/table"
 client_m4=$(awk '$1 == "client" && $2 == "cortex-m4-Os" { print $3 }' "$results")
