@@ -187,14 +187,18 @@ template <byte_like B>
 [[nodiscard]] MQTTWIRE_NOINLINE constexpr text_fault check_text_from(
     const B* p, std::size_t n, std::size_t i, text_rules rules, const leniency& lenient) noexcept {
     text_fault fault{};
+    std::size_t rescreen = i;  // no block screen before here: the last one found a flag in it
     while (i < n) {
 #ifndef MQTTWIRE_FORCE_SCALAR
-        if (!std::is_constant_evaluated()) {
+        // Back to the block screen where an ASCII run may start, but not inside the block the
+        // last screen flagged, nor inside non-ASCII text: both would be flagged again at once.
+        if (i >= rescreen && to_u8(p[i]) < 0x80 && !std::is_constant_evaluated()) {
             if (skip_clean_ascii(p, n, i, rules)) return fault;
+            rescreen = i + 16;
         }
 #endif
-        const std::uint8_t b = to_u8(p[i]);
-        if (b >= 0x20 && b < 0x7F && !(rules == text_rules::topic_name && (b == '+' || b == '#'))) {
+        const std::uint8_t c = to_u8(p[i]);
+        if (c >= 0x20 && c < 0x7F && !(rules == text_rules::topic_name && (c == '+' || c == '#'))) {
             ++i;
             continue;
         }
