@@ -75,9 +75,14 @@ template <byte_like B>
     return true;
 }
 
-/** Characters of validated UTF-8: bytes that do not continue a sequence. */
+/**
+ * Characters of validated UTF-8 (bytes that do not continue a sequence) where the 3.1 client
+ * identifier rule needs them; elsewhere only emptiness matters, so the byte count does.
+ */
 template <byte_like B>
-[[nodiscard]] constexpr std::size_t code_points(std::span<const B> text) noexcept {
+[[nodiscard]] constexpr std::size_t client_id_length(std::span<const B> text,
+                                                     protocol_version version) noexcept {
+    if (version != protocol_version::v3_1) return text.size();
     std::size_t n = 0;
     for (B b : text) n += (to_u8(b) & 0xC0u) != 0x80u;
     return n;
@@ -156,7 +161,8 @@ template <byte_like B>
         if (e.code == errc::packet_truncated) e.site = statement_site::client_id_missing;
         return to_error(e, opts.version);
     }
-    if (const fault e = check_client_id(code_points(id), out.clean_start, opts.version, id_at))
+    if (const fault e = check_client_id(client_id_length(id, opts.version), out.clean_start,
+                                        opts.version, id_at))
         return to_error(e, opts.version);
     out.client_id = as_text(id.data(), id.size());
 
@@ -246,7 +252,8 @@ template <byte_like B>
 
     if (const fault f = check_field_text(c.client_id, opts.leniency, body)) return f;
     if (const fault f = check_client_id(
-            code_points(std::span<const char>(c.client_id.data(), c.client_id.size())),
+            client_id_length(std::span<const char>(c.client_id.data(), c.client_id.size()),
+                             opts.version),
             c.clean_start, opts.version, 0))
         return f;
     if (c.will) {

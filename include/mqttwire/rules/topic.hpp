@@ -40,14 +40,18 @@ template <byte_like B>
                                                       bool& shared) noexcept {
     shared = false;
     if (n == 0) return {errc::topic_filter_empty, 0};
-    text_fault f = check_text(p, n, text_rules::string, lenient);
+    // One screen finds both bad text and wildcards; only a filter that has a wildcard needs the
+    // rest of its text checked and its levels walked.
+    text_fault f = check_text(p, n, text_rules::topic_name, lenient);
+    const bool wildcards = f.code == errc::topic_name_has_wildcard;
+    if (wildcards) f = check_text_from(p, n, f.offset + 1, text_rules::string, lenient);
     if (f.code != errc::none) return f;
 
     std::size_t start = 0;
-    if (version == protocol_version::v5 && n >= 7) {
+    if (version == protocol_version::v5 && n >= 7 && to_u8(p[0]) == '$') {
         constexpr char prefix[] = "$share/";
         bool match = true;
-        for (std::size_t i = 0; i < 7; ++i) match = match && to_u8(p[i]) == std::uint8_t(prefix[i]);
+        for (std::size_t i = 1; i < 7 && match; ++i) match = to_u8(p[i]) == std::uint8_t(prefix[i]);
         if (match) {
             shared = true;
             std::size_t i = 7;
@@ -63,6 +67,7 @@ template <byte_like B>
             start = i + 1;
         }
     }
+    if (!wildcards) return {};
     std::size_t level_start = start;
     for (std::size_t i = start; i < n; ++i) {
         const std::uint8_t c = to_u8(p[i]);

@@ -187,7 +187,9 @@ template <byte_like B>
 [[nodiscard]] MQTTWIRE_NOINLINE constexpr text_fault check_text_from(
     const B* p, std::size_t n, std::size_t i, text_rules rules, const leniency& lenient) noexcept {
     text_fault fault{};
+#ifndef MQTTWIRE_FORCE_SCALAR
     std::size_t rescreen = i;  // no block screen before here: the last one found a flag in it
+#endif
     while (i < n) {
 #ifndef MQTTWIRE_FORCE_SCALAR
         // Back to the block screen where an ASCII run may start, but not inside the block the
