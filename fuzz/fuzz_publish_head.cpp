@@ -60,9 +60,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool comparable = framed.is_complete();
 
     // Every prefix up to the packet's end (the bytes after it belong to the next packet);
-    // long packets are sampled past their first 512 bytes to bound the quadratic cost.
-    for (std::size_t k = 0; k <= packet_size; k += (k < 512 ? 1 : 1 + k / 64)) {
+    // long packets are sampled past their first 512 bytes to bound the quadratic cost. Once
+    // the head is complete it stays complete: past the next prefix only the last is checked.
+    std::size_t first_complete = 0;
+    bool completed = false;
+    for (std::size_t k = 0; k <= packet_size;
+         k = completed && k > first_complete && k < packet_size
+                 ? packet_size
+                 : k + (k < 512 ? 1 : 1 + k / 64)) {
         const head_answer a = head_of(in.span(), k, opts);
+        if (completed) FUZZ_CHECK(a.state == mw::progress::complete || !comparable);
+        if (a.state == mw::progress::complete && !completed) {
+            completed = true;
+            first_complete = k;
+        }
         switch (a.state) {
             case mw::progress::complete:
                 if (!comparable) break;
