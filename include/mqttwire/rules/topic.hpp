@@ -40,11 +40,7 @@ template <byte_like B>
                                                       bool& shared) noexcept {
     shared = false;
     if (n == 0) return {errc::topic_filter_empty, 0};
-    // One screen finds both bad text and wildcards; only a filter that has a wildcard needs the
-    // rest of its text checked and its levels walked.
-    text_fault f = check_text(p, n, text_rules::topic_name, lenient);
-    const bool wildcards = f.code == errc::topic_name_has_wildcard;
-    if (wildcards) f = check_text_from(p, n, f.offset + 1, text_rules::string, lenient);
+    const text_fault f = check_text(p, n, text_rules::string, lenient);
     if (f.code != errc::none) return f;
 
     std::size_t start = 0;
@@ -67,7 +63,6 @@ template <byte_like B>
             start = i + 1;
         }
     }
-    if (!wildcards) return {};
     std::size_t level_start = start;
     for (std::size_t i = start; i < n; ++i) {
         const std::uint8_t c = to_u8(p[i]);
