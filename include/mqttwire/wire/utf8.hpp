@@ -183,9 +183,140 @@ template <byte_like B>
     return true;
 }
 
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE __m128i splat8(std::uint8_t b) noexcept {
+    return _mm_set1_epi8(static_cast<char>(b));
+}
+
+/** The constants of the block check; leniency is folded in here, once per text. */
+struct block_consts {
+    __m128i ctl_limit, del, c1_lead, nc_ef, nc_bf;
+    explicit block_consts(const leniency& lenient) noexcept
+        // A relaxed rule gets a value whose pattern is flagged anyway (NUL, E0 followed by
+        // 80..9F), so the block check keeps one shape for every leniency.
+        : ctl_limit(splat8(lenient.allow_control_characters ? 0x01 : 0x20)),
+          del(splat8(lenient.allow_control_characters ? 0x00 : 0x7F)),
+          c1_lead(splat8(lenient.allow_control_characters ? 0xE0 : 0xC2)),
+          nc_ef(splat8(lenient.allow_noncharacters ? 0x00 : 0xEF)),
+          nc_bf(splat8(lenient.allow_noncharacters ? 0x00 : 0xBF)) {}
+};
+
+/**
+ * Checks the 16 bytes at p, with the 3 bytes before p as context (they must be readable and
+ * belong to text whose code points before p were checked). Returns 0 when every byte passes;
+ * otherwise a byte may be at fault, or may only be rare (F4 leads, EF B7, BF BE, C2 80..9F with
+ * controls allowed...), and the scalar check must decide. Everything is tested at the byte it
+ * concerns, so a pass means: no fault in any code point ending in the block, and the block's
+ * last code point may continue into the next one.
+ */
+template <bool topic>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE unsigned block_flags(const unsigned char* p,
+                                                          const block_consts& k) noexcept {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 1));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 2));
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 3));
+    // Most tests give "non-zero = flagged" (unsigned saturating subtracts, ANDs with a mask):
+    // they are ORed together and tested once.
+    // Structure: a byte must be a continuation (80..BF) exactly when the byte 1 before is a
+    // lead of 2+ bytes (>= C0), or 2 before one of 3+ (>= E0), or 3 before one of 4 (>= F0).
+    const __m128i must = _mm_or_si128(
+        _mm_or_si128(_mm_subs_epu8(a, splat8(0xBF)), _mm_subs_epu8(b, splat8(0xDF))),
+        _mm_subs_epu8(c, splat8(0xEF)));
+    const __m128i is_cont = _mm_cmplt_epi8(v, splat8(0xC0));  // signed: 80..BF only
+    const __m128i zero = _mm_setzero_si128();
+    __m128i bad = _mm_cmpeq_epi8(_mm_cmpeq_epi8(must, zero), is_cont);
+    // Bytes never in well-formed text (C0, C1, F5..FF) and the rare F4 (plane 16).
+    bad = _mm_or_si128(bad, _mm_subs_epu8(v, splat8(0xF3)));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(_mm_and_si128(v, splat8(0xFE)), splat8(0xC0)));
+    // Second bytes: E0 80..9F overlong, C2 80..9F a C1 control, ED A0..BF a surrogate, F0
+    // 80..8F overlong (a lead followed by ASCII is flagged here too, harmlessly).
+    const __m128i below_a0 = _mm_subs_epu8(splat8(0xA0), v);
+    bad = _mm_or_si128(
+        bad, _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, splat8(0xE0)), _mm_cmpeq_epi8(a, k.c1_lead)),
+                           below_a0));
+    bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(a, splat8(0xED)),
+                                          _mm_subs_epu8(v, splat8(0x9F))));
+    bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(a, splat8(0xF0)),
+                                          _mm_subs_epu8(splat8(0x90), v)));
+    // ASCII controls and NUL (below the limit), DEL.
+    bad = _mm_or_si128(bad, _mm_subs_epu8(k.ctl_limit, v));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, k.del));
+    // Noncharacters: U+FDD0..FDEF is EF B7 90..AF; U+xFFFE/xFFFF end in BF BE / BF BF.
+    bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(a, k.nc_ef), _mm_cmpeq_epi8(v, splat8(0xB7))));
+    bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(a, k.nc_bf), _mm_subs_epu8(v, splat8(0xBD))));
+    if constexpr (topic) {
+        bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(v, splat8('+')),
+                                             _mm_cmpeq_epi8(v, splat8('#'))));
+    }
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bad, zero))) ^ 0xFFFFu;
+}
+
+/**
+ * The runtime check past the first byte the ASCII screen stopped at: 16-byte blocks, and the
+ * scalar check from the last code point boundary before a flagged block (or before the start,
+ * or for a text too short for a block) until it is past that block.
+ */
+template <bool topic, byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE text_fault check_text_blocks(const B* text, std::size_t n,
+                                                                  std::size_t i,
+                                                                  const leniency& lenient) noexcept {
+    constexpr text_rules rules = topic ? text_rules::topic_name : text_rules::string;
+    const auto* p = reinterpret_cast<const unsigned char*>(text);
+    const block_consts k(lenient);
+    text_fault fault{};
+    for (;;) {
+        // i is a code point boundary and every code point before it is valid.
+        std::size_t until = n;
+        if (i >= 3 && n - i >= 16) {
+            std::size_t s = i;
+            bool flagged = false;
+            while (n - s > 16) {
+                if (block_flags<topic>(p + s, k) != 0) {
+                    flagged = true;
+                    break;
+                }
+                s += 16;
+            }
+            if (!flagged) {
+                // The last (maybe overlapping) block, then no sequence cut short by the end.
+                if (block_flags<topic>(p + n - 16, k) == 0 && p[n - 1] < 0xC0 &&
+                    p[n - 2] < 0xE0 && p[n - 3] < 0xF0)
+                    return fault;
+                s = n - 16;
+            } else {
+                until = s + 16;
+            }
+            // Back to the lead of the code point holding byte s - 1: it may run into the block.
+            i = s - 1;
+            for (int back = 0; back < 3 && i > 0 && (p[i] & 0xC0u) == 0x80u; ++back) --i;
+        } else if (n - i >= 16) {
+            until = 3;  // too close to the start for the 3 bytes of context
+        }
+        while (i < until) {
+            const std::uint8_t ch = p[i];
+            if (ch >= 0x20 && ch < 0x7F && !(topic && (ch == '+' || ch == '#'))) {
+                ++i;
+                continue;
+            }
+            const std::size_t len = check_code_point(p, n, i, rules, lenient, fault);
+            if (len == 0) return fault;
+            i += len;
+        }
+        if (i >= n) return fault;
+    }
+}
+#endif
+
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_NOINLINE constexpr text_fault check_text_from(
     const B* p, std::size_t n, std::size_t i, text_rules rules, const leniency& lenient) noexcept {
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+    if (!std::is_constant_evaluated()) {
+        return rules == text_rules::topic_name ? check_text_blocks<true>(p, n, i, lenient)
+                                               : check_text_blocks<false>(p, n, i, lenient);
+    }
+#endif
     text_fault fault{};
 #ifndef MQTTWIRE_FORCE_SCALAR
     std::size_t rescreen = i;  // no block screen before here: the last one found a flag in it
