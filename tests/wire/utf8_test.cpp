@@ -80,6 +80,9 @@ const std::string_view specials[] = {
     "\xF3\xBF\xBF\xBF", "\xF4\x8F\xBF\xBD", "\xF4\x8F\xBF\xBF", "\xF4\x90\x80\x80",
     "\xF5\x80\x80\x80", "\x80", "\xBF", "\xC0\x80", "\xC1\xBF", "\xFE", "\xFF", "\xE2\x82",
     "\xC3", "\xF0\x9F\x98",
+    // Valid, but flagged by the block check for the scalar check to decide.
+    "\xEF\xB7\x80", "\xEF\xB7\xB0", "\xE0\xBF\xBF", "\xF4\x80\x80\x80", "\xF0\x9F\xBF\xBD",
+    "\xC2\xBF", "\xED\x80\x80",
 };
 
 const leniency strict{};
@@ -153,6 +156,173 @@ TEST(Utf8, AgreesWithReferenceOnRandomText) {
         while (i < n) {
             if (rng() % 8 != 0) {
                 p[i++] = static_cast<unsigned char>(0x20 + rng() % 0x5F);
+                continue;
+            }
+            const std::string_view s = specials[rng() % std::size(specials)];
+            for (std::size_t k = 0; k < s.size() && i < n; ++k)
+                p[i++] = static_cast<unsigned char>(s[k]);
+        }
+        const text_rules rules = rng() % 2 ? text_rules::string : text_rules::topic_name;
+        const leniency& l = rng() % 3 == 0 ? lenient : strict;
+        const text_fault got = check_text(p, n, rules, l);
+        const text_fault want = reference(p, n, rules, l);
+        ASSERT_TRUE(same(got, want)) << show(p, n) << "\n got " << name(got.code) << " at "
+                                     << got.offset << ", want " << name(want.code) << " at "
+                                     << want.offset;
+    }
+}
+
+/**
+ * Valid text of every sequence length, cut to whole code points and padded with ASCII: as a
+ * base it keeps the block check (not the ASCII screen) in charge, so a special placed in it
+ * lands at every position of a 16-byte block and across block boundaries.
+ */
+std::vector<unsigned char> mixed_base(std::size_t n) {
+    constexpr std::string_view units[] = {"\xC3\xA9", "a", "\xE6\x9D\xB1", "\xF0\x9F\x8C\x8D",
+                                          "\xD0\xBF", "bc", "\xE2\x80\x94", "\xF3\xA0\x80\x81"};
+    std::vector<unsigned char> out;
+    for (std::size_t u = 0; out.size() < n; ++u) {
+        const std::string_view s = units[u % std::size(units)];
+        if (out.size() + s.size() > n) {
+            out.resize(n, 'z');
+            break;
+        }
+        out.insert(out.end(), s.begin(), s.end());
+    }
+    return out;
+}
+
+const leniency noncharacters_only{false, true};
+
+TEST(Utf8, AgreesWithReferenceAtEveryPositionOfMixedText) {
+    alignas(64) unsigned char buffer[16 + 80];
+    std::size_t checked = 0;
+#ifdef NDEBUG
+    constexpr std::size_t alignments[] = {0, 1, 13};
+#else
+    constexpr std::size_t alignments[] = {5};
+#endif
+    for (const std::size_t align : alignments) {
+        unsigned char* p = buffer + align;
+        for (std::size_t n = 1; n <= 80; ++n) {
+            const std::vector<unsigned char> base = mixed_base(n);
+            for (const std::string_view s : specials) {
+                for (std::size_t at = 0; at < n; ++at) {
+                    std::copy(base.begin(), base.end(), p);
+                    for (std::size_t k = 0; k < s.size() && at + k < n; ++k)
+                        p[at + k] = static_cast<unsigned char>(s[k]);
+                    for (const text_rules rules : {text_rules::string, text_rules::topic_name}) {
+                        for (const leniency& l :
+                             {strict, lenient, controls_only, noncharacters_only}) {
+                            const text_fault got = check_text(p, n, rules, l);
+                            const text_fault want = reference(p, n, rules, l);
+                            ++checked;
+                            if (!same(got, want)) {
+                                ADD_FAILURE()
+                                    << "align " << align << " n " << n << ": " << show(p, n)
+                                    << "\n got " << name(got.code) << " at " << got.offset
+                                    << ", want " << name(want.code) << " at " << want.offset;
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    EXPECT_GT(checked, 1'000'000u);
+}
+
+TEST(Utf8, FaultOffsetIsTheFaultySequenceAtEveryBlockPosition) {
+    // Known answers, independent of the reference: in valid 3-byte text (no ASCII to resync
+    // on), each fault starts exactly at `at`, for every `at` in two 16-byte blocks and the
+    // bytes around them; the fault's errc is the same wherever it falls.
+    struct fault_case {
+        std::string_view bytes;
+        errc code;
+    };
+    const fault_case faults[] = {
+        {std::string_view("\x00", 1), errc::utf8_null_character},
+        {"\x1F", errc::utf8_control_character},
+        {"\x7F", errc::utf8_control_character},
+        {"\xC2\x9F", errc::utf8_control_character},
+        {"\xC0\xAF", errc::utf8_ill_formed},
+        {"\xE0\x9F\xBF", errc::utf8_ill_formed},
+        {"\xED\xA0\x80", errc::utf8_surrogate},
+        {"\xEF\xB7\x90", errc::utf8_noncharacter},
+        {"\xEF\xBF\xBE", errc::utf8_noncharacter},
+        {"\xF0\x8F\xBF\xBF", errc::utf8_ill_formed},
+        {"\xF0\x9F\xBF\xBF", errc::utf8_noncharacter},
+        {"\xF4\x90\x80\x80", errc::utf8_ill_formed},
+        {"\xF5\x80\x80\x80", errc::utf8_ill_formed},
+        {"\x80", errc::utf8_ill_formed},
+        {"\xE6\x9D", errc::utf8_ill_formed},  // cut short by the next lead
+    };
+    for (const fault_case& f : faults) {
+        for (std::size_t at = 0; at <= 40; ++at) {
+            // `at` bytes before the fault, non-ASCII first so the block check runs from the
+            // start; after it "東" repeated.
+            std::string text = at >= 2 ? "\xC3\xA9" + std::string(at - 2, 'x') : std::string(at, 'x');
+            text += f.bytes;
+            while (text.size() < at + 48) text += "\xE6\x9D\xB1";
+            for (const std::size_t cut : {text.size(), at + f.bytes.size() + 3}) {
+                const text_fault got =
+                    check_text(text.data(), std::min(cut, text.size()), text_rules::string, strict);
+                EXPECT_EQ(got.code, f.code) << show(reinterpret_cast<const unsigned char*>(
+                                                        f.bytes.data()), f.bytes.size())
+                                            << " at " << at;
+                EXPECT_EQ(got.offset, at) << show(reinterpret_cast<const unsigned char*>(
+                                                      f.bytes.data()), f.bytes.size())
+                                          << " at " << at;
+            }
+        }
+    }
+}
+
+TEST(Utf8, LenientModesPassWhatTheyAllowInsideBlocks) {
+    // Long mixed text full of what a leniency allows: the block check flags each, the scalar
+    // check passes it, and a real fault far behind them is still found at its offset.
+    std::string text;
+    for (int i = 0; i < 40; ++i) text += "\xC3\xA9\x01\xC2\x85\xE6\x9D\xB1\xEF\xB7\x90\x7F\xF0\x9F\xBF\xBE";
+    const auto check = [&](const std::string& s, const leniency& l) {
+        return check_text(s.data(), s.size(), text_rules::string, l);
+    };
+    EXPECT_EQ(check(text, lenient).code, errc::none);
+    const text_fault controls = check(text, controls_only);
+    EXPECT_EQ(controls.code, errc::utf8_noncharacter);
+    EXPECT_EQ(controls.offset, 8u);
+    const text_fault nonchars = check(text, noncharacters_only);
+    EXPECT_EQ(nonchars.code, errc::utf8_control_character);
+    EXPECT_EQ(nonchars.offset, 2u);
+    const std::size_t at = text.size() - 5;  // the last DEL
+    std::string broken = text;
+    broken[at] = '\0';
+    const text_fault null = check(broken, lenient);
+    EXPECT_EQ(null.code, errc::utf8_null_character);
+    EXPECT_EQ(null.offset, at);
+}
+
+TEST(Utf8, AgreesWithReferenceOnLongMixedRandomText) {
+    // Mostly valid non-ASCII text with a rare special: flagged blocks, scalar stretches and
+    // the return to blocks after them, over texts of several blocks.
+    std::mt19937 rng(19700101);
+    alignas(64) unsigned char buffer[16 + 320];
+    const std::vector<unsigned char> pool = mixed_base(64);
+#ifdef NDEBUG
+    constexpr int rounds = 100'000;
+#else
+    constexpr int rounds = 20'000;
+#endif
+    for (int round = 0; round < rounds; ++round) {
+        const std::size_t align = rng() % 16;
+        const std::size_t n = rng() % 320;
+        unsigned char* p = buffer + align;
+        std::size_t i = 0;
+        const std::size_t start = rng() % 56;  // a code point boundary of mixed_base or not
+        while (i < n) {
+            if (rng() % 64 != 0) {
+                p[i] = pool[(start + i) % pool.size()];
+                ++i;
                 continue;
             }
             const std::string_view s = specials[rng() % std::size(specials)];
