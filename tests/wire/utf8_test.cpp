@@ -205,7 +205,11 @@ TEST(Utf8, AgreesWithReferenceAtEveryPositionOfMixedText) {
     for (const std::size_t align : alignments) {
         unsigned char* p = buffer + align;
         for (std::size_t n = 1; n <= 80; ++n) {
-            const std::vector<unsigned char> base = mixed_base(n);
+          // Mixed text, and ASCII after one non-ASCII character (blocks of ASCII after the
+          // block check started).
+          std::vector<unsigned char> ascii_after(n, 'q');
+          if (n >= 2) ascii_after[0] = 0xC3, ascii_after[1] = 0xA9;
+          for (const std::vector<unsigned char>& base : {mixed_base(n), ascii_after}) {
             for (const std::string_view s : specials) {
                 for (std::size_t at = 0; at < n; ++at) {
                     std::copy(base.begin(), base.end(), p);
@@ -228,6 +232,7 @@ TEST(Utf8, AgreesWithReferenceAtEveryPositionOfMixedText) {
                     }
                 }
             }
+          }
         }
     }
     EXPECT_GT(checked, 1'000'000u);

@@ -36,9 +36,9 @@ enum class text_rules : std::uint8_t { string, topic_name };
  * F4 80..8F, each then 80..BF 80..BF.
  */
 template <byte_like B>
-[[nodiscard]] constexpr std::size_t check_code_point(const B* p, std::size_t n, std::size_t i,
-                                                     text_rules rules, const leniency& lenient,
-                                                     text_fault& fault) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t check_code_point(
+    const B* p, std::size_t n, std::size_t i, text_rules rules, const leniency& lenient,
+    text_fault& fault) noexcept {
     const std::uint8_t b0 = to_u8(p[i]);
     if (b0 < 0x80) {
         if (b0 == 0) {
@@ -55,56 +55,56 @@ template <byte_like B>
         }
         return 1;
     }
-    std::size_t len = 0;
-    std::uint8_t lo = 0x80, hi = 0xBF;
-    std::uint32_t cp = 0;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-        len = 2;
-        cp = b0 & 0x1Fu;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        len = 3;
-        cp = b0 & 0x0Fu;
-        if (b0 == 0xE0) lo = 0xA0;
-        if (b0 == 0xED) hi = 0x9F;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        len = 4;
-        cp = b0 & 0x07u;
-        if (b0 == 0xF0) lo = 0x90;
-        if (b0 == 0xF4) hi = 0x8F;
-    } else {
-        fault = {errc::utf8_ill_formed, i};
-        return 0;
-    }
-    if (n - i < len) {
-        fault = {errc::utf8_ill_formed, i};
-        return 0;
-    }
-    const std::uint8_t b1 = to_u8(p[i + 1]);
-    if (b1 < lo || b1 > hi) {
-        // ED A0..BF is the only way a surrogate can be spelled; name it.
-        const bool surrogate = b0 == 0xED && b1 >= 0xA0 && b1 <= 0xBF;
-        fault = {surrogate ? errc::utf8_surrogate : errc::utf8_ill_formed, i};
-        return 0;
-    }
-    cp = (cp << 6) | (b1 & 0x3Fu);
-    for (std::size_t k = 2; k < len; ++k) {
-        const std::uint8_t bk = to_u8(p[i + k]);
-        if (bk < 0x80 || bk > 0xBF) {
+    // The rules below are tested on the bytes, without decoding the value: U+0080..U+009F is
+    // C2 80..9F, U+FDD0..U+FDEF is EF B7 90..AF, U+xFFFE/U+xFFFF is EF BF BE..BF or a 4-byte
+    // sequence x?F BF BE..BF.
+    const auto is_cont = [](std::uint8_t b) { return (b & 0xC0u) == 0x80u; };
+    if (b0 < 0xE0) {
+        if (b0 < 0xC2 || n - i < 2 || !is_cont(to_u8(p[i + 1]))) {
             fault = {errc::utf8_ill_formed, i};
             return 0;
         }
-        cp = (cp << 6) | (bk & 0x3Fu);
+        if (b0 == 0xC2 && to_u8(p[i + 1]) < 0xA0 && !lenient.allow_control_characters) {
+            fault = {errc::utf8_control_character, i};
+            return 0;
+        }
+        return 2;
     }
-    if (cp <= 0x9F && !lenient.allow_control_characters) {  // C1 controls U+0080..U+009F
-        fault = {errc::utf8_control_character, i};
+    if (b0 < 0xF0) {
+        if (n - i < 3) {
+            fault = {errc::utf8_ill_formed, i};
+            return 0;
+        }
+        const std::uint8_t b1 = to_u8(p[i + 1]), b2 = to_u8(p[i + 2]);
+        const std::uint8_t lo = b0 == 0xE0 ? 0xA0 : 0x80, hi = b0 == 0xED ? 0x9F : 0xBF;
+        if (b1 < lo || b1 > hi || !is_cont(b2)) {
+            // ED A0..BF is the only way a surrogate can be spelled; name it.
+            const bool surrogate = b0 == 0xED && b1 >= 0xA0 && b1 <= 0xBF;
+            fault = {surrogate ? errc::utf8_surrogate : errc::utf8_ill_formed, i};
+            return 0;
+        }
+        if (b0 == 0xEF && !lenient.allow_noncharacters &&
+            ((b1 == 0xB7 && b2 >= 0x90 && b2 <= 0xAF) || (b1 == 0xBF && b2 >= 0xBE))) {
+            fault = {errc::utf8_noncharacter, i};
+            return 0;
+        }
+        return 3;
+    }
+    if (b0 > 0xF4 || n - i < 4) {
+        fault = {errc::utf8_ill_formed, i};
         return 0;
     }
-    if (!lenient.allow_noncharacters &&
-        ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFEu) == 0xFFFEu)) {
+    const std::uint8_t b1 = to_u8(p[i + 1]), b2 = to_u8(p[i + 2]), b3 = to_u8(p[i + 3]);
+    const std::uint8_t lo = b0 == 0xF0 ? 0x90 : 0x80, hi = b0 == 0xF4 ? 0x8F : 0xBF;
+    if (b1 < lo || b1 > hi || !is_cont(b2) || !is_cont(b3)) {
+        fault = {errc::utf8_ill_formed, i};
+        return 0;
+    }
+    if ((b1 & 0x0Fu) == 0x0Fu && b2 == 0xBF && b3 >= 0xBE && !lenient.allow_noncharacters) {
         fault = {errc::utf8_noncharacter, i};
         return 0;
     }
-    return len;
+    return 4;
 }
 
 /** Word-at-a-time screen: non-zero when any of the 8 bytes may need the scalar check. */
@@ -213,6 +213,7 @@ template <bool topic>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE unsigned block_flags(const unsigned char* p,
                                                           const block_consts& k) noexcept {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i zero = _mm_setzero_si128();
     const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 1));
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 2));
     const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 3));
@@ -220,11 +221,10 @@ template <bool topic>
     // they are ORed together and tested once.
     // Structure: a byte must be a continuation (80..BF) exactly when the byte 1 before is a
     // lead of 2+ bytes (>= C0), or 2 before one of 3+ (>= E0), or 3 before one of 4 (>= F0).
-    const __m128i must = _mm_or_si128(
-        _mm_or_si128(_mm_subs_epu8(a, splat8(0xBF)), _mm_subs_epu8(b, splat8(0xDF))),
-        _mm_subs_epu8(c, splat8(0xEF)));
+    const __m128i must =
+        _mm_or_si128(_mm_or_si128(_mm_subs_epu8(a, splat8(0xBF)), _mm_subs_epu8(b, splat8(0xDF))),
+                     _mm_subs_epu8(c, splat8(0xEF)));
     const __m128i is_cont = _mm_cmplt_epi8(v, splat8(0xC0));  // signed: 80..BF only
-    const __m128i zero = _mm_setzero_si128();
     __m128i bad = _mm_cmpeq_epi8(_mm_cmpeq_epi8(must, zero), is_cont);
     // Bytes never in well-formed text (C0, C1, F5..FF) and the rare F4 (plane 16).
     bad = _mm_or_si128(bad, _mm_subs_epu8(v, splat8(0xF3)));
@@ -232,24 +232,46 @@ template <bool topic>
     // Second bytes: E0 80..9F overlong, C2 80..9F a C1 control, ED A0..BF a surrogate, F0
     // 80..8F overlong (a lead followed by ASCII is flagged here too, harmlessly).
     const __m128i below_a0 = _mm_subs_epu8(splat8(0xA0), v);
+    bad = _mm_or_si128(bad, _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, splat8(0xE0)),
+                                                       _mm_cmpeq_epi8(a, k.c1_lead)),
+                                          below_a0));
     bad = _mm_or_si128(
-        bad, _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, splat8(0xE0)), _mm_cmpeq_epi8(a, k.c1_lead)),
-                           below_a0));
-    bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(a, splat8(0xED)),
-                                          _mm_subs_epu8(v, splat8(0x9F))));
-    bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(a, splat8(0xF0)),
-                                          _mm_subs_epu8(splat8(0x90), v)));
+        bad, _mm_and_si128(_mm_cmpeq_epi8(a, splat8(0xED)), _mm_subs_epu8(v, splat8(0x9F))));
+    bad = _mm_or_si128(
+        bad, _mm_and_si128(_mm_cmpeq_epi8(a, splat8(0xF0)), _mm_subs_epu8(splat8(0x90), v)));
     // ASCII controls and NUL (below the limit), DEL.
     bad = _mm_or_si128(bad, _mm_subs_epu8(k.ctl_limit, v));
     bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, k.del));
     // Noncharacters: U+FDD0..FDEF is EF B7 90..AF; U+xFFFE/xFFFF end in BF BE / BF BF.
-    bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(a, k.nc_ef), _mm_cmpeq_epi8(v, splat8(0xB7))));
-    bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(a, k.nc_bf), _mm_subs_epu8(v, splat8(0xBD))));
+    bad = _mm_or_si128(bad,
+                       _mm_and_si128(_mm_cmpeq_epi8(a, k.nc_ef), _mm_cmpeq_epi8(v, splat8(0xB7))));
+    bad = _mm_or_si128(bad,
+                       _mm_and_si128(_mm_cmpeq_epi8(a, k.nc_bf), _mm_subs_epu8(v, splat8(0xBD))));
     if constexpr (topic) {
-        bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(v, splat8('+')),
-                                             _mm_cmpeq_epi8(v, splat8('#'))));
+        bad = _mm_or_si128(
+            bad, _mm_or_si128(_mm_cmpeq_epi8(v, splat8('+')), _mm_cmpeq_epi8(v, splat8('#'))));
     }
     return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bad, zero))) ^ 0xFFFFu;
+}
+
+/**
+ * Advances p over 16-byte blocks of clean printable ASCII while p < last (the block before p
+ * must be ASCII too: then no lead asks for a continuation in them).
+ */
+template <bool topic>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE const unsigned char* ascii_run(
+    const unsigned char* p, const unsigned char* last, const block_consts& k) noexcept {
+    for (; p < last; p += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        // Signed compare: non-ASCII bytes are negative, so they leave the run too.
+        __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, k.ctl_limit), _mm_cmpeq_epi8(v, k.del));
+        if constexpr (topic) {
+            bad = _mm_or_si128(
+                bad, _mm_or_si128(_mm_cmpeq_epi8(v, splat8('+')), _mm_cmpeq_epi8(v, splat8('#'))));
+        }
+        if (_mm_movemask_epi8(bad) != 0) break;
+    }
+    return p;
 }
 
 /**
@@ -258,9 +280,8 @@ template <bool topic>
  * or for a text too short for a block) until it is past that block.
  */
 template <bool topic, byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE text_fault check_text_blocks(const B* text, std::size_t n,
-                                                                  std::size_t i,
-                                                                  const leniency& lenient) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE text_fault
+check_text_blocks(const B* text, std::size_t n, std::size_t i, const leniency& lenient) noexcept {
     constexpr text_rules rules = topic ? text_rules::topic_name : text_rules::string;
     const auto* p = reinterpret_cast<const unsigned char*>(text);
     const block_consts k(lenient);
@@ -269,19 +290,26 @@ template <bool topic, byte_like B>
         // i is a code point boundary and every code point before it is valid.
         std::size_t until = n;
         if (i >= 3 && n - i >= 16) {
-            std::size_t s = i;
+            // Blocks start at q while q < last; the last block is the one ending the text.
+            const unsigned char* q = p + i;
+            const unsigned char* const last = p + n - 16;
             bool flagged = false;
-            while (n - s > 16) {
-                if (block_flags<topic>(p + s, k) != 0) {
+            while (q < last) {
+                if (block_flags<topic>(q, k) != 0) {
                     flagged = true;
                     break;
                 }
-                s += 16;
+                q += 16;
+                // After a block of ASCII, stay on the cheaper ASCII check while it holds.
+                if (_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q - 16))) ==
+                    0)
+                    q = ascii_run<topic>(q, last, k);
             }
+            std::size_t s = static_cast<std::size_t>(q - p);
             if (!flagged) {
                 // The last (maybe overlapping) block, then no sequence cut short by the end.
-                if (block_flags<topic>(p + n - 16, k) == 0 && p[n - 1] < 0xC0 &&
-                    p[n - 2] < 0xE0 && p[n - 3] < 0xF0)
+                if (block_flags<topic>(last, k) == 0 && p[n - 1] < 0xC0 && p[n - 2] < 0xE0 &&
+                    p[n - 3] < 0xF0)
                     return fault;
                 s = n - 16;
             } else {
