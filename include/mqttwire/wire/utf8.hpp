@@ -279,11 +279,12 @@ template <bool topic>
  * scalar check from the last code point boundary before a flagged block (or before the start,
  * or for a text too short for a block) until it is past that block.
  */
-template <bool topic, byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE text_fault
-check_text_blocks(const B* text, std::size_t n, std::size_t i, const leniency& lenient) noexcept {
+template <bool topic>
+[[nodiscard]] MQTTWIRE_NOINLINE inline text_fault check_text_blocks(
+    const void* text, std::size_t n, std::size_t i, const leniency& lenient) noexcept {
+    // Not a template on the byte type: char, unsigned char and std::byte text share one copy.
     constexpr text_rules rules = topic ? text_rules::topic_name : text_rules::string;
-    const auto* p = reinterpret_cast<const unsigned char*>(text);
+    const auto* p = static_cast<const unsigned char*>(text);
     const block_consts k(lenient);
     text_fault fault{};
     for (;;) {
@@ -341,8 +342,9 @@ template <byte_like B>
     const B* p, std::size_t n, std::size_t i, text_rules rules, const leniency& lenient) noexcept {
 #if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
     if (!std::is_constant_evaluated()) {
-        return rules == text_rules::topic_name ? check_text_blocks<true>(p, n, i, lenient)
-                                               : check_text_blocks<false>(p, n, i, lenient);
+        const void* text = p;
+        return rules == text_rules::topic_name ? check_text_blocks<true>(text, n, i, lenient)
+                                               : check_text_blocks<false>(text, n, i, lenient);
     }
 #endif
     text_fault fault{};
