@@ -428,9 +428,10 @@ inline constexpr statement_tables statement_table = make_statement_tables();
 
 // MQTTWIRE_NO_ERROR_TEXT (define it for the whole program, before any mqttwire header): for
 // firmware that reports errors as numbers. name() and message() return an empty string and
-// error::statement is always empty, so no name, message or statement id is linked (about 1 KB
-// of ids in a decoder, about 5 KB more where name() or message() is called). The errc, offset
-// and reason code of every error are unchanged, as is every decision to accept or reject.
+// error::statement is always empty, so no name, message or statement id is linked. The errc,
+// offset and reason code of every error are unchanged, as is every decision to accept or reject.
+// Cortex-M4 at -Os (bench/size.sh): the client use goes from 13.4 to 11.2 KB with it; without
+// it, calling message() links 4.9 KB more, message() and name() 5.3 KB.
 
 /** Identifier of the error value ("topic_name_has_wildcard"); empty with MQTTWIRE_NO_ERROR_TEXT. */
 [[nodiscard]] constexpr std::string_view name(errc code) noexcept {
