@@ -96,6 +96,34 @@ TEST(Error, StatementsNameRealStatementIds) {
     EXPECT_TRUE(statement(errc::none, protocol_version::v5).empty());
 }
 
+// What a program links is derived from errc_table and statement_sites at compile time; every
+// value must come out as the tables spell it.
+TEST(Error, LinkedTablesGiveTheValuesOfTheSourceTables) {
+    for (std::size_t i = 0; i < errc_count; ++i) {
+        const detail::errc_info& row = detail::errc_table[i];
+        EXPECT_EQ(name(nth(i)), row.name);
+        EXPECT_EQ(message(nth(i)), row.message);
+        EXPECT_EQ(to_reason_code(nth(i)), row.code);
+        EXPECT_EQ(statement(nth(i), protocol_version::v3_1_1), row.v3_1_1) << row.name;
+        EXPECT_EQ(statement(nth(i), protocol_version::v5), row.v5) << row.name;
+        const detail::fault f = detail::make_fault(nth(i), 7);
+        EXPECT_EQ(detail::to_error(f, protocol_version::v3_1_1), (error{nth(i), 7, row.v3_1_1}));
+        EXPECT_EQ(detail::to_error(f, protocol_version::v5), (error{nth(i), 7, row.v5}));
+    }
+    for (std::size_t s = 0; s < std::size(detail::statement_sites); ++s) {
+        const detail::statement_pair& pair = detail::statement_sites[s];
+        if (s == static_cast<std::size_t>(detail::statement_site::errc_default)) continue;
+        const detail::fault f = detail::make_fault(errc::fixed_header_flags_invalid, 1,
+                                                   static_cast<detail::statement_site>(s));
+        EXPECT_EQ(detail::to_error(f, protocol_version::v3_1_1).statement, pair.v3_1_1) << s;
+        EXPECT_EQ(detail::to_error(f, protocol_version::v5).statement, pair.v5) << s;
+    }
+    static_assert(statement(errc::will_qos_invalid, protocol_version::v3_1_1) == "MQTT-3.1.2-14");
+    static_assert(statement(errc::will_qos_invalid, protocol_version::v5) == "MQTT-3.1.2-12");
+    static_assert(message(errc::packet_too_large) ==
+                  "packet is larger than the maximum packet size");
+}
+
 TEST(Error, MQTT31ErrorsNeverNameAStatement) {
     for (std::size_t i = 0; i < errc_count; ++i) {
         EXPECT_TRUE(statement(nth(i), protocol_version::v3_1).empty()) << name(nth(i));
@@ -104,8 +132,8 @@ TEST(Error, MQTT31ErrorsNeverNameAStatement) {
     }
     for (std::size_t s = 0; s < std::size(detail::statement_sites); ++s) {
         const auto site = static_cast<detail::statement_site>(s);
-        const error e = detail::to_error(detail::make_fault(errc::fixed_header_flags_invalid, 0, site),
-                                         protocol_version::v3_1);
+        const error e = detail::to_error(
+            detail::make_fault(errc::fixed_header_flags_invalid, 0, site), protocol_version::v3_1);
         EXPECT_TRUE(e.statement.empty()) << s;
     }
 }
@@ -124,8 +152,8 @@ TEST(Error, ToErrorPicksTheNumberingOfTheVersion) {
     const detail::fault plain = detail::make_fault(errc::fixed_header_flags_invalid, 0);
     EXPECT_EQ(detail::to_error(plain, protocol_version::v3_1_1).statement, "MQTT-2.2.2-1");
     EXPECT_EQ(detail::to_error(plain, protocol_version::v5).statement, "MQTT-2.1.3-1");
-    const detail::fault none = detail::make_fault(errc::packet_identifier_zero, 2,
-                                                  detail::statement_site::not_numbered);
+    const detail::fault none =
+        detail::make_fault(errc::packet_identifier_zero, 2, detail::statement_site::not_numbered);
     EXPECT_TRUE(detail::to_error(none, protocol_version::v3_1_1).statement.empty());
     EXPECT_TRUE(detail::to_error(none, protocol_version::v5).statement.empty());
 }

@@ -64,7 +64,9 @@ namespace detail {
 
 /** Protocol name on the wire for a version: "MQIsdp" for 3.1, "MQTT" otherwise. */
 [[nodiscard]] constexpr std::string_view protocol_name(protocol_version version) noexcept {
-    return version == protocol_version::v3_1 ? "MQIsdp" : "MQTT";
+    // Sizes spelled out: at -Os g++ 12 otherwise calls strlen on the chosen literal.
+    return version == protocol_version::v3_1 ? std::string_view("MQIsdp", 6)
+                                             : std::string_view("MQTT", 4);
 }
 
 template <byte_like B>

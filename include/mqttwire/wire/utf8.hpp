@@ -381,6 +381,14 @@ template <byte_like B>
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr text_fault check_text(
     const B* p, std::size_t n, text_rules rules, const leniency& lenient) noexcept {
+#ifdef __OPTIMIZE_SIZE__
+    // One copy of the check serves every byte type (the encoder's char text, the decoder's
+    // bytes); std::byte may alias any object.
+    if constexpr (!std::is_same_v<B, std::byte>) {
+        if (!std::is_constant_evaluated())
+            return check_text(reinterpret_cast<const std::byte*>(p), n, rules, lenient);
+    }
+#endif
     std::size_t i = 0;
 #ifndef MQTTWIRE_FORCE_SCALAR
     // The screen is inlined at each call; only text that needs a closer look leaves the path.
