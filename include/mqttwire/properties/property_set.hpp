@@ -299,10 +299,9 @@ private:
     }
     constexpr void text(std::string_view s, property_id id) noexcept {
         if (s.size() > max_field_length) return fail(errc::field_too_long);
-        const text_fault f =
-            id == property_id::response_topic
-                ? check_topic_name(s.data(), s.size(), opts_.leniency)
-                : check_text(s.data(), s.size(), text_rules::string, opts_.leniency);
+        const text_fault f = id == property_id::response_topic
+                                 ? check_topic_name(s.data(), s.size(), opts_.leniency)
+                                 : check_field_content(s, text_rules::string, opts_.leniency);
         if (f.code != errc::none) fail(f.code, text_fault_site(id, f.code));
     }
 
@@ -311,9 +310,10 @@ private:
 };
 
 /** Writes a property set measured by property_measure. */
+template <class Writer>
 class property_emit {
 public:
-    constexpr explicit property_emit(writer& w) noexcept : w_(w) {}
+    constexpr explicit property_emit(Writer& w) noexcept : w_(w) {}
 
     constexpr void operator()(property_id id, const std::optional<std::uint32_t>& v) noexcept {
         if (!v) return;
@@ -370,19 +370,55 @@ public:
 
 private:
     constexpr void head(property_id id) noexcept { w_.u8(static_cast<std::uint8_t>(id)); }
-    writer& w_;
+    Writer& w_;
 };
 
-/** Measures and validates a property set; returns the fault, sets `size`. */
+/** Finds whether a property set holds any property, without measuring it. */
+struct property_presence {
+    bool any = false;
+
+    template <class T>
+    constexpr void operator()(property_id, const std::optional<T>& v) noexcept {
+        any |= v.has_value();
+    }
+    template <class T>
+    constexpr void operator()(property_id, std::span<const T> list) noexcept {
+        any |= !list.empty();
+    }
+};
+
+/** True when the set holds at least one property. */
 template <class Props>
-[[nodiscard]] constexpr fault measure_properties(const Props& props, property_context ctx,
-                                                 const codec_options& opts,
-                                                 std::size_t& size) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool has_properties(const Props& props) noexcept {
+    property_presence p;
+    props.visit(p);
+    return p.any;
+}
+
+/** Measures and validates a non-empty property set (see measure_properties). */
+template <class Props>
+[[nodiscard]] constexpr fault measure_property_list(const Props& props, property_context ctx,
+                                                    const codec_options& opts,
+                                                    std::size_t& size) noexcept {
     property_measure m(ctx, opts);
     props.visit(m);
     m.finish();
     size = m.size;
     return m.failure;
+}
+
+/** Measures and validates a property set; returns the fault, sets `size`. */
+template <class Props>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault measure_properties(
+    const Props& props, property_context ctx, const codec_options& opts,
+    std::size_t& size) noexcept {
+    // Most packets carry no property: one test per field, inline, instead of the measuring
+    // visit (an empty set breaks no rule).
+    if (!has_properties(props)) {
+        size = 0;
+        return {};
+    }
+    return measure_property_list(props, ctx, opts, size);
 }
 
 /** True when the set holds no property at all. */
@@ -394,12 +430,23 @@ template <class Props>
     return size == 0;
 }
 
-template <class Props>
-constexpr void write_properties(writer& w, const Props& props, std::size_t size) noexcept {
-    w.vbi(static_cast<std::uint32_t>(size));
-    if (size == 0) return;
-    property_emit e(w);
+/**
+ * Writes the properties of a non-empty set. Out of line, and the writer goes by value both
+ * ways: the caller's cursor never has its address taken, so it can stay in a register.
+ */
+template <class Writer, class Props>
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr Writer write_property_list(Writer w,
+                                                                     const Props& props) noexcept {
+    property_emit<Writer> e(w);
     props.visit(e);
+    return w;
+}
+
+template <class Writer, class Props>
+MQTTWIRE_ALWAYS_INLINE constexpr void write_properties(Writer& w, const Props& props,
+                                                       std::size_t size) noexcept {
+    w.vbi(static_cast<std::uint32_t>(size));
+    if (size != 0) w = write_property_list(w, props);
 }
 
 }  // namespace detail
