@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../detail/config.hpp"
 #include "../error.hpp"
 #include "../protocol.hpp"
 #include "bytes.hpp"
@@ -72,10 +73,16 @@ inline constexpr std::uint8_t vbi_size_by_width[33] = {1, 1, 1, 1, 1, 1, 1, 1, 2
  * Writes the Variable Byte Integer `value` (≤ 268,435,455) at p, which has room for
  * vbi_size(value) bytes, and returns that size.
  */
-[[nodiscard]] constexpr std::size_t write_vbi(std::byte* p, std::uint32_t value) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t write_vbi(std::byte* p,
+                                                                     std::uint32_t value) noexcept {
     if (value < 128u) {  // every length of a small packet, every empty property list
         p[0] = static_cast<std::byte>(value);
         return 1;
+    }
+    if (value < 16'384u) {  // packets up to 16 KiB
+        p[0] = static_cast<std::byte>((value & 0x7Fu) | 0x80u);
+        p[1] = static_cast<std::byte>(value >> 7);
+        return 2;
     }
     std::size_t i = 0;
     do {

@@ -30,10 +30,10 @@ namespace mqttwire::detail {
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE __m128i clean_lanes(__m128i v, text_rules rules) noexcept {
     // v + 1 > 0x20 (signed) exactly for 0x20 <= v <= 0x7E.
     __m128i good = _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x20));
+    // '#' (0x23) and '+' (0x2B) differ in bit 3 alone: v | 8 == 0x2B finds both.
     if (rules == text_rules::topic_name)
-        good = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')),
-                                             _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))),
-                                good);
+        good = _mm_andnot_si128(
+            _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(8)), _mm_set1_epi8('+')), good);
     return good;
 }
 #endif
