@@ -227,13 +227,13 @@ template <class Packet>
 /**
  * Encode driver: plan (validate + size) first, then write. `Packet` provides
  * `plan_packet(packet, opts, plan) -> fault` and
- * `emit_packet(packet, opts, plan, planned_writer&, header_only)`.
+ * `emit_packet(packet, opts, plan, planned_writer&, header_only)`. Inlined into encode and
+ * encode_header (its only callers), so `header_only` is a constant there.
  */
 template <class Packet>
-[[nodiscard]] constexpr result<std::size_t> encode_with_plan(const Packet& packet,
-                                                             const codec_options& opts,
-                                                             std::span<std::byte> out,
-                                                             bool header_only) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr result<std::size_t> encode_with_plan(
+    const Packet& packet, const codec_options& opts, std::span<std::byte> out,
+    bool header_only) noexcept {
     encode_plan plan;
     if constexpr (drops_diagnostics<Packet>) {
         Packet fitted = packet;
