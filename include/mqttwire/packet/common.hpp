@@ -139,8 +139,8 @@ struct encode_plan {
 };
 
 /** Sets remaining_length and total from the body size and checks both limits. */
-[[nodiscard]] constexpr fault finish_plan(encode_plan& plan, std::size_t body,
-                                          const codec_options& opts) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault finish_plan(
+    encode_plan& plan, std::size_t body, const codec_options& opts) noexcept {
     if (body > max_remaining_length) return make_fault(errc::packet_too_large, 0);
     plan.remaining_length = static_cast<std::uint32_t>(body);
     plan.total = 1 + vbi_size(plan.remaining_length) + body;
@@ -151,21 +151,22 @@ struct encode_plan {
 }
 
 /** Size of a Property Length plus the list, or 0 before 5.0 (no properties there). */
-[[nodiscard]] constexpr std::size_t property_block(std::size_t size,
-                                                   protocol_version version) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t property_block(
+    std::size_t size, protocol_version version) noexcept {
     return version == protocol_version::v5 ? vbi_size(static_cast<std::uint32_t>(size)) + size : 0;
 }
 
 [[nodiscard]] constexpr fault check_field_text(std::string_view s, const leniency& lenient,
                                                std::size_t& body) noexcept {
     if (s.size() > max_field_length) return make_fault(errc::field_too_long, 0);
-    const text_fault t = check_text(s.data(), s.size(), text_rules::string, lenient);
+    const text_fault t = check_field_content(s, text_rules::string, lenient);
     if (t.code != errc::none) return make_fault(t.code, 0);
     body += 2 + s.size();
     return {};
 }
 
-constexpr void write_fixed_header(writer& w, packet_type type, const encode_plan& plan) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void write_fixed_header(planned_writer& w, packet_type type,
+                                                         const encode_plan& plan) noexcept {
     w.u8(static_cast<std::uint8_t>((static_cast<std::uint8_t>(type) << 4) | plan.flags));
     w.vbi(plan.remaining_length);
 }
@@ -202,37 +203,45 @@ template <class Packet>
     return f;
 }
 
+/** The error return of the encoders, kept out of their straight-line path. */
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr result<std::size_t> encode_failure(
+    const fault& f, protocol_version version) noexcept {
+    return to_error(f, version);
+}
+
 template <class Packet>
-[[nodiscard]] constexpr result<std::size_t> write_planned(const Packet& packet,
-                                                          const codec_options& opts,
-                                                          const encode_plan& plan,
-                                                          std::span<std::byte> out,
-                                                          bool header_only) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr result<std::size_t> write_planned(
+    const Packet& packet, const codec_options& opts, const encode_plan& plan,
+    std::span<std::byte> out, bool header_only) noexcept {
     const std::size_t size = header_only ? plan.total - plan.payload : plan.total;
-    if (out.size() < size) return to_error(make_fault(errc::buffer_too_small, 0), opts.version);
-    writer w(out.first(size));
+    if (out.size() < size)
+        return encode_failure(make_fault(errc::buffer_too_small, 0), opts.version);
+    // The plan has proved every write of emit_packet fits in `size` bytes, and `out` holds them.
+    planned_writer w(out.first(size));
     emit_packet(packet, opts, plan, w, header_only);
-    if (w.overflowed() || w.written() != size)  // the plan and the writer disagree: a bug
-        return to_error(make_fault(errc::buffer_too_small, w.written()), opts.version);
+    if (w.written() != size)  // the plan and the writer disagree: a bug
+        return encode_failure(make_fault(errc::buffer_too_small, w.written()), opts.version);
     return size;
 }
 
 /**
  * Encode driver: plan (validate + size) first, then write. `Packet` provides
- * `plan_packet(packet, opts, plan) -> fault` and `emit_packet(packet, opts, plan, writer)`.
+ * `plan_packet(packet, opts, plan) -> fault` and
+ * `emit_packet(packet, opts, plan, planned_writer&, header_only)`. Inlined into encode and
+ * encode_header (its only callers), so `header_only` is a constant there.
  */
 template <class Packet>
-[[nodiscard]] constexpr result<std::size_t> encode_with_plan(const Packet& packet,
-                                                             const codec_options& opts,
-                                                             std::span<std::byte> out,
-                                                             bool header_only) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr result<std::size_t> encode_with_plan(
+    const Packet& packet, const codec_options& opts, std::span<std::byte> out,
+    bool header_only) noexcept {
     encode_plan plan;
     if constexpr (drops_diagnostics<Packet>) {
         Packet fitted = packet;
-        if (const fault f = plan_within_limit(fitted, opts, plan)) return to_error(f, opts.version);
+        if (const fault f = plan_within_limit(fitted, opts, plan))
+            return encode_failure(f, opts.version);
         return write_planned(fitted, opts, plan, out, header_only);
     } else {
-        if (const fault f = plan_packet(packet, opts, plan)) return to_error(f, opts.version);
+        if (const fault f = plan_packet(packet, opts, plan)) return encode_failure(f, opts.version);
         return write_planned(packet, opts, plan, out, header_only);
     }
 }
@@ -244,7 +253,7 @@ namespace mqttwire {
 /** A packet struct mqttwire can encode (publish, connect, puback, …). */
 template <class Packet>
 concept encodable_packet = requires(const Packet& p, const codec_options& o,
-                                    detail::encode_plan& plan, detail::writer& w) {
+                                    detail::encode_plan& plan, detail::planned_writer& w) {
     { plan_packet(p, o, plan) } -> std::same_as<detail::fault>;
     emit_packet(p, o, plan, w, false);
 };

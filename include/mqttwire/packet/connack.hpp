@@ -96,8 +96,9 @@ template <byte_like B>
     return finish_plan(plan, 2 + property_block(plan.properties, opts.version), opts);
 }
 
-constexpr void emit_packet(const connack& c, const codec_options& opts, const encode_plan& plan,
-                           writer& w, bool) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack& c, const codec_options& opts,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool) noexcept {
     write_fixed_header(w, packet_type::connack, plan);
     w.u8(c.session_present ? 1 : 0);
     const bool v5 = opts.version == protocol_version::v5;

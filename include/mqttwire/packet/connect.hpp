@@ -282,8 +282,9 @@ template <byte_like B>
     return finish_plan(plan, body, opts);
 }
 
-constexpr void emit_packet(const connect& c, const codec_options& opts, const encode_plan& plan,
-                           writer& w, bool) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect& c, const codec_options& opts,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool) noexcept {
     write_fixed_header(w, packet_type::connect, plan);
     // One literal per branch, so each copy has a constant size: through protocol_name() g++ 12
     // -O3 sees a 4-or-6-byte source reach the writer's 16-byte copy path (-Warray-bounds).

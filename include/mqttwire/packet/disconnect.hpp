@@ -56,8 +56,9 @@ template <byte_like B>
     return finish_plan(plan, body, opts);
 }
 
-constexpr void emit_packet(const disconnect& d, const codec_options& opts, const encode_plan& plan,
-                           writer& w, bool) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const disconnect& d, const codec_options& opts,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool) noexcept {
     write_fixed_header(w, packet_type::disconnect, plan);
     write_reason_tail(w, d.reason, d.properties, opts, plan);
 }

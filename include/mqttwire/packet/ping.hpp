@@ -39,12 +39,14 @@ template <class View, byte_like B>
     if (opts.from != sender::server) return make_fault(errc::packet_not_allowed_from_sender, 0);
     return finish_plan(plan, 0, opts);
 }
-constexpr void emit_packet(const pingreq&, const codec_options&, const encode_plan& plan, writer& w,
-                           bool) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const pingreq&, const codec_options&,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool) noexcept {
     write_fixed_header(w, packet_type::pingreq, plan);
 }
-constexpr void emit_packet(const pingresp&, const codec_options&, const encode_plan& plan,
-                           writer& w, bool) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const pingresp&, const codec_options&,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool) noexcept {
     write_fixed_header(w, packet_type::pingresp, plan);
 }
 

@@ -92,8 +92,10 @@ template <packet_type Type>
 }
 
 template <packet_type Type>
-constexpr void emit_packet(const basic_pub_ack<Type>& a, const codec_options& opts,
-                           const encode_plan& plan, writer& w, bool) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const basic_pub_ack<Type>& a,
+                                                  const codec_options& opts,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool) noexcept {
     write_fixed_header(w, Type, plan);
     w.u16(a.packet_id);
     write_reason_tail(w, a.reason, a.properties, opts, plan);

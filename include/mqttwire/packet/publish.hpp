@@ -152,8 +152,11 @@ template <byte_like B>
     return res;
 }
 
-[[nodiscard]] constexpr fault plan_packet(const publish& p, const codec_options& opts,
-                                          encode_plan& plan) noexcept {
+// PUBLISH is most of the traffic: planned and written inline in encode, with the plan and the
+// cursor in registers.
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_packet(const publish& p,
+                                                                 const codec_options& opts,
+                                                                 encode_plan& plan) noexcept {
     const auto q = static_cast<std::uint8_t>(p.qos_level);
     if (q > 2) return make_fault(errc::qos_invalid, 0);
     if (p.dup && q == 0 && opts.version != protocol_version::v3_1)
@@ -168,10 +171,14 @@ template <byte_like B>
     if (p.topic_name.size() > max_field_length) return make_fault(errc::field_too_long, 0);
     const bool v5 = opts.version == protocol_version::v5;
     const bool aliased = v5 && p.properties.topic_alias.has_value();
-    if (const text_fault t =
-            check_topic_name(p.topic_name.data(), p.topic_name.size(), opts.leniency, aliased);
-        t.code != errc::none)
-        return make_fault(t.code, 0);
+    // A short clean topic passes every Topic Name rule; anything else gets the full check.
+    if (std::is_constant_evaluated() || p.topic_name.empty() ||
+        !short_text_clean(p.topic_name.data(), p.topic_name.size(), text_rules::topic_name)) {
+        if (const text_fault t =
+                check_topic_name(p.topic_name.data(), p.topic_name.size(), opts.leniency, aliased);
+            t.code != errc::none)
+            return make_fault(t.code, 0);
+    }
     if (const fault f =
             measure_properties(p.properties, property_context::publish, opts, plan.properties))
         return f;
@@ -184,8 +191,9 @@ template <byte_like B>
     return finish_plan(plan, body, opts);
 }
 
-constexpr void emit_packet(const publish& p, const codec_options& opts, const encode_plan& plan,
-                           writer& w, bool header_only) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const publish& p, const codec_options& opts,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool header_only) noexcept {
     write_fixed_header(w, packet_type::publish, plan);
     w.prefixed_text(p.topic_name);
     if (p.qos_level != qos::at_most_once) w.u16(p.packet_id);

@@ -80,8 +80,10 @@ template <class Props>
 }
 
 template <class Props>
-constexpr void write_reason_tail(writer& w, reason_code code, const Props& props,
-                                 const codec_options& opts, const encode_plan& plan) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void write_reason_tail(planned_writer& w, reason_code code,
+                                                        const Props& props,
+                                                        const codec_options& opts,
+                                                        const encode_plan& plan) noexcept {
     if (opts.version != protocol_version::v5) return;
     if (plan.properties == 0 && code == reason_code::success) return;
     w.u8(static_cast<std::uint8_t>(code));

@@ -102,8 +102,9 @@ template <packet_type Type, class Ack>
 }
 
 template <packet_type Type, class Ack>
-constexpr void emit_sub_ack(const Ack& a, const codec_options& opts, const encode_plan& plan,
-                            writer& w) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_sub_ack(const Ack& a, const codec_options& opts,
+                                                   const encode_plan& plan,
+                                                   planned_writer& w) noexcept {
     write_fixed_header(w, Type, plan);
     w.u16(a.packet_id);
     if (opts.version == protocol_version::v5) write_properties(w, a.properties, plan.properties);
@@ -114,16 +115,18 @@ constexpr void emit_sub_ack(const Ack& a, const codec_options& opts, const encod
                                           encode_plan& plan) noexcept {
     return plan_sub_ack<packet_type::suback>(a, opts, plan);
 }
-constexpr void emit_packet(const suback& a, const codec_options& opts, const encode_plan& plan,
-                           writer& w, bool) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const suback& a, const codec_options& opts,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool) noexcept {
     emit_sub_ack<packet_type::suback>(a, opts, plan, w);
 }
 [[nodiscard]] constexpr fault plan_packet(const unsuback& a, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     return plan_sub_ack<packet_type::unsuback>(a, opts, plan);
 }
-constexpr void emit_packet(const unsuback& a, const codec_options& opts, const encode_plan& plan,
-                           writer& w, bool) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsuback& a, const codec_options& opts,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool) noexcept {
     emit_sub_ack<packet_type::unsuback>(a, opts, plan, w);
 }
 

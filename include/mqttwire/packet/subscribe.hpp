@@ -192,8 +192,9 @@ template <byte_like B, bool WithOptions, class View>
     return finish_plan(plan, body, opts);
 }
 
-constexpr void emit_packet(const subscribe& s, const codec_options& opts, const encode_plan& plan,
-                           writer& w, bool) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const subscribe& s, const codec_options& opts,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool) noexcept {
     write_fixed_header(w, packet_type::subscribe, plan);
     w.u16(s.packet_id);
     if (opts.version == protocol_version::v5) write_properties(w, s.properties, plan.properties);
@@ -222,8 +223,9 @@ constexpr void emit_packet(const subscribe& s, const codec_options& opts, const 
     return finish_plan(plan, body, opts);
 }
 
-constexpr void emit_packet(const unsubscribe& u, const codec_options& opts, const encode_plan& plan,
-                           writer& w, bool) noexcept {
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsubscribe& u, const codec_options& opts,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool) noexcept {
     write_fixed_header(w, packet_type::unsubscribe, plan);
     w.u16(u.packet_id);
     if (opts.version == protocol_version::v5) write_properties(w, u.properties, plan.properties);

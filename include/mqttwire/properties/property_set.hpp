@@ -38,7 +38,7 @@ struct connect_properties {
     std::span<const user_property> user_properties{};
 
     template <class V>
-    constexpr void visit(V& v) const {
+    MQTTWIRE_ALWAYS_INLINE constexpr void visit(V& v) const {
         v(property_id::session_expiry_interval, session_expiry_interval);
         v(property_id::receive_maximum, receive_maximum);
         v(property_id::maximum_packet_size, maximum_packet_size);
@@ -62,7 +62,7 @@ struct will_properties {
     std::span<const user_property> user_properties{};
 
     template <class V>
-    constexpr void visit(V& v) const {
+    MQTTWIRE_ALWAYS_INLINE constexpr void visit(V& v) const {
         v(property_id::will_delay_interval, will_delay_interval);
         v(property_id::payload_format_indicator, payload_format_indicator);
         v(property_id::message_expiry_interval, message_expiry_interval);
@@ -94,7 +94,7 @@ struct connack_properties {
     std::span<const user_property> user_properties{};
 
     template <class V>
-    constexpr void visit(V& v) const {
+    MQTTWIRE_ALWAYS_INLINE constexpr void visit(V& v) const {
         v(property_id::session_expiry_interval, session_expiry_interval);
         v(property_id::receive_maximum, receive_maximum);
         v(property_id::maximum_qos, maximum_qos);
@@ -128,7 +128,7 @@ struct publish_properties {
     std::optional<std::string_view> content_type{};
 
     template <class V>
-    constexpr void visit(V& v) const {
+    MQTTWIRE_ALWAYS_INLINE constexpr void visit(V& v) const {
         v(property_id::payload_format_indicator, payload_format_indicator);
         v(property_id::message_expiry_interval, message_expiry_interval);
         v(property_id::topic_alias, topic_alias);
@@ -146,7 +146,7 @@ struct ack_properties {
     std::span<const user_property> user_properties{};
 
     template <class V>
-    constexpr void visit(V& v) const {
+    MQTTWIRE_ALWAYS_INLINE constexpr void visit(V& v) const {
         v(property_id::reason_string, reason_string);
         v(property_id::user_property, user_properties);
     }
@@ -158,7 +158,7 @@ struct subscribe_properties {
     std::span<const user_property> user_properties{};
 
     template <class V>
-    constexpr void visit(V& v) const {
+    MQTTWIRE_ALWAYS_INLINE constexpr void visit(V& v) const {
         v(property_id::subscription_identifier, subscription_identifier);
         v(property_id::user_property, user_properties);
     }
@@ -169,7 +169,7 @@ struct unsubscribe_properties {
     std::span<const user_property> user_properties{};
 
     template <class V>
-    constexpr void visit(V& v) const {
+    MQTTWIRE_ALWAYS_INLINE constexpr void visit(V& v) const {
         v(property_id::user_property, user_properties);
     }
 };
@@ -182,7 +182,7 @@ struct disconnect_properties {
     std::span<const user_property> user_properties{};
 
     template <class V>
-    constexpr void visit(V& v) const {
+    MQTTWIRE_ALWAYS_INLINE constexpr void visit(V& v) const {
         v(property_id::session_expiry_interval, session_expiry_interval);
         v(property_id::reason_string, reason_string);
         v(property_id::server_reference, server_reference);
@@ -198,7 +198,7 @@ struct auth_properties {
     std::span<const user_property> user_properties{};
 
     template <class V>
-    constexpr void visit(V& v) const {
+    MQTTWIRE_ALWAYS_INLINE constexpr void visit(V& v) const {
         v(property_id::authentication_method, authentication_method);
         v(property_id::authentication_data, authentication_data);
         v(property_id::reason_string, reason_string);
@@ -299,10 +299,9 @@ private:
     }
     constexpr void text(std::string_view s, property_id id) noexcept {
         if (s.size() > max_field_length) return fail(errc::field_too_long);
-        const text_fault f =
-            id == property_id::response_topic
-                ? check_topic_name(s.data(), s.size(), opts_.leniency)
-                : check_text(s.data(), s.size(), text_rules::string, opts_.leniency);
+        const text_fault f = id == property_id::response_topic
+                                 ? check_topic_name(s.data(), s.size(), opts_.leniency)
+                                 : check_field_content(s, text_rules::string, opts_.leniency);
         if (f.code != errc::none) fail(f.code, text_fault_site(id, f.code));
     }
 
@@ -311,11 +310,14 @@ private:
 };
 
 /** Writes a property set measured by property_measure. */
+template <class Writer>
 class property_emit {
 public:
-    constexpr explicit property_emit(writer& w) noexcept : w_(w) {}
+    constexpr explicit property_emit(Writer w) noexcept : w_(w) {}
+    [[nodiscard]] constexpr Writer writer_after() const noexcept { return w_; }
 
-    constexpr void operator()(property_id id, const std::optional<std::uint32_t>& v) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(
+        property_id id, const std::optional<std::uint32_t>& v) noexcept {
         if (!v) return;
         head(id);
         if (id == property_id::subscription_identifier)
@@ -323,45 +325,52 @@ public:
         else
             w_.u32(*v);
     }
-    constexpr void operator()(property_id id, const std::optional<std::uint16_t>& v) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(
+        property_id id, const std::optional<std::uint16_t>& v) noexcept {
         if (!v) return;
         head(id);
         w_.u16(*v);
     }
-    constexpr void operator()(property_id id, const std::optional<bool>& v) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(property_id id,
+                                                     const std::optional<bool>& v) noexcept {
         if (!v) return;
         head(id);
         w_.u8(*v ? 1 : 0);
     }
-    constexpr void operator()(property_id id, const std::optional<payload_format>& v) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(
+        property_id id, const std::optional<payload_format>& v) noexcept {
         if (!v) return;
         head(id);
         w_.u8(static_cast<std::uint8_t>(*v));
     }
-    constexpr void operator()(property_id id, const std::optional<qos>& v) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(property_id id,
+                                                     const std::optional<qos>& v) noexcept {
         if (!v) return;
         head(id);
         w_.u8(static_cast<std::uint8_t>(*v));
     }
-    constexpr void operator()(property_id id, const std::optional<std::string_view>& v) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(
+        property_id id, const std::optional<std::string_view>& v) noexcept {
         if (!v) return;
         head(id);
         w_.prefixed_text(*v);
     }
-    constexpr void operator()(property_id id,
-                              const std::optional<std::span<const std::byte>>& v) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(
+        property_id id, const std::optional<std::span<const std::byte>>& v) noexcept {
         if (!v) return;
         head(id);
         w_.prefixed_bytes(*v);
     }
-    constexpr void operator()(property_id id, std::span<const user_property> list) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(property_id id,
+                                                     std::span<const user_property> list) noexcept {
         for (const user_property& p : list) {
             head(id);
             w_.prefixed_text(p.name);
             w_.prefixed_text(p.value);
         }
     }
-    constexpr void operator()(property_id id, std::span<const std::uint32_t> ids) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(property_id id,
+                                                     std::span<const std::uint32_t> ids) noexcept {
         for (std::uint32_t v : ids) {
             head(id);
             w_.vbi(v);
@@ -369,20 +378,59 @@ public:
     }
 
 private:
-    constexpr void head(property_id id) noexcept { w_.u8(static_cast<std::uint8_t>(id)); }
-    writer& w_;
+    MQTTWIRE_ALWAYS_INLINE constexpr void head(property_id id) noexcept {
+        w_.u8(static_cast<std::uint8_t>(id));
+    }
+    Writer w_;  // a copy, handed back by writer_after(): kept in registers once inlined
 };
 
-/** Measures and validates a property set; returns the fault, sets `size`. */
+/** Finds whether a property set holds any property, without measuring it. */
+struct property_presence {
+    bool any = false;
+
+    template <class T>
+    constexpr void operator()(property_id, const std::optional<T>& v) noexcept {
+        any |= v.has_value();
+    }
+    template <class T>
+    constexpr void operator()(property_id, std::span<const T> list) noexcept {
+        any |= !list.empty();
+    }
+};
+
+/** True when the set holds at least one property. */
 template <class Props>
-[[nodiscard]] constexpr fault measure_properties(const Props& props, property_context ctx,
-                                                 const codec_options& opts,
-                                                 std::size_t& size) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool has_properties(const Props& props) noexcept {
+    property_presence p;
+    props.visit(p);
+    return p.any;
+}
+
+/** Measures and validates a non-empty property set (see measure_properties). */
+template <class Props>
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr fault measure_property_list(const Props& props,
+                                                                      property_context ctx,
+                                                                      const codec_options& opts,
+                                                                      std::size_t& size) noexcept {
     property_measure m(ctx, opts);
     props.visit(m);
     m.finish();
     size = m.size;
     return m.failure;
+}
+
+/** Measures and validates a property set; returns the fault, sets `size`. */
+template <class Props>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault measure_properties(
+    const Props& props, property_context ctx, const codec_options& opts,
+    std::size_t& size) noexcept {
+    // Most packets carry no property: one test per field, inline, instead of the measuring
+    // visit (an empty set breaks no rule).
+    if (!has_properties(props)) {
+        size = 0;
+        return {};
+    }
+    return measure_property_list(props, ctx, opts, size);
 }
 
 /** True when the set holds no property at all. */
@@ -394,12 +442,23 @@ template <class Props>
     return size == 0;
 }
 
-template <class Props>
-constexpr void write_properties(writer& w, const Props& props, std::size_t size) noexcept {
-    w.vbi(static_cast<std::uint32_t>(size));
-    if (size == 0) return;
-    property_emit e(w);
+/**
+ * Writes the properties of a non-empty set. Out of line, and the writer goes by value both
+ * ways: the caller's cursor never has its address taken, so it can stay in a register.
+ */
+template <class Writer, class Props>
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr Writer write_property_list(Writer w,
+                                                                     const Props& props) noexcept {
+    property_emit<Writer> e(w);
     props.visit(e);
+    return e.writer_after();
+}
+
+template <class Writer, class Props>
+MQTTWIRE_ALWAYS_INLINE constexpr void write_properties(Writer& w, const Props& props,
+                                                       std::size_t size) noexcept {
+    w.vbi(static_cast<std::uint32_t>(size));
+    if (size != 0) w = write_property_list(w, props);
 }
 
 }  // namespace detail

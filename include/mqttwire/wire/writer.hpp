@@ -1,5 +1,10 @@
-// The one cursor every encoder writes through. Invariant: it never writes outside the caller's
-// span; a write that would not fit sets overflowed() and writes nothing.
+// The one cursor every encoder writes through, in two kinds:
+// - writer (checked): never writes outside the caller's span; a write that would not fit sets
+//   overflowed() and writes nothing.
+// - planned_writer (unchecked): the write pass of encode, whose plan has already proved the
+//   size and whose span was checked against it; a room test per field would only repeat that
+//   proof. Precondition: every write fits. encode_with_plan still compares written() with the
+//   planned size afterwards, and the encode tests compare both on every packet.
 #pragma once
 
 #include <cstddef>
@@ -9,17 +14,142 @@
 #include <string_view>
 #include <type_traits>
 
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+#include <emmintrin.h>
+#endif
+
 #include "../detail/config.hpp"
+#include "../options.hpp"
+#include "utf8.hpp"
 #include "vbi.hpp"
 
 namespace mqttwire::detail {
 
-class writer {
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+/** Lanes of v that surely pass check_text: printable ASCII, for topic names no '+' or '#'. */
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE __m128i clean_lanes(__m128i v, text_rules rules) noexcept {
+    // v + 1 > 0x20 (signed) exactly for 0x20 <= v <= 0x7E.
+    __m128i good = _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x20));
+    // '#' (0x23) and '+' (0x2B) differ in bit 3 alone: v | 8 == 0x2B finds both.
+    if (rules == text_rules::topic_name)
+        good = _mm_andnot_si128(
+            _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(8)), _mm_set1_epi8('+')), good);
+    return good;
+}
+#endif
+
+/**
+ * True when the short text p[0, n) (0..32 bytes: topics, client ids, property strings) is
+ * printable ASCII, free of '+' and '#' for topic names: then check_text has nothing to find.
+ * One vector test with no loop: every byte lands in a lane (some twice), no read outside the
+ * text. False says nothing; the caller runs check_text.
+ */
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE bool short_text_clean(const char* p, std::size_t n,
+                                                           text_rules rules) noexcept {
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+    __m128i good;
+    if (n >= 16) {
+        if (n > 32) return false;
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
+        good = _mm_and_si128(clean_lanes(a, rules), clean_lanes(b, rules));
+    } else if (n >= 8) {
+        std::uint64_t lo = 0, hi = 0;
+        std::memcpy(&lo, p, 8);
+        std::memcpy(&hi, p + n - 8, 8);
+        good = clean_lanes(_mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo)),
+                           rules);
+    } else if (n >= 4) {
+        std::uint32_t lo = 0, hi = 0;
+        std::memcpy(&lo, p, 4);
+        std::memcpy(&hi, p + n - 4, 4);
+        const std::uint64_t w = lo | (std::uint64_t{hi} << 32);
+        good = clean_lanes(_mm_set1_epi64x(static_cast<long long>(w)), rules);
+    } else if (n != 0) {
+        const auto b0 = static_cast<std::uint32_t>(static_cast<unsigned char>(p[0]));
+        const auto b1 = static_cast<std::uint32_t>(static_cast<unsigned char>(p[n / 2]));
+        const auto b2 = static_cast<std::uint32_t>(static_cast<unsigned char>(p[n - 1]));
+        const std::uint32_t w = b0 | (b1 << 8) | (b2 << 16) | (b0 << 24);
+        good = clean_lanes(_mm_set1_epi32(static_cast<int>(w)), rules);
+    } else {
+        return true;
+    }
+    return _mm_movemask_epi8(good) == 0xFFFF;
+#else
+    (void)p;
+    (void)n;
+    (void)rules;
+    return false;
+#endif
+}
+
+/**
+ * check_text for a field the encoder is about to write: the short-text test inline, the full
+ * check (same verdict, same offsets) out of line for anything it cannot clear.
+ */
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr text_fault check_field_content(
+    std::string_view s, text_rules rules, const leniency& lenient) noexcept {
+    if (!std::is_constant_evaluated() && short_text_clean(s.data(), s.size(), rules)) return {};
+    return check_text_from(s.data(), s.size(), 0, rules, lenient);
+}
+
+/**
+ * Copies n bytes at run time without a call for the short fields packets are made of: one or
+ * two overlapping fixed-size moves cover 1..32 bytes; longer copies go to memcpy.
+ */
+template <class T>
+MQTTWIRE_ALWAYS_INLINE void copy_bytes(std::byte* dst, const T* src, std::size_t n) noexcept {
+    static_assert(sizeof(T) == 1);
+    if (n <= 16) {
+        if (n >= 8) {
+            std::uint64_t a = 0, b = 0;
+            std::memcpy(&a, src, 8);
+            std::memcpy(&b, src + n - 8, 8);
+            std::memcpy(dst, &a, 8);
+            std::memcpy(dst + n - 8, &b, 8);
+        } else if (n >= 4) {
+            std::uint32_t a = 0, b = 0;
+            std::memcpy(&a, src, 4);
+            std::memcpy(&b, src + n - 4, 4);
+            std::memcpy(dst, &a, 4);
+            std::memcpy(dst + n - 4, &b, 4);
+        } else if (n != 0) {  // 1..3 bytes: first, middle, last (some the same byte)
+            const std::byte a = static_cast<std::byte>(src[0]);
+            const std::byte m = static_cast<std::byte>(src[n / 2]);
+            const std::byte z = static_cast<std::byte>(src[n - 1]);
+            dst[0] = a;
+            dst[n / 2] = m;
+            dst[n - 1] = z;
+        }
+    } else if (n <= 32) {
+        unsigned char a[16], b[16];
+        std::memcpy(a, src, 16);
+        std::memcpy(b, src + n - 16, 16);
+        std::memcpy(dst, a, 16);
+        std::memcpy(dst + n - 16, b, 16);
+    } else {
+        std::memcpy(dst, src, n);
+    }
+}
+
+/** The checked writer's end and failure flag; the planned_writer carries neither. */
+struct writer_bounds {
+    std::byte* end = nullptr;
+    bool overflow = false;
+};
+struct no_writer_bounds {};
+
+template <bool Checked>
+class basic_writer {
     // Defined first: clang 14 does not see later member templates in constant evaluation.
     [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool room(std::size_t n) noexcept {
-        if (static_cast<std::size_t>(end_ - cur_) < n) {
-            overflow_ = true;
-            return false;
+        if constexpr (Checked) {
+            if (static_cast<std::size_t>(bounds_.end - cur_) < n) {
+                bounds_.overflow = true;
+                return false;
+            }
+        } else {
+            (void)n;
         }
         return true;
     }
@@ -29,38 +159,40 @@ class writer {
         if (!room(n)) return;
         if (std::is_constant_evaluated()) {
             for (std::size_t i = 0; i < n; ++i) cur_[i] = static_cast<std::byte>(src[i]);
-        } else if (n >= 8 && n <= 16) {
-            // Topics and small payloads: two overlapping fixed-size copies, no call.
-            std::memcpy(cur_, src, 8);
-            std::memcpy(cur_ + n - 8, src + n - 8, 8);
-        } else if (n < 8) {
-            for (std::size_t i = 0; i < n; ++i) cur_[i] = static_cast<std::byte>(src[i]);
         } else {
-            std::memcpy(cur_, src, n);
+            copy_bytes(cur_, src, n);
         }
         cur_ += n;
     }
 
 public:
-    constexpr explicit writer(std::span<std::byte> out) noexcept
-        : begin_(out.data()), cur_(out.data()), end_(out.data() + out.size()) {}
+    constexpr explicit basic_writer(std::span<std::byte> out) noexcept
+        : begin_(out.data()), cur_(out.data()) {
+        if constexpr (Checked) bounds_.end = out.data() + out.size();
+    }
 
     [[nodiscard]] constexpr std::size_t written() const noexcept {
         return static_cast<std::size_t>(cur_ - begin_);
     }
-    [[nodiscard]] constexpr bool overflowed() const noexcept { return overflow_; }
+    /** Always false for the planned_writer, which never tests room. */
+    [[nodiscard]] constexpr bool overflowed() const noexcept {
+        if constexpr (Checked)
+            return bounds_.overflow;
+        else
+            return false;
+    }
 
-    constexpr void u8(std::uint8_t v) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void u8(std::uint8_t v) noexcept {
         if (!room(1)) return;
         *cur_++ = static_cast<std::byte>(v);
     }
-    constexpr void u16(std::uint16_t v) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void u16(std::uint16_t v) noexcept {
         if (!room(2)) return;
         cur_[0] = static_cast<std::byte>(v >> 8);
         cur_[1] = static_cast<std::byte>(v & 0xFFu);
         cur_ += 2;
     }
-    constexpr void u32(std::uint32_t v) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void u32(std::uint32_t v) noexcept {
         if (!room(4)) return;
         cur_[0] = static_cast<std::byte>(v >> 24);
         cur_[1] = static_cast<std::byte>((v >> 16) & 0xFFu);
@@ -68,23 +200,22 @@ public:
         cur_[3] = static_cast<std::byte>(v & 0xFFu);
         cur_ += 4;
     }
-    constexpr void vbi(std::uint32_t v) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void vbi(std::uint32_t v) noexcept {
         if (!room(vbi_size(v))) return;
-        do {
-            std::uint8_t b = static_cast<std::uint8_t>(v & 0x7Fu);
-            v >>= 7;
-            if (v != 0) b = static_cast<std::uint8_t>(b | 0x80u);
-            *cur_++ = static_cast<std::byte>(b);
-        } while (v != 0);
+        cur_ += write_vbi(cur_, v);
     }
-    constexpr void bytes(std::span<const std::byte> b) noexcept { copy(b.data(), b.size()); }
-    constexpr void text(std::string_view s) noexcept { copy(s.data(), s.size()); }
+    MQTTWIRE_ALWAYS_INLINE constexpr void bytes(std::span<const std::byte> b) noexcept {
+        copy(b.data(), b.size());
+    }
+    MQTTWIRE_ALWAYS_INLINE constexpr void text(std::string_view s) noexcept {
+        copy(s.data(), s.size());
+    }
     /** Two Byte Integer length prefix, then the bytes (the caller has checked ≤ 65,535). */
-    constexpr void prefixed_text(std::string_view s) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void prefixed_text(std::string_view s) noexcept {
         u16(static_cast<std::uint16_t>(s.size()));
         text(s);
     }
-    constexpr void prefixed_bytes(std::span<const std::byte> b) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void prefixed_bytes(std::span<const std::byte> b) noexcept {
         u16(static_cast<std::uint16_t>(b.size()));
         bytes(b);
     }
@@ -92,8 +223,11 @@ public:
 private:
     std::byte* begin_;
     std::byte* cur_;
-    std::byte* end_;
-    bool overflow_ = false;
+    // Without bounds the planned_writer is two pointers: passed and returned in registers.
+    [[no_unique_address]] std::conditional_t<Checked, writer_bounds, no_writer_bounds> bounds_{};
 };
+
+using writer = basic_writer<true>;
+using planned_writer = basic_writer<false>;
 
 }  // namespace mqttwire::detail
