@@ -48,19 +48,27 @@ template <packet_type Type>
 inline constexpr bool drops_diagnostics<basic_pub_ack<Type>> = true;
 
 template <packet_type Type, byte_like B>
-[[nodiscard]] constexpr result<basic_pub_ack_view<B, Type>> decode_pub_ack_at(
-    const B* p, std::size_t n, const codec_options& opts) noexcept {
+[[nodiscard]] constexpr fault decode_pub_ack_into(const B* p, std::size_t n,
+                                                  const codec_options& opts,
+                                                  basic_pub_ack_view<B, Type>& out) noexcept {
     frame f;
-    if (const fault e = open_packet(p, n, Type, opts, f)) return to_error(e, opts.version);
+    if (const fault e = open_packet(p, n, Type, opts, f)) return e;
     reader<B> r(p, f.header_size, f.size());
-    basic_pub_ack_view<B, Type> out;
     fault e = read_packet_id(r, out.packet_id, opts, true);
     if (!e && opts.version != protocol_version::v5 && !r.at_end())
         e = make_fault(errc::packet_has_trailing_bytes, r.offset());  // Remaining Length is 2
     if (!e && opts.version == protocol_version::v5)
         e = read_reason_tail(r, Type, property_context::ack, opts, out.reason, out.properties);
-    if (e) return to_error(e, opts.version);
-    return out;
+    return e;
+}
+
+template <packet_type Type, byte_like B>
+[[nodiscard]] constexpr result<basic_pub_ack_view<B, Type>> decode_pub_ack_at(
+    const B* p, std::size_t n, const codec_options& opts) noexcept {
+    result<basic_pub_ack_view<B, Type>> res(std::in_place);
+    if (const fault e = decode_pub_ack_into<Type>(p, n, opts, *res))
+        result_access::fail(res, to_error(e, opts.version));
+    return res;
 }
 
 template <packet_type Type>
