@@ -455,9 +455,10 @@ template <byte_like B>
                 if (topic && n == 0)
                     return make_fault(errc::topic_name_empty, f + 2,
                                       text_fault_site(p::response_topic, errc::topic_name_empty));
+                // Constant rules at each call: the screen inlines for both.
                 const text_fault tf =
-                    check_text(data + f + 2, n, topic ? text_rules::topic_name : text_rules::string,
-                               opts.leniency);
+                    topic ? check_text(data + f + 2, n, text_rules::topic_name, opts.leniency)
+                          : check_text(data + f + 2, n, text_rules::string, opts.leniency);
                 if (tf.code != errc::none)
                     return make_fault(tf.code, f + 2 + tf.offset,
                                       text_fault_site(static_cast<property_id>(raw), tf.code));
