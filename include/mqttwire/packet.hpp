@@ -31,39 +31,83 @@ template <byte_like B>
 
 namespace detail {
 
+/**
+ * Decodes into alternative I of the variant where it lies in the result: `into(view)` fills a
+ * default-initialised view in place (no zeroing, no copy) and returns the fault, numbered in
+ * `version` as it stands afterwards (CONNECT sets it from the packet).
+ */
+template <std::size_t I, byte_like B, class Into>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr result<packet_view<B>> decode_alternative(
+    Into into, const protocol_version& version) noexcept {
+    using view = std::variant_alternative_t<I, packet_view<B>>;
+    fault failure{};
+    result<packet_view<B>> res(std::in_place, std::in_place_index<I>,
+                               build_in_place<view>(into, &failure));
+    if (failure) result_access::fail(res, to_error(failure, version));
+    return res;
+}
+
 template <byte_like B>
 [[nodiscard]] constexpr result<packet_view<B>> decode_any_at(const B* p, std::size_t n,
                                                              const codec_options& opts) noexcept {
     if (n == 0) return to_error(make_fault(errc::packet_incomplete, 0), opts.version);
+    // Decoders of other headers, that return a result of their own, are lifted (one copy).
     const auto lift = [](const auto& r) -> result<packet_view<B>> {
         if (!r) return r.error();
         return packet_view<B>(*r);
     };
+    const auto in_place = [&](auto index, auto into) {
+        return decode_alternative<decltype(index)::value, B>(
+            [&](auto& view) { return into(p, n, opts, view); }, opts.version);
+    };
+    using pt = packet_type;
     switch (static_cast<packet_type>(to_u8(p[0]) >> 4)) {
-        case packet_type::connect: return lift(decode_connect_at(p, n, opts));
-        case packet_type::connack: return lift(decode_connack_at(p, n, opts));
-        case packet_type::publish: return lift(decode_publish_at(p, n, opts));
-        case packet_type::puback: return lift(decode_pub_ack_at<packet_type::puback>(p, n, opts));
-        case packet_type::pubrec: return lift(decode_pub_ack_at<packet_type::pubrec>(p, n, opts));
-        case packet_type::pubrel: return lift(decode_pub_ack_at<packet_type::pubrel>(p, n, opts));
-        case packet_type::pubcomp: return lift(decode_pub_ack_at<packet_type::pubcomp>(p, n, opts));
-        case packet_type::subscribe:
-            return lift(decode_filters_at<B, true, subscribe_view<B>>(p, n, opts));
-        case packet_type::suback:
-            return lift(decode_sub_ack_at<B, packet_type::suback, suback_view<B>>(p, n, opts));
-        case packet_type::unsubscribe:
+        case pt::connect: {
+            codec_options o = opts;  // takes the packet's version
+            return decode_alternative<0, B>(
+                [&](connect_view<B>& v) { return decode_connect_into(p, n, o, v); }, o.version);
+        }
+        case pt::connack:
+            return in_place(std::integral_constant<std::size_t, 1>{},
+                            [](auto&&... a) { return decode_connack_into(a...); });
+        case pt::publish:
+            return in_place(std::integral_constant<std::size_t, 2>{},
+                            [](auto&&... a) { return decode_publish_into(a...); });
+        case pt::puback:
+            return in_place(std::integral_constant<std::size_t, 3>{},
+                            [](auto&&... a) { return decode_pub_ack_into<pt::puback>(a...); });
+        case pt::pubrec:
+            return in_place(std::integral_constant<std::size_t, 4>{},
+                            [](auto&&... a) { return decode_pub_ack_into<pt::pubrec>(a...); });
+        case pt::pubrel:
+            return in_place(std::integral_constant<std::size_t, 5>{},
+                            [](auto&&... a) { return decode_pub_ack_into<pt::pubrel>(a...); });
+        case pt::pubcomp:
+            return in_place(std::integral_constant<std::size_t, 6>{},
+                            [](auto&&... a) { return decode_pub_ack_into<pt::pubcomp>(a...); });
+        case pt::subscribe: return lift(decode_filters_at<B, true, subscribe_view<B>>(p, n, opts));
+        case pt::suback:
+            return in_place(std::integral_constant<std::size_t, 8>{}, [](auto&&... a) {
+                return decode_sub_ack_into<B, pt::suback, suback_view<B>>(a...);
+            });
+        case pt::unsubscribe:
             return lift(decode_filters_at<B, false, unsubscribe_view<B>>(p, n, opts));
-        case packet_type::unsuback:
-            return lift(decode_sub_ack_at<B, packet_type::unsuback, unsuback_view<B>>(p, n, opts));
-        case packet_type::pingreq:
-            return lift(decode_empty_at<pingreq_view>(p, n, packet_type::pingreq, opts));
-        case packet_type::pingresp:
-            return lift(decode_empty_at<pingresp_view>(p, n, packet_type::pingresp, opts));
-        case packet_type::disconnect: return lift(decode_disconnect_at(p, n, opts));
-        case packet_type::auth:
-            if (opts.version == protocol_version::v5) return lift(decode_auth_at(p, n, opts));
+        case pt::unsuback:
+            return in_place(std::integral_constant<std::size_t, 10>{}, [](auto&&... a) {
+                return decode_sub_ack_into<B, pt::unsuback, unsuback_view<B>>(a...);
+            });
+        case pt::pingreq: return lift(decode_empty_at<pingreq_view>(p, n, pt::pingreq, opts));
+        case pt::pingresp: return lift(decode_empty_at<pingresp_view>(p, n, pt::pingresp, opts));
+        case pt::disconnect:
+            return in_place(std::integral_constant<std::size_t, 13>{},
+                            [](auto&&... a) { return decode_disconnect_into(a...); });
+        case pt::auth:
+            if (opts.version == protocol_version::v5) {
+                return in_place(std::integral_constant<std::size_t, 14>{},
+                                [](auto&&... a) { return decode_auth_into(a...); });
+            }
             break;
-        case packet_type::reserved: break;
+        case pt::reserved: break;
     }
     return to_error(make_fault(errc::packet_type_invalid, 0), opts.version);
 }

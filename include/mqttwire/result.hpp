@@ -3,10 +3,19 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 
+#include "detail/config.hpp"
 #include "error.hpp"
 
 namespace mqttwire {
+
+namespace detail {
+struct result_access;
+}  // namespace detail
 
 /**
  * A value or an error. No exceptions: `value()`, `*` and `->` have the precondition
@@ -21,6 +30,23 @@ public:
 
     constexpr result(T value) noexcept : value_(value), ok_(true) {}  // NOLINT: implicit by design
     constexpr result(error_type err) noexcept : error_(err), ok_(false) {}  // NOLINT
+    /**
+     * Constructs the value in place from `args`: a decoder fills a large view where the caller
+     * receives it, instead of building it elsewhere and copying it in.
+     */
+    template <class... Args>
+    constexpr explicit result(std::in_place_t, Args&&... args) noexcept : ok_(true) {
+        if constexpr (sizeof...(Args) == 0) {
+            // Default-, not value-initialised: a view leaves its property offset table
+            // unwritten (see properties_view), and value-initialisation would zero it.
+            if (std::is_constant_evaluated())
+                std::construct_at(std::addressof(value_));
+            else
+                ::new (static_cast<void*>(std::addressof(value_))) T;
+        } else {
+            std::construct_at(std::addressof(value_), std::forward<Args>(args)...);
+        }
+    }
 
     [[nodiscard]] constexpr bool has_value() const noexcept { return ok_; }
     constexpr explicit operator bool() const noexcept { return ok_; }
@@ -36,12 +62,48 @@ public:
     }
 
 private:
+    friend struct detail::result_access;
+
     union {
         T value_;
         error_type error_;
     };
     bool ok_;
 };
+
+namespace detail {
+/** Lets a decoder that built its view in place turn the result into an error without a copy. */
+struct result_access {
+    template <class T>
+    static constexpr void fail(result<T>& r, const error& err) noexcept {
+        std::construct_at(&r.error_, err);
+        r.ok_ = false;
+    }
+};
+
+/**
+ * Stands for a View to be built where it is stored: a std::optional or std::variant that
+ * constructs its value from this object gets the View returned by the conversion, which
+ * compilers build in place (default-initialised, no copy). `fill` returns the fault, if any.
+ */
+template <class View, class Fill>
+struct in_place_builder {
+    Fill fill;
+    fault* failure;
+    // NOLINTNEXTLINE(google-explicit-constructor): the conversion is the point
+    MQTTWIRE_ALWAYS_INLINE constexpr operator View() const noexcept {
+        View v;
+        *failure = fill(v);
+        return v;
+    }
+};
+
+template <class View, class Fill>
+[[nodiscard]] constexpr in_place_builder<View, Fill> build_in_place(Fill fill,
+                                                                    fault* failure) noexcept {
+    return {fill, failure};
+}
+}  // namespace detail
 
 /** How many more bytes an incomplete input needs. */
 struct need {

@@ -26,17 +26,24 @@ template <>
 inline constexpr bool drops_diagnostics<auth> = true;
 
 template <byte_like B>
-[[nodiscard]] constexpr result<auth_view<B>> decode_auth_at(const B* p, std::size_t n,
-                                                            const codec_options& opts) noexcept {
+[[nodiscard]] constexpr fault decode_auth_into(const B* p, std::size_t n, const codec_options& opts,
+                                               auth_view<B>& out) noexcept {
     frame f;
-    if (const fault e = open_packet(p, n, packet_type::auth, opts, f))
-        return to_error(e, opts.version);
+    if (const fault e = open_packet(p, n, packet_type::auth, opts, f)) return e;
     reader<B> r(p, f.header_size, f.size());
-    auth_view<B> out;
     if (const fault e = read_reason_tail(r, packet_type::auth, property_context::auth, opts,
                                          out.reason, out.properties))
-        return to_error(e, opts.version);
-    return out;
+        return e;
+    return {};
+}
+
+template <byte_like B>
+[[nodiscard]] constexpr result<auth_view<B>> decode_auth_at(const B* p, std::size_t n,
+                                                            const codec_options& opts) noexcept {
+    result<auth_view<B>> res(std::in_place);
+    if (const fault e = decode_auth_into(p, n, opts, *res))
+        result_access::fail(res, to_error(e, opts.version));
+    return res;
 }
 
 [[nodiscard]] constexpr fault plan_packet(const auth& a, const codec_options& opts,

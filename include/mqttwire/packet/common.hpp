@@ -66,6 +66,25 @@ template <byte_like B>
                                                                  packet_type expected,
                                                                  const codec_options& opts,
                                                                  frame& out) noexcept {
+    // The common case first: the expected type and a one-byte Remaining Length. Anything else
+    // (another type, AUTH before 5.0, a longer length) takes the full scan below, which reports
+    // its faults in their order.
+    if (n >= 2 && (to_u8(p[0]) >> 4) == static_cast<std::uint8_t>(expected) &&
+        (to_u8(p[1]) & 0x80u) == 0 &&
+        (expected != packet_type::auth || opts.version == protocol_version::v5)) {
+        out.type = expected;
+        out.flags = static_cast<std::uint8_t>(to_u8(p[0]) & 0x0Fu);
+        out.header_size = 2;
+        out.remaining_length = to_u8(p[1]);
+        const std::size_t size = std::size_t{2} + to_u8(p[1]);
+        if (size > opts.maximum_packet_size)
+            return make_fault(errc::packet_too_large, 1, too_large_site(opts.from));
+        if (n < size) return make_fault(errc::packet_incomplete, n);
+        if (!may_send(expected, opts.from, opts.version))
+            return make_fault(errc::packet_not_allowed_from_sender, 0);
+        if (!flags_valid(expected, out.flags, opts.version)) return flags_fault(expected);
+        return {};
+    }
     const header_scan h = scan_fixed_header(p, n, opts);
     if (h.failure) return h.failure;
     if (h.need != 0 || n < h.head.size()) return make_fault(errc::packet_incomplete, n);
@@ -114,8 +133,10 @@ template <byte_like B>
 
 /** Reads a Two Byte Integer Packet Identifier that must be non-zero. */
 template <byte_like B>
-[[nodiscard]] constexpr fault read_packet_id(reader<B>& r, std::uint16_t& out,
-                                             const codec_options& opts, bool ack = false) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault read_packet_id(reader<B>& r,
+                                                                    std::uint16_t& out,
+                                                                    const codec_options& opts,
+                                                                    bool ack = false) noexcept {
     const std::size_t at = r.offset();
     if (!r.read_u16(out)) return make_fault(errc::packet_truncated, at);
     if (out == 0) {

@@ -55,29 +55,35 @@ inline constexpr bool drops_diagnostics<connack> = true;
 }
 
 template <byte_like B>
-[[nodiscard]] constexpr result<connack_view<B>> decode_connack_at(
-    const B* p, std::size_t n, const codec_options& opts) noexcept {
+[[nodiscard]] constexpr fault decode_connack_into(const B* p, std::size_t n,
+                                                  const codec_options& opts,
+                                                  connack_view<B>& out) noexcept {
     frame f;
-    if (const fault e = open_packet(p, n, packet_type::connack, opts, f))
-        return to_error(e, opts.version);
+    if (const fault e = open_packet(p, n, packet_type::connack, opts, f)) return e;
     reader<B> r(p, f.header_size, f.size());
-    connack_view<B> out;
     const std::size_t at = r.offset();
     std::uint8_t flags = 0, code = 0;
-    if (!r.read_u8(flags) || !r.read_u8(code))
-        return to_error(make_fault(errc::packet_truncated, at), opts.version);
-    if (const fault e = check_connack(flags, code, opts, at)) return to_error(e, opts.version);
+    if (!r.read_u8(flags) || !r.read_u8(code)) return make_fault(errc::packet_truncated, at);
+    if (const fault e = check_connack(flags, code, opts, at)) return e;
     out.session_present = (flags & 0x01u) != 0;
     if (opts.version == protocol_version::v5) {
         out.reason = static_cast<reason_code>(code);
         if (const fault e = read_properties(r, property_context::connack, opts, out.properties))
-            return to_error(e, opts.version);
+            return e;
     } else {
         out.return_code = static_cast<connect_return_code>(code);
     }
-    if (!r.at_end())
-        return to_error(make_fault(errc::packet_has_trailing_bytes, r.offset()), opts.version);
-    return out;
+    if (!r.at_end()) return make_fault(errc::packet_has_trailing_bytes, r.offset());
+    return {};
+}
+
+template <byte_like B>
+[[nodiscard]] constexpr result<connack_view<B>> decode_connack_at(
+    const B* p, std::size_t n, const codec_options& opts) noexcept {
+    result<connack_view<B>> res(std::in_place);
+    if (const fault e = decode_connack_into(p, n, opts, *res))
+        result_access::fail(res, to_error(e, opts.version));
+    return res;
 }
 
 [[nodiscard]] constexpr fault plan_packet(const connack& c, const codec_options& opts,

@@ -119,26 +119,26 @@ template <byte_like B>
     return {};
 }
 
+/**
+ * Decodes a whole CONNECT into `out` (default-constructed where it will live). `opts.version`
+ * becomes the packet's version once its level is read: a fault is numbered in it.
+ */
 template <byte_like B>
-[[nodiscard]] constexpr result<connect_view<B>> decode_connect_at(const B* p, std::size_t n,
-                                                                  codec_options opts) noexcept {
+[[nodiscard]] constexpr fault decode_connect_into(const B* p, std::size_t n, codec_options& opts,
+                                                  connect_view<B>& out) noexcept {
     frame f;
-    if (const fault e = open_packet(p, n, packet_type::connect, opts, f))
-        return to_error(e, opts.version);
-    reader<B> r(p, f.header_size, f.size());
-    connect_view<B> out;
+    if (const fault e = open_packet(p, n, packet_type::connect, opts, f)) return e;
+    reader<B> r(p, f.header_size, f.header_size + std::size_t{f.remaining_length});
 
     const std::size_t name_at = r.offset();
     std::span<const B> name{};
     std::uint8_t level = 0;
     if (!r.read_prefixed(name) || !r.read_u8(level))
-        return to_error(make_fault(errc::packet_truncated, name_at), opts.version);
+        return make_fault(errc::packet_truncated, name_at);
     const bool mqtt = equals(name, "MQTT");
-    if (!mqtt && !equals(name, "MQIsdp"))
-        return to_error(make_fault(errc::protocol_name_invalid, name_at), opts.version);
+    if (!mqtt && !equals(name, "MQIsdp")) return make_fault(errc::protocol_name_invalid, name_at);
     if (mqtt ? (level != 4 && level != 5) : level != 3)
-        return to_error(make_fault(errc::protocol_version_unsupported, name_at + name.size() + 2),
-                        opts.version);
+        return make_fault(errc::protocol_version_unsupported, name_at + name.size() + 2);
     opts.version = static_cast<protocol_version>(level);
     out.version = opts.version;
     const bool v5 = opts.version == protocol_version::v5;
@@ -146,13 +146,12 @@ template <byte_like B>
     const std::size_t flags_at = r.offset();
     std::uint8_t flags = 0;
     if (!r.read_u8(flags) || !r.read_u16(out.keep_alive))
-        return to_error(make_fault(errc::packet_truncated, flags_at), opts.version);
-    if (const fault e = check_connect_flags(flags, opts.version, flags_at))
-        return to_error(e, opts.version);
+        return make_fault(errc::packet_truncated, flags_at);
+    if (const fault e = check_connect_flags(flags, opts.version, flags_at)) return e;
     out.clean_start = (flags & 0x02u) != 0;
     if (v5) {
         if (const fault e = read_properties(r, property_context::connect, opts, out.properties))
-            return to_error(e, opts.version);
+            return e;
     }
 
     // MQTT-3.1.3-1: Client Identifier, [Will Properties,] Will Topic, Will Payload, User Name,
@@ -161,57 +160,59 @@ template <byte_like B>
     std::span<const B> id{};
     if (fault e = read_string(r, id, opts.leniency)) {
         if (e.code == errc::packet_truncated) e.site = statement_site::client_id_missing;
-        return to_error(e, opts.version);
+        return e;
     }
     if (const fault e = check_client_id(client_id_length(id, opts.version), out.clean_start,
                                         opts.version, id_at))
-        return to_error(e, opts.version);
+        return e;
     out.client_id = as_text(id.data(), id.size());
 
     if (flags & 0x04u) {
-        will_message_view<B> will;
-        will.qos_level = static_cast<qos>((flags >> 3) & 0x3u);
-        will.retain = (flags & 0x20u) != 0;
-        if (v5) {
-            if (const fault e = read_properties(r, property_context::will, opts, will.properties))
-                return to_error(e, opts.version);
-        }
-        const std::size_t topic_at = r.offset();
-        std::span<const B> topic;
-        if (!r.read_prefixed(topic))
-            return to_error(
-                make_fault(errc::packet_truncated, topic_at, statement_site::will_fields_missing),
-                opts.version);
-        if (const text_fault t = check_topic_name(topic.data(), topic.size(), opts.leniency);
-            t.code != errc::none)
-            return to_error(field_fault_at(t, topic_at), opts.version);
-        const std::size_t payload_at = r.offset();
-        if (!r.read_prefixed(will.payload))
-            return to_error(
-                make_fault(errc::packet_truncated, payload_at, statement_site::will_fields_missing),
-                opts.version);
-        will.topic = as_text(topic.data(), topic.size());
-        out.will = will;
+        fault failure{};
+        // Built where the optional holds it: the will view is neither zeroed nor copied.
+        out.will.emplace(build_in_place<will_message_view<B>>(
+            [&](will_message_view<B>& will) {
+                will.qos_level = static_cast<qos>((flags >> 3) & 0x3u);
+                will.retain = (flags & 0x20u) != 0;
+                if (v5) {
+                    if (const fault e =
+                            read_properties(r, property_context::will, opts, will.properties))
+                        return e;
+                }
+                const std::size_t topic_at = r.offset();
+                std::span<const B> topic;
+                if (!r.read_prefixed(topic))
+                    return make_fault(errc::packet_truncated, topic_at,
+                                      statement_site::will_fields_missing);
+                if (const text_fault t =
+                        check_topic_name(topic.data(), topic.size(), opts.leniency);
+                    t.code != errc::none)
+                    return field_fault_at(t, topic_at);
+                const std::size_t payload_at = r.offset();
+                if (!r.read_prefixed(will.payload))
+                    return make_fault(errc::packet_truncated, payload_at,
+                                      statement_site::will_fields_missing);
+                will.topic = as_text(topic.data(), topic.size());
+                return fault{};
+            },
+            &failure));
+        if (failure) return failure;
     }
     if (flags & 0x80u) {
         const std::size_t at = r.offset();
         std::span<const B> user;
         if (!r.read_prefixed(user))
-            return to_error(
-                make_fault(errc::packet_truncated, at, statement_site::user_name_missing),
-                opts.version);
+            return make_fault(errc::packet_truncated, at, statement_site::user_name_missing);
         const text_fault t =
             check_text(user.data(), user.size(), text_rules::string, opts.leniency);
-        if (t.code != errc::none) return to_error(text_fault_at(t, at + 2), opts.version);
+        if (t.code != errc::none) return text_fault_at(t, at + 2);
         out.user_name = as_text(user.data(), user.size());
     }
     if (flags & 0x40u) {
         const std::size_t at = r.offset();
         std::span<const B> password;
         if (!r.read_prefixed(password))
-            return to_error(
-                make_fault(errc::packet_truncated, at, statement_site::password_missing),
-                opts.version);
+            return make_fault(errc::packet_truncated, at, statement_site::password_missing);
         out.password = password;
     }
     if (!r.at_end()) {
@@ -220,10 +221,18 @@ template <byte_like B>
         const statement_site site = !(flags & 0x80u)   ? statement_site::user_name_unflagged
                                     : !(flags & 0x40u) ? statement_site::password_unflagged
                                                        : statement_site::errc_default;
-        return to_error(make_fault(errc::packet_has_trailing_bytes, r.offset(), site),
-                        opts.version);
+        return make_fault(errc::packet_has_trailing_bytes, r.offset(), site);
     }
-    return out;
+    return {};
+}
+
+template <byte_like B>
+[[nodiscard]] constexpr result<connect_view<B>> decode_connect_at(const B* p, std::size_t n,
+                                                                  codec_options opts) noexcept {
+    result<connect_view<B>> res(std::in_place);
+    if (const fault e = decode_connect_into(p, n, opts, *res))
+        result_access::fail(res, to_error(e, opts.version));
+    return res;
 }
 
 [[nodiscard]] constexpr std::uint8_t connect_flags(const connect& c) noexcept {

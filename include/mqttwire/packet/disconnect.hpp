@@ -27,13 +27,12 @@ template <>
 inline constexpr bool drops_diagnostics<disconnect> = true;
 
 template <byte_like B>
-[[nodiscard]] constexpr result<disconnect_view<B>> decode_disconnect_at(
-    const B* p, std::size_t n, const codec_options& opts) noexcept {
+[[nodiscard]] constexpr fault decode_disconnect_into(const B* p, std::size_t n,
+                                                     const codec_options& opts,
+                                                     disconnect_view<B>& out) noexcept {
     frame f;
-    if (const fault e = open_packet(p, n, packet_type::disconnect, opts, f))
-        return to_error(e, opts.version);
+    if (const fault e = open_packet(p, n, packet_type::disconnect, opts, f)) return e;
     reader<B> r(p, f.header_size, f.size());
-    disconnect_view<B> out;
     fault e;
     if (opts.version != protocol_version::v5) {
         if (!r.at_end()) e = make_fault(errc::packet_has_trailing_bytes, r.offset());
@@ -41,8 +40,16 @@ template <byte_like B>
         e = read_reason_tail(r, packet_type::disconnect, property_context::disconnect, opts,
                              out.reason, out.properties);
     }
-    if (e) return to_error(e, opts.version);
-    return out;
+    return e;
+}
+
+template <byte_like B>
+[[nodiscard]] constexpr result<disconnect_view<B>> decode_disconnect_at(
+    const B* p, std::size_t n, const codec_options& opts) noexcept {
+    result<disconnect_view<B>> res(std::in_place);
+    if (const fault e = decode_disconnect_into(p, n, opts, *res))
+        result_access::fail(res, to_error(e, opts.version));
+    return res;
 }
 
 [[nodiscard]] constexpr fault plan_packet(const disconnect& d, const codec_options& opts,

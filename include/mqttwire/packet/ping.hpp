@@ -20,8 +20,8 @@ struct pingresp_view {};
 namespace detail {
 
 template <class View, byte_like B>
-[[nodiscard]] constexpr result<View> decode_empty_at(const B* p, std::size_t n, packet_type type,
-                                                     const codec_options& opts) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr result<View> decode_empty_at(
+    const B* p, std::size_t n, packet_type type, const codec_options& opts) noexcept {
     frame f;
     if (const fault e = open_packet(p, n, type, opts, f)) return to_error(e, opts.version);
     if (f.remaining_length != 0)  // Remaining Length is 0 by definition

@@ -52,30 +52,34 @@ inline constexpr bool drops_diagnostics<basic_pub_ack<Type>> = true;
  * decoder folds its own type in), one copy for all four under -Os (config.hpp).
  */
 template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr error decode_pub_ack_fields(
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault decode_pub_ack_fields(
     const B* p, std::size_t n, packet_type type, const codec_options& opts,
     std::uint16_t& packet_id, reason_code& reason, properties_view<B>& properties) noexcept {
     frame f;
-    if (const fault e = open_packet(p, n, type, opts, f)) return to_error(e, opts.version);
+    if (const fault e = open_packet(p, n, type, opts, f)) return e;
     reader<B> r(p, f.header_size, f.size());
     fault e = read_packet_id(r, packet_id, opts, true);
     if (!e && opts.version != protocol_version::v5 && !r.at_end())
         e = make_fault(errc::packet_has_trailing_bytes, r.offset());  // Remaining Length is 2
     if (!e && opts.version == protocol_version::v5)
         e = read_reason_tail(r, type, property_context::ack, opts, reason, properties);
-    if (e) return to_error(e, opts.version);
-    return {};
+    return e;
+}
+
+template <packet_type Type, byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault decode_pub_ack_into(
+    const B* p, std::size_t n, const codec_options& opts,
+    basic_pub_ack_view<B, Type>& out) noexcept {
+    return decode_pub_ack_fields(p, n, Type, opts, out.packet_id, out.reason, out.properties);
 }
 
 template <packet_type Type, byte_like B>
 [[nodiscard]] constexpr result<basic_pub_ack_view<B, Type>> decode_pub_ack_at(
     const B* p, std::size_t n, const codec_options& opts) noexcept {
-    basic_pub_ack_view<B, Type> out;
-    if (const error e =
-            decode_pub_ack_fields(p, n, Type, opts, out.packet_id, out.reason, out.properties);
-        e.code != errc::none)
-        return e;
-    return out;
+    result<basic_pub_ack_view<B, Type>> res(std::in_place);
+    if (const fault e = decode_pub_ack_into<Type>(p, n, opts, *res))
+        result_access::fail(res, to_error(e, opts.version));
+    return res;
 }
 
 template <packet_type Type>

@@ -134,21 +134,26 @@ template <byte_like B>
     return {at + v.length + v.value, true, {}};
 }
 
+/** Decodes a whole PUBLISH into `out` (default-constructed by the caller, where it will live). */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault decode_publish_into(
+    const B* p, std::size_t n, const codec_options& opts, publish_view<B>& out) noexcept {
+    frame f;
+    if (const fault e = open_packet(p, n, packet_type::publish, opts, f)) return e;
+    reader<B> r(p, f.header_size, f.header_size + std::size_t{f.remaining_length});
+    if (const fault e = read_publish_head(r, f.flags, opts, out)) return e;
+    out.payload = r.rest();
+    out.payload_size = out.payload.size();
+    return {};
+}
+
 template <byte_like B>
 [[nodiscard]] constexpr result<publish_view<B>> decode_publish_at(
     const B* p, std::size_t n, const codec_options& opts) noexcept {
-    // Built in place and returned by name: the view is not copied on the way out.
-    result<publish_view<B>> res{publish_view<B>{}};
-    publish_view<B>& out = *res;
-    frame f;
-    fault e = open_packet(p, n, packet_type::publish, opts, f);
-    if (!e) {
-        reader<B> r(p, f.header_size, f.size());
-        e = read_publish_head(r, f.flags, opts, out);
-        out.payload = r.rest();
-        out.payload_size = out.payload.size();
-    }
-    if (e) res = to_error(e, opts.version);
+    // Built in place and returned by name: the view is never copied.
+    result<publish_view<B>> res(std::in_place);
+    if (const fault e = decode_publish_into(p, n, opts, *res))
+        result_access::fail(res, to_error(e, opts.version));
     return res;
 }
 

@@ -52,33 +52,38 @@ template <>
 inline constexpr bool drops_diagnostics<unsuback> = true;
 
 template <byte_like B, packet_type Type, class View>
-[[nodiscard]] constexpr result<View> decode_sub_ack_at(const B* p, std::size_t n,
-                                                       const codec_options& opts) noexcept {
+[[nodiscard]] constexpr fault decode_sub_ack_into(const B* p, std::size_t n,
+                                                  const codec_options& opts, View& out) noexcept {
     frame f;
-    if (const fault e = open_packet(p, n, Type, opts, f)) return to_error(e, opts.version);
+    if (const fault e = open_packet(p, n, Type, opts, f)) return e;
     reader<B> r(p, f.header_size, f.size());
-    View out;
     fault e = read_packet_id(r, out.packet_id, opts, true);
     if (!e && opts.version == protocol_version::v5)
         e = read_properties(r, property_context::ack, opts, out.properties);
-    if (e) return to_error(e, opts.version);
+    if (e) return e;
     const bool has_codes = Type == packet_type::suback || opts.version == protocol_version::v5;
     if (!has_codes) {
-        if (!r.at_end())
-            return to_error(make_fault(errc::packet_has_trailing_bytes, r.offset()), opts.version);
-        return out;
+        if (!r.at_end()) return make_fault(errc::packet_has_trailing_bytes, r.offset());
+        return {};
     }
     const std::size_t first = r.offset();
     const std::span<const B> codes = r.rest();
-    if (codes.empty())
-        return to_error(make_fault(errc::ack_without_reason_codes, first), opts.version);
+    if (codes.empty()) return make_fault(errc::ack_without_reason_codes, first);
     for (std::size_t i = 0; i < codes.size(); ++i) {
         const auto code = static_cast<reason_code>(to_u8(codes[i]));
-        if (const fault bad = check_reason_code(Type, code, opts, first + i))
-            return to_error(bad, opts.version);
+        if (const fault bad = check_reason_code(Type, code, opts, first + i)) return bad;
     }
     out.reason_codes = reason_code_range<B>(codes);
-    return out;
+    return {};
+}
+
+template <byte_like B, packet_type Type, class View>
+[[nodiscard]] constexpr result<View> decode_sub_ack_at(const B* p, std::size_t n,
+                                                       const codec_options& opts) noexcept {
+    result<View> res(std::in_place);
+    if (const fault e = decode_sub_ack_into<B, Type, View>(p, n, opts, *res))
+        result_access::fail(res, to_error(e, opts.version));
+    return res;
 }
 
 template <packet_type Type, class Ack>

@@ -157,7 +157,7 @@ class properties_view {
 public:
     /**
      * Empty. The offset table is only written as properties are found and only read where
-     * `present_` says so; leaving it unwritten keeps every decode from clearing 104 bytes
+     * `present_` says so; leaving it unwritten keeps every decode from clearing 108 bytes
      * (zeroed only during constant evaluation, which does not allow copying unwritten values).
      */
     constexpr properties_view() noexcept {  // NOLINT: slots_ is deliberately not initialised
@@ -169,10 +169,7 @@ public:
     /** The encoded property list (without its Property Length), for forwarding as is. */
     [[nodiscard]] constexpr std::span<const B> encoded() const noexcept { return {data_, size_}; }
     /** Whether a property with this identifier is present. */
-    [[nodiscard]] constexpr bool contains(property_id id) const noexcept {
-        if (id == property_id::user_property) return user_property_count_ != 0;
-        return slot(id) != 0;
-    }
+    [[nodiscard]] constexpr bool contains(property_id id) const noexcept { return slot(id) != 0; }
 
     [[nodiscard]] constexpr std::optional<payload_format> payload_format_indicator()
         const noexcept {
@@ -203,7 +200,7 @@ public:
         const noexcept {
         const auto at = slot(property_id::subscription_identifier);
         const B* end = data_ + size_;
-        return {at ? data_ + at - 1 : end, end, subscription_identifier_count_};
+        return {at ? data_ + at - 1 : end, end, counts_[1]};
     }
     [[nodiscard]] constexpr std::optional<std::uint32_t> session_expiry_interval() const noexcept {
         return int_of(property_id::session_expiry_interval, 4);
@@ -270,8 +267,8 @@ public:
     /** User Property pairs in wire order, duplicates kept (MQTT-3.3.2-18 needs the order). */
     [[nodiscard]] constexpr user_property_range<B> user_properties() const noexcept {
         const B* end = data_ + size_;
-        return {first_user_property_ ? data_ + first_user_property_ - 1 : end, end,
-                user_property_count_};
+        const auto at = slot(property_id::user_property);
+        return {at ? data_ + at - 1 : end, end, counts_[0]};
     }
 
 private:
@@ -279,14 +276,16 @@ private:
 
     const B* data_ = nullptr;
     std::uint32_t size_ = 0;
-    std::uint32_t user_property_count_ = 0;
-    std::uint32_t subscription_identifier_count_ = 0;
-    std::uint32_t first_user_property_ = 0;  // offset of its value, 0 when absent
     std::uint32_t present_ = 0;  // bit i: slots_[i] holds the value offset of a property
+    // User Properties, Subscription Identifiers, and a count no one reads (every other
+    // property), so that the decoder counts without a branch.
+    std::array<std::uint32_t, 3> counts_{};
     std::array<std::uint32_t, detail::property_slot_count> slots_;  // valid where present_ says
 
     [[nodiscard]] constexpr std::uint32_t slot(property_id id) const noexcept {
-        const std::uint8_t i = detail::property_layouts[static_cast<std::uint8_t>(id)].slot;
+        const auto raw = static_cast<std::uint8_t>(id);
+        if (raw > max_property_id) return 0;
+        const std::uint8_t i = detail::property_layouts[raw].slot;
         return (present_ >> i) & 1u ? slots_[i] : 0;
     }
     [[nodiscard]] constexpr std::optional<std::uint8_t> byte_of(property_id id) const noexcept {
@@ -329,18 +328,15 @@ struct properties_access {
         v.data_ = data;
         v.size_ = size;
     }
+    /** Records a property whose value starts at `offset`; `first`: its identifier is new. */
     template <byte_like B>
-    static constexpr void record(properties_view<B>& v, property_id id, std::uint8_t slot,
+    static constexpr void record(properties_view<B>& v, const property_layout& info,
                                  std::uint32_t offset, bool first) noexcept {
-        if (id == property_id::user_property) {
-            if (v.user_property_count_++ == 0) v.first_user_property_ = offset;
-            return;
-        }
-        if (id == property_id::subscription_identifier) ++v.subscription_identifier_count_;
         if (first) {
-            v.slots_[slot] = offset;
-            v.present_ |= std::uint32_t{1} << slot;
+            v.slots_[info.slot] = offset;
+            v.present_ |= std::uint32_t{1} << info.slot;
         }
+        ++v.counts_[info.counter];
     }
 };
 
@@ -371,106 +367,118 @@ template <byte_like B>
 
     const std::size_t begin = r.offset();
     const std::size_t end = begin + length;
-    properties_access::start(out, r.here(), length);
-    reader<B> p(r.data(), begin, end);
-    r = reader<B>(r.data(), end, r.end());
+    const B* const data = r.data();
+    properties_access::start(out, data + begin, length);
+    r = reader<B>(data, end, r.end());
 
+    using p = property_id;
     const std::uint64_t allowed = allowed_properties(ctx);
+    // Identifiers that may not repeat here: all but User Property, and the Subscription
+    // Identifier outside a PUBLISH.
+    const std::uint64_t single =
+        ~(bit(p::user_property) |
+          (ctx == property_context::publish ? bit(p::subscription_identifier) : 0));
+    // The two direction rules, both on numeric properties: no Subscription Identifier in a
+    // client's PUBLISH (MQTT-3.3.4-6), no Session Expiry Interval in a server's DISCONNECT
+    // (MQTT-3.14.2-2).
+    const std::uint64_t wrong_sender =
+        (ctx == property_context::publish && opts.from == sender::client
+             ? bit(p::subscription_identifier)
+             : 0) |
+        (ctx == property_context::disconnect && opts.from == sender::server
+             ? bit(p::session_expiry_interval)
+             : 0);
     std::uint64_t seen = 0;
-    while (!p.at_end()) {
-        const std::size_t at = p.offset();
-        std::uint8_t raw = 0;
-        (void)p.read_u8(raw);
+    std::size_t pos = begin;
+    while (pos != end) {
+        const std::size_t at = pos;
+        const std::uint8_t raw = to_u8(data[at]);
         // Identifiers are Variable Byte Integers, but all defined ones are below 0x80: a first
         // byte with the continuation bit is an unknown (or non-minimal) identifier either way.
-        if (raw > max_property_id || property_layouts[raw].type == property_type::none)
-            return make_fault(errc::property_identifier_unknown, at);
-        const auto id = static_cast<property_id>(raw);
-        if (!(allowed & bit(id))) return make_fault(errc::property_not_allowed, at);
-        if ((seen & bit(id)) && !may_repeat(id, ctx))
-            return make_fault(errc::property_duplicate, at);
-        const std::size_t value_at = p.offset();
+        if (raw > max_property_id) return make_fault(errc::property_identifier_unknown, at);
+        const std::uint64_t b = std::uint64_t{1} << raw;
         const property_layout info = property_layouts[raw];
+        if (!(allowed & b))
+            return make_fault(info.type == property_type::none ? errc::property_identifier_unknown
+                                                               : errc::property_not_allowed,
+                              at);
+        if (seen & b & single) return make_fault(errc::property_duplicate, at);
+        const std::size_t value_at = at + 1;
+        const std::size_t left = end - value_at;  // bytes after the identifier
         std::uint32_t number = 0;
         bool numeric = true;
-        switch (info.type) {
-            case property_type::byte: {
-                std::uint8_t v = 0;
-                if (!p.read_u8(v)) return make_fault(errc::property_value_overruns, at);
-                number = v;
-                break;
-            }
-            case property_type::two_byte_integer: {
-                std::uint16_t v = 0;
-                if (!p.read_u16(v)) return make_fault(errc::property_value_overruns, at);
-                number = v;
-                break;
-            }
-            case property_type::four_byte_integer:
-                if (!p.read_u32(number)) return make_fault(errc::property_value_overruns, at);
-                break;
-            case property_type::variable_byte_integer:
-                if (const errc e = p.read_vbi(number); e != errc::none)
+        if (info.type <= property_type::four_byte_integer) {
+            // byte, two_byte_integer, four_byte_integer: 1, 2 or 4 bytes.
+            const std::size_t size = std::size_t{1} << (static_cast<unsigned>(info.type) - 1);
+            if (left < size) return make_fault(errc::property_value_overruns, at);
+            const B* v = data + value_at;
+            number = size == 1 ? to_u8(*v) : size == 2 ? load_be16(v) : load_be32(v);
+            pos = value_at + size;
+        } else if (info.type == property_type::variable_byte_integer) {
+            if (left != 0 && to_u8(data[value_at]) < 0x80u) {
+                number = to_u8(data[value_at]);
+                pos = value_at + 1;
+            } else {
+                const vbi_read v = read_vbi(data + value_at, left);
+                if (v.status != vbi_status::ok) {
+                    const errc e = to_errc(v.status);
                     return make_fault(
                         e == errc::packet_truncated ? errc::property_value_overruns : e, value_at);
-                break;
-            case property_type::utf8_string: {
-                numeric = false;
-                std::span<const B> s;
-                if (!p.read_prefixed(s)) return make_fault(errc::property_value_overruns, at);
-                text_fault tf;
-                if (id == property_id::response_topic) {
-                    tf = check_topic_name(s.data(), s.size(), opts.leniency);
-                    if (tf.code != errc::none)
-                        return make_fault(tf.code, value_at + 2 + tf.offset,
-                                          text_fault_site(id, tf.code));
-                } else {
-                    tf = check_text(s.data(), s.size(), text_rules::string, opts.leniency);
-                    if (tf.code != errc::none) return make_fault(tf.code, value_at + 2 + tf.offset);
                 }
-                break;
+                number = v.value;
+                pos = value_at + v.length;
             }
-            case property_type::binary_data: {
-                numeric = false;
-                std::span<const B> s;
-                if (!p.read_prefixed(s)) return make_fault(errc::property_value_overruns, at);
-                break;
+        } else {
+            // utf8_string, binary_data, utf8_string_pair: one or two length-prefixed fields,
+            // both inside the list before either's content is judged.
+            if (left < 2) return make_fault(errc::property_value_overruns, at);
+            const std::size_t n1 = load_be16(data + value_at);
+            if (left - 2 < n1) return make_fault(errc::property_value_overruns, at);
+            pos = value_at + 2 + n1;
+            std::size_t field[2] = {value_at, pos};
+            std::size_t fields = 1;
+            if (info.type == property_type::utf8_string_pair) {
+                if (end - pos < 2) return make_fault(errc::property_value_overruns, at);
+                const std::size_t n2 = load_be16(data + pos);
+                if (end - pos - 2 < n2) return make_fault(errc::property_value_overruns, at);
+                pos += 2 + n2;
+                fields = 2;
+            } else if (info.type == property_type::binary_data) {
+                fields = 0;
             }
-            case property_type::utf8_string_pair: {
-                numeric = false;
-                std::span<const B> k, v;
-                if (!p.read_prefixed(k)) return make_fault(errc::property_value_overruns, at);
-                const std::size_t v_at = p.offset();
-                if (!p.read_prefixed(v)) return make_fault(errc::property_value_overruns, at);
-                text_fault tf = check_text(k.data(), k.size(), text_rules::string, opts.leniency);
+            numeric = false;
+            const bool topic = raw == static_cast<std::uint8_t>(p::response_topic);
+            for (std::size_t k = 0; k < fields; ++k) {
+                const std::size_t f = field[k];
+                const std::size_t n = k == 0 ? n1 : pos - f - 2;
+                // A Response Topic is a Topic Name (MQTT-3.3.2-13/-14): not empty, no wildcard.
+                if (topic && n == 0)
+                    return make_fault(errc::topic_name_empty, f + 2,
+                                      text_fault_site(p::response_topic, errc::topic_name_empty));
+                // Constant rules at each call: the screen inlines for both.
+                const text_fault tf =
+                    topic ? check_text(data + f + 2, n, text_rules::topic_name, opts.leniency)
+                          : check_text(data + f + 2, n, text_rules::string, opts.leniency);
                 if (tf.code != errc::none)
-                    return make_fault(tf.code, value_at + 2 + tf.offset,
-                                      statement_site::string_pair);
-                tf = check_text(v.data(), v.size(), text_rules::string, opts.leniency);
-                if (tf.code != errc::none)
-                    return make_fault(tf.code, v_at + 2 + tf.offset, statement_site::string_pair);
-                break;
+                    return make_fault(tf.code, f + 2 + tf.offset,
+                                      text_fault_site(static_cast<property_id>(raw), tf.code));
             }
-            case property_type::none: break;
         }
         if (numeric) {
-            if (const errc e = check_numeric_property(id, number); e != errc::none)
-                return make_fault(e, value_at);
-            // The two direction rules both concern numeric properties.
-            if (id == property_id::subscription_identifier && ctx == property_context::publish &&
-                opts.from == sender::client)
-                return make_fault(errc::subscription_identifier_from_client, at);
-            if (id == property_id::session_expiry_interval && ctx == property_context::disconnect &&
-                opts.from == sender::server)
-                return make_fault(errc::session_expiry_from_server, at);
+            if (number < info.min || number > info.max)
+                return make_fault(info.value_error, value_at);
+            if (wrong_sender & b) {
+                return make_fault(raw == static_cast<std::uint8_t>(p::subscription_identifier)
+                                      ? errc::subscription_identifier_from_client
+                                      : errc::session_expiry_from_server,
+                                  at);
+            }
         }
-
-        properties_access::record(out, id, info.slot, static_cast<std::uint32_t>(value_at - begin),
-                                  !(seen & bit(id)));
-        seen |= bit(id);
+        properties_access::record(out, info, static_cast<std::uint32_t>(value_at - begin),
+                                  !(seen & b));
+        seen |= b;
     }
-    if ((seen & bit(property_id::authentication_data)) &&
-        !(seen & bit(property_id::authentication_method)))
+    if ((seen & bit(p::authentication_data)) && !(seen & bit(p::authentication_method)))
         return make_fault(errc::authentication_data_without_method, begin);
     return {};
 }
@@ -485,7 +493,12 @@ template <byte_like B>
         properties_access::start(out, r.here(), 0);
         return {};
     }
-    return read_property_list(r, ctx, opts, out);
+    // The list reader works on a copy, so the caller's reader never has its address taken
+    // and can stay in registers.
+    reader<B> list = r;
+    const fault f = read_property_list(list, ctx, opts, out);
+    r = list;
+    return f;
 }
 
 }  // namespace detail

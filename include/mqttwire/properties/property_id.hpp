@@ -77,7 +77,7 @@ namespace detail {
 
 struct property_info {
     property_type type = property_type::none;
-    std::uint8_t slot = 0xFF;  // index among single-valued properties, 0xFF for User Property
+    std::uint8_t slot = 0xFF;  // index in properties_view's offset table
     std::string_view name{};
     std::string_view spec_name{};
 };
@@ -121,7 +121,7 @@ inline constexpr property_info property_table[max_property_id + 1] = {
     {property_type::two_byte_integer, 19, "topic_alias", "Topic Alias"},
     {property_type::byte, 20, "maximum_qos", "Maximum QoS"},
     {property_type::byte, 21, "retain_available", "Retain Available"},
-    {property_type::utf8_string_pair, 0xFF, "user_property", "User Property"},
+    {property_type::utf8_string_pair, 26, "user_property", "User Property"},
     {property_type::four_byte_integer, 22, "maximum_packet_size", "Maximum Packet Size"},
     {property_type::byte, 23, "wildcard_subscription_available", "Wildcard Subscription Available"},
     {property_type::byte, 24, "subscription_identifier_available",
@@ -129,23 +129,8 @@ inline constexpr property_info property_table[max_property_id + 1] = {
     {property_type::byte, 25, "shared_subscription_available", "Shared Subscription Available"},
 };
 
-/** Type and slot only: the two bytes the decoder's loop needs, in one cache line. */
-struct property_layout {
-    property_type type = property_type::none;
-    std::uint8_t slot = 0xFF;
-};
-
-[[nodiscard]] consteval auto make_property_layouts() {
-    std::array<property_layout, max_property_id + 1> out{};
-    for (std::size_t i = 0; i <= max_property_id; ++i)
-        out[i] = {property_table[i].type, property_table[i].slot};
-    return out;
-}
-
-inline constexpr auto property_layouts = make_property_layouts();
-
-/** Number of single-valued properties (every property but User Property). */
-inline constexpr std::size_t property_slot_count = 26;
+/** Entries of properties_view's offset table: one per property (the first, if repeated). */
+inline constexpr std::size_t property_slot_count = 27;
 
 [[nodiscard]] constexpr std::uint64_t bit(property_id id) noexcept {
     return std::uint64_t{1} << static_cast<std::uint8_t>(id);
@@ -239,6 +224,63 @@ inline constexpr std::size_t property_slot_count = 26;
         default: return errc::none;
     }
 }
+
+/**
+ * What the decoder's property loop needs of one identifier, in one 12-byte entry: type, slot,
+ * and the value rule of check_numeric_property as a range (a value outside [min, max] is
+ * `value_error`), so that the loop makes one table read per property.
+ */
+struct property_layout {
+    property_type type = property_type::none;
+    std::uint8_t slot = 31;  // unknown identifiers: a presence bit that is never set
+    std::uint8_t min = 0;
+    errc value_error = errc::none;
+    std::uint32_t max = 0xFFFFFFFFu;
+    std::uint8_t counter = 2;  // count kept per identifier: 0 User Property, 1 Subscription Id.
+};
+
+[[nodiscard]] consteval auto make_property_layouts() {
+    std::array<property_layout, max_property_id + 1> out{};
+    for (std::size_t i = 0; i <= max_property_id; ++i) {
+        const auto id = static_cast<property_id>(i);
+        property_layout& l = out[i];
+        l.type = property_table[i].type;
+        if (l.type == property_type::none) continue;
+        l.slot = property_table[i].slot;
+        l.counter = id == property_id::user_property             ? 0
+                    : id == property_id::subscription_identifier ? 1
+                                                                 : 2;
+        // Read the rule back from check_numeric_property: 0 rejected, above 1 rejected, above
+        // the largest Variable Byte Integer rejected.
+        const errc at_zero = check_numeric_property(id, 0);
+        const errc at_two = check_numeric_property(id, 2);
+        const errc past_vbi = check_numeric_property(id, max_variable_byte_integer + 1);
+        l.min = at_zero != errc::none ? 1 : 0;
+        l.max = at_two != errc::none     ? 1u
+                : past_vbi != errc::none ? max_variable_byte_integer
+                                         : 0xFFFFFFFFu;
+        l.value_error = at_zero != errc::none ? at_zero : at_two != errc::none ? at_two : past_vbi;
+    }
+    return out;
+}
+
+inline constexpr auto property_layouts = make_property_layouts();
+
+/** The table's ranges say exactly what check_numeric_property says. */
+[[nodiscard]] consteval bool property_layouts_agree() {
+    constexpr std::uint32_t top = max_variable_byte_integer;
+    constexpr std::uint32_t samples[] = {0, 1, 2, 3, 0xFFFF, 0x10000, top, top + 1, 0xFFFFFFFFu};
+    for (std::size_t i = 0; i <= max_property_id; ++i) {
+        const property_layout& l = property_layouts[i];
+        if (l.type == property_type::none) continue;
+        for (const std::uint32_t v : samples) {
+            const errc table = v < l.min || v > l.max ? l.value_error : errc::none;
+            if (table != check_numeric_property(static_cast<property_id>(i), v)) return false;
+        }
+    }
+    return true;
+}
+static_assert(property_layouts_agree());
 
 }  // namespace detail
 

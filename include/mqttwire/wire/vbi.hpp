@@ -30,7 +30,7 @@ struct vbi_read {
  * encoding is not minimal (5.0 MQTT-1.5.5-1; applied to 3.x too, whose tables imply it).
  */
 template <byte_like B>
-[[nodiscard]] constexpr vbi_read read_vbi(const B* p, std::size_t available) noexcept {
+[[nodiscard]] constexpr vbi_read read_vbi_slow(const B* p, std::size_t available) noexcept {
     vbi_read out;
     std::uint32_t value = 0;
     for (std::uint8_t i = 0; i < 4; ++i) {
@@ -61,6 +61,22 @@ template <byte_like B>
 inline constexpr std::uint8_t vbi_size_by_width[33] = {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2,
                                                        2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3,
                                                        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4};
+
+/** read_vbi with the one- and two-byte forms (every value below 16,384) inline. */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr vbi_read read_vbi(const B* p,
+                                                                 std::size_t available) noexcept {
+    if (available >= 2) {
+        const std::uint8_t b0 = to_u8(p[0]);
+        if (b0 < 0x80u) return {vbi_status::ok, b0, 1};
+        const std::uint8_t b1 = to_u8(p[1]);
+        if (b1 < 0x80u) {
+            return {b1 == 0 ? vbi_status::not_minimal : vbi_status::ok,
+                    (b0 & 0x7Fu) | (std::uint32_t{b1} << 7), 2};
+        }
+    }
+    return read_vbi_slow(p, available);
+}
 
 /** Bytes a Variable Byte Integer of `value` takes (value ≤ 268,435,455). */
 [[nodiscard]] constexpr std::size_t vbi_size(std::uint32_t value) noexcept {
