@@ -80,6 +80,14 @@ template <byte_like B>
 }
 
 #if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+// The screen is inlined into each filter loop (SUBSCRIBE, UNSUBSCRIBE, decode and encode) for
+// speed, except where size is asked for (-Os): there one copy serves them all.
+#if defined(__OPTIMIZE_SIZE__)
+#define MQTTWIRE_TOPIC_SCREEN_INLINE inline
+#else
+#define MQTTWIRE_TOPIC_SCREEN_INLINE MQTTWIRE_ALWAYS_INLINE
+#endif
+
 /** Per-byte marks of up to 32 bytes of a filter (bit k = byte k of the chunk). */
 struct filter_marks {
     unsigned odd;   // not printable ASCII: needs the UTF-8 rules
@@ -162,9 +170,9 @@ template <byte_like B>
  * it and the end after it. false says nothing: the exact rules then decide and report.
  */
 template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE bool plain_topic_filter(const B* p, std::size_t n,
-                                                             protocol_version version,
-                                                             bool& shared) noexcept {
+[[nodiscard]] MQTTWIRE_TOPIC_SCREEN_INLINE bool plain_topic_filter(const B* p, std::size_t n,
+                                                                   protocol_version version,
+                                                                   bool& shared) noexcept {
     if (version == protocol_version::v5 && n >= 7 && to_u8(p[0]) == '$') {
         std::uint32_t head = 0, tail = 0;  // "$sha" and "are/", overlapping at p[3]
         std::memcpy(&head, p, 4);
