@@ -197,6 +197,75 @@ TEST(Topic, LeniencyAppliesToTopicsToo) {
     EXPECT_EQ(check_topic_name("a/#", 3, lenient).code, errc::topic_name_has_wildcard);
 }
 
+TEST(Topic, WildcardsAtBlockEdgesInLongFilters) {
+    // Filters longer than the 16- and 32-byte screens, with the wildcard on either side of an
+    // edge, and the overlapping loads of the last bytes.
+    const std::string a15(15, 'a'), a16(16, 'a'), a31(31, 'a'), a32(32, 'a'), a40(40, 'a');
+    struct owned_case {  // filter_case only views its text
+        std::string filter;
+        errc code;
+        std::size_t offset;
+    };
+    const owned_case cases[] = {
+        {a15 + "/+", errc::none, 0},
+        {a15 + "/#", errc::none, 0},
+        {a16 + "/+/" + a16, errc::none, 0},
+        {a31 + "/+/" + a15 + "/#", errc::none, 0},
+        {a15 + "+", errc::single_level_wildcard_misplaced, 15},
+        {a16 + "+", errc::single_level_wildcard_misplaced, 16},
+        {a16 + "/+a", errc::single_level_wildcard_misplaced, 17},
+        {a31 + "/+" + a15, errc::single_level_wildcard_misplaced, 32},
+        {a32 + "#", errc::multi_level_wildcard_misplaced, 32},
+        {a40 + "/#/", errc::multi_level_wildcard_misplaced, 41},
+        {a40 + "/+/" + a40 + "#", errc::multi_level_wildcard_misplaced, 83},
+        {"+" + a40, errc::single_level_wildcard_misplaced, 0},
+        {a40 + "\x7F" + "/+", errc::utf8_control_character, 40},
+        {"a+" + a40 + "\x01", errc::utf8_control_character, 42},  // text faults come first
+        {a31 + "/" + "\xC3\xA9" + "/+", errc::none, 0},
+    };
+    for (const owned_case& c : cases) {
+        EXPECT_TRUE(filter_is({c.filter, c.code, c.offset}, protocol_version::v3_1_1));
+        EXPECT_TRUE(filter_is({c.filter, c.code, c.offset}, protocol_version::v5));
+    }
+}
+
+TEST(Topic, ScreenAgreesWithTheRuleByRuleCheck) {
+    // check_topic_filter passes most filters through a block screen; every verdict, offset and
+    // `shared` must be what the rules one by one give, for one odd byte at every position of
+    // filters of every length up to past three blocks.
+    const char odd[] = {'+', '#', '/', '\x01', '\x7F', '\xC3', '\0', '$'};
+    const std::string_view prefixes[] = {"", "$share/g/", "$share/", "$share/g+/", "a/"};
+    for (const leniency lenient : {leniency{}, leniency{true, true}}) {
+        for (const std::string_view prefix : prefixes) {
+            for (std::size_t n = 1; n <= 72; ++n) {
+                for (std::size_t k = 0; k < n; ++k) {
+                    for (const char c : odd) {
+                        for (const bool levels : {false, true}) {
+                            std::string f(prefix);
+                            for (std::size_t i = 0; i < n; ++i)
+                                f += levels && i % 5 == 4 ? '/' : 'a';
+                            f[prefix.size() + k] = c;
+                            for (const protocol_version v :
+                                 {protocol_version::v3_1_1, protocol_version::v5}) {
+                                bool shared_fast = false, shared_rules = true;
+                                const text_fault fast =
+                                    check_topic_filter(f.data(), f.size(), v, lenient, shared_fast);
+                                const text_fault rules = check_topic_filter_rules(
+                                    f.data(), f.size(), v, lenient, shared_rules);
+                                ASSERT_EQ(fast.code, rules.code) << f;
+                                ASSERT_EQ(fast.offset, rules.offset) << f;
+                                if (rules.code == errc::none) {
+                                    ASSERT_EQ(shared_fast, shared_rules) << f;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 TEST(Topic, RulesWorkInConstantExpressions) {
     constexpr auto filter_ok = [](std::string_view f, protocol_version v) {
         bool shared = false;

@@ -98,29 +98,37 @@ template <byte_like B>
 template <byte_like B, bool WithOptions>
 [[nodiscard]] constexpr fault read_filter_list(reader<B>& r, const codec_options& opts,
                                                std::size_t& count) noexcept {
-    count = 0;
-    while (!r.at_end()) {
-        const std::size_t at = r.offset();
-        std::span<const B> filter;
-        if (!r.read_prefixed(filter)) return make_fault(errc::packet_truncated, at);
+    // A local cursor rather than the reader's: it stays in a register across the filter checks.
+    const B* const p = r.data();
+    const std::size_t end = r.end();
+    std::size_t pos = r.offset();
+    std::size_t found = 0;
+    while (end - pos >= 2) {
+        const std::size_t at = pos;  // the length prefix: where a truncated entry is reported
+        const std::size_t len = (std::size_t{to_u8(p[pos])} << 8) | to_u8(p[pos + 1]);
+        pos += 2;
+        if (end - pos < len) return make_fault(errc::packet_truncated, at);
+        const B* const filter = p + pos;
+        pos += len;
         bool shared = false;
-        const text_fault t =
-            check_topic_filter(filter.data(), filter.size(), opts.version, opts.leniency, shared);
+        const text_fault t = check_topic_filter(filter, len, opts.version, opts.leniency, shared);
         if (t.code != errc::none) {
             fault f = field_fault_at(t, at);
-            f.site = filter_fault_site(filter.data(), filter.size(), t);
+            f.site = filter_fault_site(filter, len, t);
             return f;
         }
         if constexpr (WithOptions) {
-            std::uint8_t options = 0;
-            const std::size_t options_at = r.offset();
-            if (!r.read_u8(options)) return make_fault(errc::packet_truncated, options_at);
+            if (pos == end) return make_fault(errc::packet_truncated, pos);
             if (const fault f =
-                    check_subscription_options(options, opts.version, shared, options_at))
+                    check_subscription_options(to_u8(p[pos]), opts.version, shared, pos))
                 return f;
+            ++pos;
         }
-        ++count;
+        ++found;
     }
+    if (pos != end) return make_fault(errc::packet_truncated, pos);  // half a length prefix
+    r.skip(pos - r.offset());
+    count = found;
     return {};
 }
 
@@ -157,8 +165,10 @@ template <byte_like B, bool WithOptions, class View>
     return out;
 }
 
-[[nodiscard]] constexpr fault plan_filter(std::string_view filter, const codec_options& opts,
-                                          bool& shared, std::size_t& body) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_filter(std::string_view filter,
+                                                                 const codec_options& opts,
+                                                                 bool& shared,
+                                                                 std::size_t& body) noexcept {
     if (filter.size() > max_field_length) return make_fault(errc::field_too_long, 0);
     const text_fault t =
         check_topic_filter(filter.data(), filter.size(), opts.version, opts.leniency, shared);

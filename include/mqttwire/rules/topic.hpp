@@ -4,7 +4,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
+
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+#include <emmintrin.h>
+#endif
 
 #include "../options.hpp"
 #include "../protocol.hpp"
@@ -26,20 +32,15 @@ template <byte_like B>
 }
 
 /**
- * Topic Filter: UTF-8 rules, non-empty, '#' only as a whole last level, '+' only as a whole
- * level; under 5.0 a filter starting "$share/" must be $share/{ShareName}/{filter} with a
- * non-empty ShareName free of '/', '+', '#'. `shared` reports whether it is one.
- * @par Statements
- * 3.1.1 MQTT-4.7.1-2, MQTT-4.7.1-3; 5.0 MQTT-4.7.1-1, MQTT-4.7.1-2, MQTT-4.8.2-1, MQTT-4.8.2-2;
- * both MQTT-4.7.3-1, MQTT-4.7.3-2.
+ * The Topic Filter rules one by one, in the order that decides which fault is reported: the text
+ * first (any UTF-8 fault anywhere wins), then a 5.0 "$share/" prefix, then each wildcard in
+ * order. Every filter the fast screen below does not pass comes here.
  */
 template <byte_like B>
-[[nodiscard]] constexpr text_fault check_topic_filter(const B* p, std::size_t n,
-                                                      protocol_version version,
-                                                      const leniency& lenient,
-                                                      bool& shared) noexcept {
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr text_fault check_topic_filter_rules(
+    const B* p, std::size_t n, protocol_version version, const leniency& lenient,
+    bool& shared) noexcept {
     shared = false;
-    if (n == 0) return {errc::topic_filter_empty, 0};
     const text_fault f = check_text(p, n, text_rules::string, lenient);
     if (f.code != errc::none) return f;
 
@@ -76,6 +77,172 @@ template <byte_like B>
         }
     }
     return {};
+}
+
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+// The screen is inlined into each filter loop (SUBSCRIBE, UNSUBSCRIBE, decode and encode) for
+// speed, except where size is asked for (-Os): there one copy serves them all.
+#if defined(__OPTIMIZE_SIZE__)
+#define MQTTWIRE_TOPIC_SCREEN_INLINE inline
+#else
+#define MQTTWIRE_TOPIC_SCREEN_INLINE MQTTWIRE_ALWAYS_INLINE
+#endif
+
+/** Per-byte marks of up to 32 bytes of a filter (bit k = byte k of the chunk). */
+struct filter_marks {
+    unsigned odd;   // not printable ASCII: needs the UTF-8 rules
+    unsigned wild;  // '+' or '#'
+};
+
+/** 0xFF in each lane holding '+' or '#': the only bytes that are 0x2B with bit 3 set. */
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE __m128i wild_bytes(__m128i v) noexcept {
+    return _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x08)), _mm_set1_epi8(0x2B));
+}
+
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE filter_marks mark_filter_bytes(__m128i v) noexcept {
+    // Printable ASCII 0x20..0x7E plus one is 0x21..0x7F, the only bytes then above 0x20 as signed
+    // bytes (0x7F and every byte from 0x80 wrap to negative or 0).
+    const __m128i good = _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x20));
+    return {static_cast<unsigned>(_mm_movemask_epi8(good)) ^ 0xFFFFu,
+            static_cast<unsigned>(_mm_movemask_epi8(wild_bytes(v)))};
+}
+
+/**
+ * Marks of bytes [i, min(i + 32, n)) of p, bit k for byte i + k, no bit at or past n. Never reads
+ * outside p[0, n): past the first 16 bytes a load ends at p + n and overlaps what was already
+ * loaded (a byte marked twice lands on the same bit); a text shorter than 16 bytes is two
+ * overlapping 8- or 4-byte loads or, under 4 bytes, byte loads.
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE filter_marks mark_filter_chunk(const B* p, std::size_t n,
+                                                                    std::size_t i) noexcept {
+    const std::size_t rest = n - i;
+    const auto load16 = [p](std::size_t at) {
+        return mark_filter_bytes(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)));
+    };
+    if (rest >= 16) {
+        const filter_marks lo = load16(i);
+        const std::size_t hi_at = rest >= 32 ? i + 16 : n - 16;
+        const filter_marks hi = load16(hi_at);
+        const unsigned up = static_cast<unsigned>(hi_at - i);
+        return {lo.odd | (hi.odd << up), lo.wild | (hi.wild << up)};
+    }
+    if (n >= 16) {  // the last few bytes of a long text
+        const filter_marks m = load16(n - 16);
+        const unsigned down = static_cast<unsigned>(16 - rest);
+        return {m.odd >> down, m.wild >> down};
+    }
+    // n < 16, so i == 0. Byte k of the text lands in lane k (low half) or k - n + 8 (high half).
+    if (n >= 8) {
+        std::uint64_t lo = 0, hi = 0;
+        std::memcpy(&lo, p, 8);
+        std::memcpy(&hi, p + n - 8, 8);
+        const filter_marks m = mark_filter_bytes(
+            _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo)));
+        const unsigned up = static_cast<unsigned>(n - 8);
+        return {(m.odd & 0xFFu) | ((m.odd >> 8) << up), (m.wild & 0xFFu) | ((m.wild >> 8) << up)};
+    }
+    if (n >= 4) {
+        std::uint32_t lo = 0, hi = 0;
+        std::memcpy(&lo, p, 4);
+        std::memcpy(&hi, p + n - 4, 4);
+        const filter_marks m = mark_filter_bytes(
+            _mm_set_epi64x(0, static_cast<long long>(lo | (std::uint64_t{hi} << 32))));
+        const unsigned up = static_cast<unsigned>(n - 4);
+        return {(m.odd & 0xFu) | (((m.odd >> 4) & 0xFu) << up),
+                (m.wild & 0xFu) | (((m.wild >> 4) & 0xFu) << up)};
+    }
+    filter_marks m{0, 0};
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::uint8_t c = to_u8(p[k]);
+        m.odd |= unsigned{c < 0x20 || c >= 0x7F} << k;
+        m.wild |= unsigned{c == '+' || c == '#'} << k;
+    }
+    return m;
+}
+
+/**
+ * The common case at run time: true when the filter is printable ASCII, any 5.0 "$share/"
+ * prefix is well formed (`shared` then set) and every wildcard is well placed. Printable ASCII
+ * breaks no UTF-8 rule under any leniency, so only the wildcards need a look, each where the
+ * block screen finds it: a level holding '+' or '#' must be that one character, so '+' needs '/'
+ * (or the start) before and '/' (or the end) after it, and '#' needs '/' (or the start) before
+ * it and the end after it. false says nothing: the exact rules then decide and report.
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_TOPIC_SCREEN_INLINE bool plain_topic_filter(const B* p, std::size_t n,
+                                                                   protocol_version version,
+                                                                   bool& shared) noexcept {
+    if (version == protocol_version::v5 && n >= 7 && to_u8(p[0]) == '$') {
+        std::uint32_t head = 0, tail = 0;  // "$sha" and "are/", overlapping at p[3]
+        std::memcpy(&head, p, 4);
+        std::memcpy(&tail, p + 3, 4);
+        std::uint32_t want_head = 0, want_tail = 0;
+        std::memcpy(&want_head, "$sha", 4);
+        std::memcpy(&want_tail, "are/", 4);
+        if (head == want_head && tail == want_tail) {
+            // The first '/' after the prefix ends the ShareName, which must be non-empty and
+            // free of wildcards and leave a non-empty filter after it. Wildcards after it are
+            // checked below as in any filter: that '/' stands in for the start. Anything else,
+            // or a ShareName running past the 16-byte window, goes to the exact rules.
+            std::size_t end = 7;
+            if (n >= 16) {
+                const std::size_t at = n >= 23 ? 7 : n - 16;
+                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+                const unsigned drop = static_cast<unsigned>(7 - at);  // bytes before the name
+                const unsigned slash = static_cast<unsigned>(_mm_movemask_epi8(
+                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('/')))) >>
+                                       drop;
+                const unsigned wild =
+                    static_cast<unsigned>(_mm_movemask_epi8(wild_bytes(v))) >> drop;
+                if (slash == 0) return false;
+                const unsigned k = static_cast<unsigned>(__builtin_ctz(slash));
+                if ((wild & ((1u << k) - 1)) != 0) return false;
+                end += k;
+            } else {
+                while (end < n && to_u8(p[end]) != '/') {
+                    const std::uint8_t c = to_u8(p[end]);
+                    if (c == '+' || c == '#') return false;
+                    ++end;
+                }
+            }
+            if (end == 7 || end + 1 >= n) return false;
+            shared = true;
+        }
+    }
+    for (std::size_t i = 0; i < n; i += 32) {
+        filter_marks m = mark_filter_chunk(p, n, i);
+        if (m.odd != 0) return false;
+        while (m.wild != 0) {
+            const std::size_t j = i + static_cast<std::size_t>(__builtin_ctz(m.wild));
+            m.wild &= m.wild - 1;
+            const bool alone_before = j == 0 || to_u8(p[j - 1]) == '/';
+            const bool alone_after = j + 1 == n || (to_u8(p[j]) == '+' && to_u8(p[j + 1]) == '/');
+            if (!(alone_before && alone_after)) return false;
+        }
+    }
+    return true;
+}
+#endif
+
+/**
+ * Topic Filter: UTF-8 rules, non-empty, '#' only as a whole last level, '+' only as a whole
+ * level; under 5.0 a filter starting "$share/" must be $share/{ShareName}/{filter} with a
+ * non-empty ShareName free of '/', '+', '#'. `shared` reports whether it is one.
+ * @par Statements
+ * 3.1.1 MQTT-4.7.1-2, MQTT-4.7.1-3; 5.0 MQTT-4.7.1-1, MQTT-4.7.1-2, MQTT-4.8.2-1, MQTT-4.8.2-2;
+ * both MQTT-4.7.3-1, MQTT-4.7.3-2.
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr text_fault check_topic_filter(
+    const B* p, std::size_t n, protocol_version version, const leniency& lenient,
+    bool& shared) noexcept {
+    shared = false;
+    if (n == 0) return {errc::topic_filter_empty, 0};
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+    if (!std::is_constant_evaluated() && plain_topic_filter(p, n, version, shared)) return {};
+#endif
+    return check_topic_filter_rules(p, n, version, lenient, shared);
 }
 
 }  // namespace mqttwire::detail
