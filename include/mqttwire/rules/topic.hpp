@@ -40,6 +40,14 @@ template <byte_like B>
 [[nodiscard]] MQTTWIRE_NOINLINE constexpr text_fault check_topic_filter_rules(
     const B* p, std::size_t n, protocol_version version, const leniency& lenient,
     bool& shared) noexcept {
+#ifdef __OPTIMIZE_SIZE__
+    // One copy serves every byte type (the encoder's char filters, the decoder's bytes).
+    if constexpr (!std::is_same_v<B, std::byte>) {
+        if (!std::is_constant_evaluated())
+            return check_topic_filter_rules(reinterpret_cast<const std::byte*>(p), n, version,
+                                            lenient, shared);
+    }
+#endif
     shared = false;
     const text_fault f = check_text(p, n, text_rules::string, lenient);
     if (f.code != errc::none) return f;

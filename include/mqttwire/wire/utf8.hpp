@@ -340,6 +340,13 @@ template <bool topic>
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_NOINLINE constexpr text_fault check_text_from(
     const B* p, std::size_t n, std::size_t i, text_rules rules, const leniency& lenient) noexcept {
+#ifdef __OPTIMIZE_SIZE__
+    // One copy serves every byte type (the encoder's char text, the decoder's bytes).
+    if constexpr (!std::is_same_v<B, std::byte>) {
+        if (!std::is_constant_evaluated())
+            return check_text_from(reinterpret_cast<const std::byte*>(p), n, i, rules, lenient);
+    }
+#endif
 #if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
     if (!std::is_constant_evaluated()) {
         const void* text = p;

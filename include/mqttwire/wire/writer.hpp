@@ -100,6 +100,9 @@ namespace mqttwire::detail {
 template <class T>
 MQTTWIRE_ALWAYS_INLINE void copy_bytes(std::byte* dst, const T* src, std::size_t n) noexcept {
     static_assert(sizeof(T) == 1);
+#ifdef __OPTIMIZE_SIZE__
+    std::memcpy(dst, src, n);  // one call is smaller than the inline moves
+#else
     if (n <= 16) {
         if (n >= 8) {
             std::uint64_t a = 0, b = 0;
@@ -130,6 +133,7 @@ MQTTWIRE_ALWAYS_INLINE void copy_bytes(std::byte* dst, const T* src, std::size_t
     } else {
         std::memcpy(dst, src, n);
     }
+#endif
 }
 
 /** The checked writer's end and failure flag; the planned_writer carries neither. */
