@@ -73,7 +73,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const auth& a, const codec_opt
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<auth_view<range_byte_t<R>>> decode_auth(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_auth_at(s.data(), s.size(), opts);
 }

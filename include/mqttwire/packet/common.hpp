@@ -285,7 +285,7 @@ concept encodable_packet = requires(const Packet& p, const codec_options& o,
  */
 template <encodable_packet Packet>
 [[nodiscard]] constexpr result<std::size_t> encoded_size(const Packet& packet,
-                                                         const codec_options& opts = {}) noexcept {
+                                                         const codec_options& opts) noexcept {
     detail::encode_plan plan;
     Packet fitted = packet;
     if (const detail::fault f = detail::plan_within_limit(fitted, opts, plan))

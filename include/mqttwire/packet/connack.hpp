@@ -120,7 +120,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack& c, const codec_
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<connack_view<range_byte_t<R>>> decode_connack(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_connack_at(s.data(), s.size(), opts);
 }

@@ -301,7 +301,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect& c, const codec_
         w.prefixed_text("MQIsdp");
     else
         w.prefixed_text("MQTT");
-    w.u8(static_cast<std::uint8_t>(opts.version));
+    w.u8(static_cast<std::uint8_t>(opts.version.value));
     w.u8(connect_flags(c));
     w.u16(c.keep_alive);
     const bool v5 = opts.version == protocol_version::v5;
@@ -321,7 +321,8 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect& c, const codec_
 /**
  * Decodes a CONNECT (sent by a client). The protocol version comes from the packet: (`MQIsdp`,
  * 3), (`MQTT`, 4) or (`MQTT`, 5); `opts.version` only numbers the statements of errors found
- * before the level is read. The Will Message and Password are binary in every version.
+ * before the level is read, so a server's first read passes `before_connect`. The Will Message
+ * and Password are binary in every version.
  * @par Statements
  * MQTT-3.1.2-1, MQTT-3.1.2-2 (name and level, reason code 0x84 / return code 1), flags per
  * check_connect_flags, MQTT-3.1.2-9 (will fields present), 3.1.1 MQTT-3.1.2-18..-21 and 5.0
@@ -330,7 +331,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect& c, const codec_
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<connect_view<range_byte_t<R>>> decode_connect(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_connect_at(s.data(), s.size(), opts);
 }

@@ -80,7 +80,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const disconnect& d, const cod
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<disconnect_view<range_byte_t<R>>> decode_disconnect(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_disconnect_at(s.data(), s.size(), opts);
 }

@@ -55,7 +55,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const pingresp&, const codec_o
 /** Decodes a PINGREQ: `C0 00`; anything after the header is malformed. */
 template <byte_range R>
 [[nodiscard]] constexpr result<pingreq_view> decode_pingreq(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_empty_at<pingreq_view>(s.data(), s.size(), packet_type::pingreq, opts);
 }
@@ -63,7 +63,7 @@ template <byte_range R>
 /** Decodes a PINGRESP: `D0 00`. */
 template <byte_range R>
 [[nodiscard]] constexpr result<pingresp_view> decode_pingresp(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_empty_at<pingresp_view>(s.data(), s.size(), packet_type::pingresp, opts);
 }

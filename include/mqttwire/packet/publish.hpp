@@ -220,7 +220,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const publish& p, const codec_
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<publish_view<range_byte_t<R>>> decode_publish(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_publish_at(s.data(), s.size(), opts);
 }
@@ -233,7 +233,7 @@ template <byte_range R>
  */
 template <byte_range R>
 [[nodiscard]] constexpr partial<publish_head_view<range_byte_t<R>>> decode_publish_head(
-    R&& prefix, const codec_options& opts = {}) noexcept {
+    R&& prefix, const codec_options& opts) noexcept {
     using B = range_byte_t<R>;
     const auto s = detail::as_span(prefix);
     const B* p = s.data();

@@ -145,7 +145,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsuback& a, const codec
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<suback_view<range_byte_t<R>>> decode_suback(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     using B = range_byte_t<R>;
     const auto s = detail::as_span(packet);
     return detail::decode_sub_ack_at<B, packet_type::suback, suback_view<B>>(s.data(), s.size(),
@@ -158,7 +158,7 @@ template <byte_range R>
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<unsuback_view<range_byte_t<R>>> decode_unsuback(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     using B = range_byte_t<R>;
     const auto s = detail::as_span(packet);
     return detail::decode_sub_ack_at<B, packet_type::unsuback, unsuback_view<B>>(s.data(), s.size(),

@@ -253,7 +253,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsubscribe& u, const co
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<subscribe_view<range_byte_t<R>>> decode_subscribe(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     using B = range_byte_t<R>;
     const auto s = detail::as_span(packet);
     return detail::decode_filters_at<B, true, subscribe_view<B>>(s.data(), s.size(), opts);
@@ -266,7 +266,7 @@ template <byte_range R>
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<unsubscribe_view<range_byte_t<R>>> decode_unsubscribe(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     using B = range_byte_t<R>;
     const auto s = detail::as_span(packet);
     return detail::decode_filters_at<B, false, unsubscribe_view<B>>(s.data(), s.size(), opts);
