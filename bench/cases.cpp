@@ -79,12 +79,7 @@ constexpr version_tag v311{protocol_version::v3_1_1, "v311"};
 constexpr version_tag v5{protocol_version::v5, "v5"};
 constexpr std::array<version_tag, 3> every_version{v31, v311, v5};
 
-codec_options options(version_tag v, sender from) {
-    codec_options o;
-    o.version = v.version;
-    o.from = from;
-    return o;
-}
+codec_options options(version_tag v, sender from) { return {.version = v.version, .from = from}; }
 
 std::string case_name(std::string_view direction, std::string_view name, version_tag v) {
     std::string s(direction);
@@ -538,8 +533,9 @@ std::string error_text(const char* what, const mw::error& e) {
 
 template <class P>
 struct packet_fixture {
+    explicit packet_fixture(const codec_options& o) : opts(o) {}
     P packet{};
-    codec_options opts{};
+    codec_options opts;
     byte_vec wire;                // the encoded packet, checked at registration
     byte_vec out;                 // encode target
     std::size_t header_size = 0;  // encode_header size (PUBLISH only)
@@ -559,9 +555,8 @@ std::string round_trip_error(const packet_fixture<P>& fx) {
 template <class P>
 std::shared_ptr<packet_fixture<P>> make_fixture(const P& packet, codec_options opts,
                                                 const byte_vec* known) {
-    auto fx = std::make_shared<packet_fixture<P>>();
+    auto fx = std::make_shared<packet_fixture<P>>(opts);
     fx->packet = packet;
-    fx->opts = opts;
     const auto size = mw::encoded_size(packet, opts);
     if (!size) {
         fx->setup_error = error_text("encoded_size failed", size.error());
@@ -952,7 +947,8 @@ BENCHMARK_ALWAYS_INLINE inline bool decode_framed(in_span p, packet_type type,
 }
 
 struct stream_fixture {
-    codec_options opts{};
+    explicit stream_fixture(const codec_options& o) : opts(o) {}
+    codec_options opts;
     byte_vec wire;
     byte_vec out;
     std::size_t packets = 0;
@@ -1041,8 +1037,7 @@ void add_stream_memcpy(std::string_view name, version_tag ver,
 
 void add_streams(version_tag ver) {
     // 64 QoS 1 PUBLISHes with 1 KiB payloads (~67 KB, the size of a large socket read).
-    auto big = std::make_shared<stream_fixture>();
-    big->opts = options(ver, sender::client);
+    auto big = std::make_shared<stream_fixture>(options(ver, sender::client));
     for (std::uint16_t id = 1; id <= 64; ++id) {
         big->publishes.push_back(make_sized(1024, id));
         big->append(big->publishes.back());
@@ -1067,8 +1062,7 @@ void add_streams(version_tag ver) {
 
     // What a broker reads from one client: CONNECT, then 32 rounds of publishes of several
     // sizes, the acks of both QoS flows, SUBSCRIBE, UNSUBSCRIBE and PINGREQ; then DISCONNECT.
-    auto mixed = std::make_shared<stream_fixture>();
-    mixed->opts = options(ver, sender::client);
+    auto mixed = std::make_shared<stream_fixture>(options(ver, sender::client));
     mixed->append(make_connect(ver));
     for (int round = 0; round < 32; ++round) {
         mixed->append(make_p1());

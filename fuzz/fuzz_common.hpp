@@ -67,13 +67,11 @@ private:
  * packet size (default, 64, 300, 20000). Bit 7 is left to each fuzzer.
  */
 inline mw::codec_options options_from(std::uint8_t b) {
-    mw::codec_options o;
-    switch (b & 3u) {
-        case 0: o.version = mw::protocol_version::v3_1; break;
-        case 1: o.version = mw::protocol_version::v3_1_1; break;
-        default: o.version = mw::protocol_version::v5; break;
-    }
-    o.from = (b & 4u) ? mw::sender::server : mw::sender::client;
+    const mw::protocol_version versions[] = {mw::protocol_version::v3_1,
+                                             mw::protocol_version::v3_1_1, mw::protocol_version::v5,
+                                             mw::protocol_version::v5};
+    mw::codec_options o{.version = versions[b & 3u],
+                        .from = (b & 4u) ? mw::sender::server : mw::sender::client};
     o.leniency.allow_control_characters = (b & 8u) != 0;
     o.leniency.allow_noncharacters = (b & 16u) != 0;
     switch ((b >> 5) & 3u) {

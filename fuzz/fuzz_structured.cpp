@@ -153,7 +153,7 @@ struct hand_serializer {
     std::vector<unsigned char> operator()(const mw::connect& c) const {
         hand_writer w;
         w.str(o.version == mw::protocol_version::v3_1 ? "MQIsdp" : "MQTT");
-        w.u8(static_cast<unsigned>(o.version));
+        w.u8(static_cast<unsigned>(o.version.value));
         unsigned flags = c.clean_start ? 0x02u : 0u;
         if (c.will)
             flags |= 0x04u | static_cast<unsigned>(c.will->qos_level) << 3 |

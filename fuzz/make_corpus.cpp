@@ -220,7 +220,7 @@ void write_utf8_and_topics() {
 
 void write_properties() {
     // Property lists (with their Property Length) for each context, taken from real packets.
-    const mw::codec_options o;
+    const mw::codec_options o{.version = mw::protocol_version::v5, .from = mw::sender::client};
     auto block = [&](auto props, mw::property_context ctx, std::uint8_t ctx_bits, std::string name,
                      bool server = false) {
         mw::codec_options opts = o;

@@ -258,11 +258,12 @@ TEST(Alloc, EveryPacketOfEveryVersionRunsWithoutAllocating) {
 TEST(Alloc, ErrorsDoNotAllocateEither) {
     const std::size_t before = allocations.load();
     const unsigned char bad[] = {0x32, 0x05, 0x00, 0x01, '#', 0x00, 0x01};
-    const auto r = decode(std::span(bad), {.version = protocol_version::v3_1_1});
+    const auto r =
+        decode(std::span(bad), {.version = protocol_version::v3_1_1, .from = sender::client});
     publish p;
     p.topic_name = "a/#";
     std::array<std::byte, 16> small{};
-    const auto e = encode(p, {.version = protocol_version::v5}, small);
+    const auto e = encode(p, {.version = protocol_version::v5, .from = sender::client}, small);
     const std::size_t during = allocations.load() - before;
     EXPECT_EQ(during, 0u);
     EXPECT_FALSE(r.has_value());

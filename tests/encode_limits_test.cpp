@@ -14,11 +14,7 @@ using namespace mqttwire;
 constexpr user_property kUser[] = {{"trace", "0123456789"}};
 
 codec_options limit(std::uint32_t max, sender from) {
-    codec_options o;
-    o.version = protocol_version::v5;
-    o.from = from;
-    o.maximum_packet_size = max;
-    return o;
+    return {.version = protocol_version::v5, .from = from, .maximum_packet_size = max};
 }
 
 // Encodes `packet` three times: with room for everything, with room only without the Reason

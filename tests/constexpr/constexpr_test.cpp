@@ -403,7 +403,7 @@ static_assert(generic_decode());
 // ---------------------------------------------------------------------------------------------
 
 constexpr bool frame_needs(std::string_view s, need expected) {
-    const auto f = frame_packet(s, codec_options{});
+    const auto f = frame_packet(s, client(v5));
     return f.needs_more() && f.need() == expected;
 }
 static_assert(frame_needs("", {2, false}));
@@ -414,16 +414,16 @@ static_assert(frame_needs(std::string_view("\x30\x80", 2), {129, false}));  // R
 static_assert(frame_needs(std::string_view("\x30\x80\x01", 3), {128, true}));
 
 constexpr bool frame_is(std::string_view s, frame expected) {
-    const auto f = frame_packet(s, codec_options{});
+    const auto f = frame_packet(s, client(v5));
     return f.is_complete() && *f == expected;
 }
 static_assert(frame_is(std::string_view("\xC0\x00", 2), {packet_type::pingreq, 0, 2, 0}));
 static_assert(frame_is(std::string_view("\x3B\x02\x00\x00\xFF", 5),
                        {packet_type::publish, 0xB, 2, 2}));
-static_assert(frame_packet(std::string_view("\x3B\x02\x00\x00\xFF", 5))->size() == 4);
+static_assert(frame_packet(std::string_view("\x3B\x02\x00\x00\xFF", 5), client(v5))->size() == 4);
 
 constexpr bool frame_fails(std::string_view s, errc code, std::uint32_t offset,
-                           const codec_options& opts = {}) {
+                           const codec_options& opts = client(v5)) {
     const auto f = frame_packet(s, opts);
     return f.has_error() && f.error().code == code && f.error().offset == offset;
 }

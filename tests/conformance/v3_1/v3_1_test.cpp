@@ -36,7 +36,8 @@ TEST(V31Connect, KnownAnswerMinimal) {
     // The version comes from the packet, whatever the options say.
     for (const protocol_version assumed :
          {protocol_version::v3_1, protocol_version::v3_1_1, protocol_version::v5}) {
-        const auto r = decode_connect(std::span(v31::connect_minimal), {.version = assumed});
+        const auto r = decode_connect(std::span(v31::connect_minimal),
+                                      {.version = assumed, .from = sender::client});
         ASSERT_TRUE(r.has_value()) << describe(r.error());
         EXPECT_EQ(r->version, protocol_version::v3_1);
         EXPECT_EQ(r->keep_alive, 60);
@@ -105,7 +106,8 @@ TEST(V31Connect, ClientIdLongerThan23CharactersIsRejected) {
     const std::string id(24, 'x');
     connect c;
     c.client_id = id;
-    EXPECT_FALSE(encode_ok(c, {.version = protocol_version::v3_1_1}).empty());
+    EXPECT_FALSE(
+        encode_ok(c, {.version = protocol_version::v3_1_1, .from = sender::client}).empty());
     // The server's answer is CONNACK return code 2, "identifier rejected".
     EXPECT_EQ(to_reason_code(errc::client_identifier_length_invalid),
               reason_code::client_identifier_not_valid);
@@ -275,9 +277,10 @@ TEST(V31Publish, MQTT_3_3_1_2_DupOnQos0IsAllowedIn31) {
     p.dup = true;
     EXPECT_TRUE(encodes_to(p, client, v31::publish_qos0_dup));
     // The same bytes are malformed under 3.1.1.
-    EXPECT_TRUE(fails_with(decode_publish(std::span(v31::publish_qos0_dup),
-                                          {.version = protocol_version::v3_1_1}),
-                           errc::dup_with_qos_0, 0, "MQTT-3.3.1-2"));
+    EXPECT_TRUE(
+        fails_with(decode_publish(std::span(v31::publish_qos0_dup),
+                                  {.version = protocol_version::v3_1_1, .from = sender::client}),
+                   errc::dup_with_qos_0, 0, "MQTT-3.3.1-2"));
 }
 
 TEST(V31Publish, KnownAnswerQos1) {
@@ -347,9 +350,10 @@ TEST(V31Pubrel, MQTT_3_6_1_1_DupFlagIsAllowedIn31) {
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->packet_id, 7);
     // Under 3.1.1 the same bytes break MQTT-3.6.1-1.
-    EXPECT_TRUE(fails_with(decode_pubrel(std::span(v31::pubrel_dup),
-                                         {.version = protocol_version::v3_1_1}),
-                           errc::fixed_header_flags_invalid, 0, "MQTT-3.6.1-1"));
+    EXPECT_TRUE(
+        fails_with(decode_pubrel(std::span(v31::pubrel_dup),
+                                 {.version = protocol_version::v3_1_1, .from = sender::client}),
+                   errc::fixed_header_flags_invalid, 0, "MQTT-3.6.1-1"));
     // Any other flags are rejected, without a statement.
     for (unsigned flags = 0; flags < 16; ++flags) {
         if (flags == 0x2 || flags == 0xA) continue;
@@ -394,9 +398,10 @@ TEST(V31Subscribe, MQTT_3_8_1_1_DupFlagIsAllowedIn31) {
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->packet_id, 7);
     EXPECT_EQ((*r->subscriptions.begin()).topic_filter, "t");
-    EXPECT_TRUE(fails_with(decode_subscribe(std::span(v31::subscribe_dup),
-                                            {.version = protocol_version::v3_1_1}),
-                           errc::fixed_header_flags_invalid, 0, "MQTT-3.8.1-1"));
+    EXPECT_TRUE(
+        fails_with(decode_subscribe(std::span(v31::subscribe_dup),
+                                    {.version = protocol_version::v3_1_1, .from = sender::client}),
+                   errc::fixed_header_flags_invalid, 0, "MQTT-3.8.1-1"));
     const byte_vector retain = {0x83, 0x06, 0x00, 0x07, 0x00, 0x01, 't', 0x01};
     EXPECT_TRUE(fails_with(decode_subscribe(std::span(retain), client),
                            errc::fixed_header_flags_invalid, 0, ""));
@@ -451,9 +456,10 @@ TEST(V31Unsubscribe, MQTT_3_10_1_1_DupFlagIsAllowedIn31) {
     const auto r = decode_unsubscribe(std::span(v31::unsubscribe_dup), client);
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(*r->topic_filters.begin(), "t");
-    EXPECT_TRUE(fails_with(decode_unsubscribe(std::span(v31::unsubscribe_dup),
-                                              {.version = protocol_version::v3_1_1}),
-                           errc::fixed_header_flags_invalid, 0, "MQTT-3.10.1-1"));
+    EXPECT_TRUE(fails_with(
+        decode_unsubscribe(std::span(v31::unsubscribe_dup),
+                           {.version = protocol_version::v3_1_1, .from = sender::client}),
+        errc::fixed_header_flags_invalid, 0, "MQTT-3.10.1-1"));
     const byte_vector qos2 = {0xA4, 0x05, 0x00, 0x07, 0x00, 0x01, 't'};
     EXPECT_TRUE(fails_with(decode_unsubscribe(std::span(qos2), client),
                            errc::fixed_header_flags_invalid, 0, ""));

@@ -201,8 +201,8 @@ TEST(V311Connect, MQTT_3_1_2_2_UnsupportedProtocolLevelIsReported) {
                            errc::protocol_version_unsupported, 10, "MQTT-3.1.2-2"));
     connect c;
     c.client_id = "c";
-    EXPECT_TRUE(refuses(c, {.version = protocol_version{6}}, errc::protocol_version_unsupported,
-                        ""));
+    EXPECT_TRUE(refuses(c, {.version = protocol_version{6}, .from = sender::client},
+                        errc::protocol_version_unsupported, ""));
 }
 
 TEST(V311Connect, MQTT_3_1_2_3_ReservedFlagIsMalformed) {

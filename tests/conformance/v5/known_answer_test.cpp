@@ -625,12 +625,12 @@ testing::AssertionResult reencodes_to(std::span<const B> packet, const codec_opt
 /** Every form of the frame: the vector is exactly one complete packet. */
 template <std::size_t N>
 void expect_one_frame(const unsigned char (&a)[N], packet_type type) {
-    const auto f = frame_packet(in(a));
+    const auto f = frame_packet(in(a), from_client);
     ASSERT_TRUE(f.is_complete());
     EXPECT_EQ(f->type, type);
     EXPECT_EQ(f->size(), N);
     if (N > 1) {
-        const auto short_one = frame_packet(in(a).first(N - 1));
+        const auto short_one = frame_packet(in(a).first(N - 1), from_client);
         ASSERT_TRUE(short_one.needs_more());
         if (f->header_size < N) {
             EXPECT_EQ(short_one.need(), (need{1, true}));
