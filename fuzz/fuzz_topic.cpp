@@ -69,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::byte> out;
     if (filter) {
         const mw::subscription sub{s, mw::qos::at_least_once};
-        mw::subscribe pkt;
+        mw::subscribe_packet pkt;
         pkt.packet_id = 7;
         pkt.subscriptions = std::span<const mw::subscription>(&sub, 1);
         const auto e = fuzz::encode_checked(pkt, opts, out);
@@ -83,10 +83,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         const auto d = mw::decode_subscribe(std::span<const std::byte>(out), opts);
         FUZZ_CHECK(d && d->subscriptions.size() == 1 && (*d->subscriptions.begin()).topic_filter == s);
-        const mw::unsubscribe un{7, std::span<const std::string_view>(&s, 1), {}};
+        const mw::unsubscribe_packet un{7, std::span<const std::string_view>(&s, 1), {}};
         FUZZ_CHECK(fuzz::encode_checked(un, opts, out).has_value());
     } else {
-        mw::publish pkt;
+        mw::publish_packet pkt;
         pkt.topic_name = s;
         if (may_be_empty && opts.version == mw::protocol_version::v5) pkt.properties.topic_alias = 1;
         const auto e = fuzz::encode_checked(pkt, opts, out);

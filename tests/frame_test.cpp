@@ -43,7 +43,7 @@ const std::vector<sample>& samples() {
         static const std::string big(20'000, 'b');  // three-byte Remaining Length
         static const std::string mid(300, 'm');     // two-byte Remaining Length
         static const user_property users[] = {{"k", "v"}, {"k", "w"}};
-        publish p5;
+        publish_packet p5;
         p5.topic_name = "t/5";
         p5.payload = as_bytes(mid);
         p5.qos_level = qos::exactly_once;
@@ -51,7 +51,7 @@ const std::vector<sample>& samples() {
         p5.properties.message_expiry_interval = 60;
         p5.properties.user_properties = users;
         out.push_back({"v5/publish_properties", v5_client, encode_ok(p5, v5_client)});
-        publish big_publish;
+        publish_packet big_publish;
         big_publish.topic_name = "big";
         big_publish.payload = as_bytes(big);
         out.push_back({"v5/publish_big", v5_server, encode_ok(big_publish, v5_server)});
@@ -59,14 +59,14 @@ const std::vector<sample>& samples() {
                        {.version = protocol_version::v3_1_1, .from = sender::client},
                        encode_ok(big_publish,
                                  {.version = protocol_version::v3_1_1, .from = sender::client})});
-        connect c5;
+        connect_packet c5;
         c5.client_id = "five";
         c5.properties.session_expiry_interval = 30;
         out.push_back({"v5/connect", v5_client, encode_ok(c5, v5_client)});
-        out.push_back({"v5/puback_short", v5_server, encode_ok(puback{3}, v5_server)});
+        out.push_back({"v5/puback_short", v5_server, encode_ok(puback_packet{3}, v5_server)});
         out.push_back({"v5/disconnect_reason", v5_server,
-                       encode_ok(disconnect{reason_code::server_shutting_down}, v5_server)});
-        out.push_back({"v5/auth", v5_client, encode_ok(auth{}, v5_client)});
+                       encode_ok(disconnect_packet{reason_code::server_shutting_down}, v5_server)});
+        out.push_back({"v5/auth", v5_client, encode_ok(auth_packet{}, v5_client)});
         return out;
     }();
     return all;

@@ -271,7 +271,7 @@ template <class Packet>
 
 namespace mqttwire {
 
-/** A packet struct mqttwire can encode (publish, connect, puback, …). */
+/** A packet struct mqttwire can encode (publish_packet, connect_packet, puback_packet, …). */
 template <class Packet>
 concept encodable_packet = requires(const Packet& p, const codec_options& o,
                                     detail::encode_plan& plan, detail::planned_writer& w) {

@@ -24,7 +24,7 @@ struct will_message {
 };
 
 /** A CONNECT to encode; `codec_options::version` picks `MQIsdp`/3, `MQTT`/4 or `MQTT`/5. */
-struct connect {
+struct connect_packet {
     std::string_view client_id{};
     std::uint16_t keep_alive = 0;
     /** CleanSession (3.x) / Clean Start (5.0). */
@@ -235,7 +235,7 @@ template <byte_like B>
     return res;
 }
 
-[[nodiscard]] constexpr std::uint8_t connect_flags(const connect& c) noexcept {
+[[nodiscard]] constexpr std::uint8_t connect_flags(const connect_packet& c) noexcept {
     unsigned flags = c.clean_start ? 0x02u : 0u;
     if (c.will) {
         flags |=
@@ -246,7 +246,7 @@ template <byte_like B>
     return static_cast<std::uint8_t>(flags);
 }
 
-[[nodiscard]] constexpr fault plan_packet(const connect& c, const codec_options& opts,
+[[nodiscard]] constexpr fault plan_packet(const connect_packet& c, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (const fault f = check_direction(packet_type::connect, opts)) return f;
     if (!is_supported(opts.version)) return make_fault(errc::protocol_version_unsupported, 0);
@@ -291,7 +291,8 @@ template <byte_like B>
     return finish_plan(plan, body, opts);
 }
 
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect& c, const codec_options& opts,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect_packet& c,
+                                                  const codec_options& opts,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::connect, plan);

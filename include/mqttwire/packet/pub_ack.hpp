@@ -19,10 +19,10 @@ struct basic_pub_ack {
     ack_properties properties{};
 };
 
-using puback = basic_pub_ack<packet_type::puback>;
-using pubrec = basic_pub_ack<packet_type::pubrec>;
-using pubrel = basic_pub_ack<packet_type::pubrel>;
-using pubcomp = basic_pub_ack<packet_type::pubcomp>;
+using puback_packet = basic_pub_ack<packet_type::puback>;
+using pubrec_packet = basic_pub_ack<packet_type::pubrec>;
+using pubrel_packet = basic_pub_ack<packet_type::pubrel>;
+using pubcomp_packet = basic_pub_ack<packet_type::pubcomp>;
 
 /** A decoded PUBACK, PUBREC, PUBREL or PUBCOMP. */
 template <byte_like B, packet_type Type>
