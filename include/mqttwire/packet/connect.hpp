@@ -70,10 +70,10 @@ namespace detail {
 }
 
 template <byte_like B>
-[[nodiscard]] constexpr bool equals(std::span<const B> bytes, std::string_view text) noexcept {
-    if (bytes.size() != text.size()) return false;
+[[nodiscard]] constexpr bool equals(std::span<const B> field, std::string_view text) noexcept {
+    if (field.size() != text.size()) return false;
     for (std::size_t i = 0; i < text.size(); ++i)
-        if (to_u8(bytes[i]) != static_cast<std::uint8_t>(text[i])) return false;
+        if (to_u8(field[i]) != static_cast<std::uint8_t>(text[i])) return false;
     return true;
 }
 
