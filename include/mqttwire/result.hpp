@@ -19,8 +19,8 @@ struct result_access;
 
 /**
  * A value or an error. No exceptions: `value()`, `*` and `->` have the precondition
- * `has_value()`. T is a trivially copyable view or size, so the union needs no bookkeeping and
- * stays usable in constant expressions.
+ * `has_value()`, checked under MQTTWIRE_CHECKED (detail/config.hpp). T is a trivially copyable view
+ * or size, so the union needs no bookkeeping and stays usable in constant expressions.
  */
 template <class T>
 class [[nodiscard]] result {
@@ -50,12 +50,19 @@ public:
 
     [[nodiscard]] constexpr bool has_value() const noexcept { return ok_; }
     constexpr explicit operator bool() const noexcept { return ok_; }
-    [[nodiscard]] constexpr const T& value() const noexcept { return value_; }
-    [[nodiscard]] constexpr T& value() noexcept { return value_; }
-    [[nodiscard]] constexpr const T& operator*() const noexcept { return value_; }
-    [[nodiscard]] constexpr T& operator*() noexcept { return value_; }
-    constexpr const T* operator->() const noexcept { return &value_; }
-    constexpr T* operator->() noexcept { return &value_; }
+    /** Precondition: has_value() (checked under MQTTWIRE_CHECKED). */
+    [[nodiscard]] constexpr const T& value() const noexcept {
+        MQTTWIRE_ASSERT(ok_);
+        return value_;
+    }
+    [[nodiscard]] constexpr T& value() noexcept {
+        MQTTWIRE_ASSERT(ok_);
+        return value_;
+    }
+    [[nodiscard]] constexpr const T& operator*() const noexcept { return value(); }
+    [[nodiscard]] constexpr T& operator*() noexcept { return value(); }
+    constexpr const T* operator->() const noexcept { return &value(); }
+    constexpr T* operator->() noexcept { return &value(); }
     /** The error; `code == errc::none` when there is a value. */
     [[nodiscard]] constexpr error_type error() const noexcept {
         return ok_ ? error_type{} : error_;
@@ -138,10 +145,13 @@ public:
         return state_ == progress::need_more;
     }
     [[nodiscard]] constexpr bool has_error() const noexcept { return state_ == progress::failed; }
-    /** Precondition: is_complete(). */
-    [[nodiscard]] constexpr const T& value() const noexcept { return value_; }
-    [[nodiscard]] constexpr const T& operator*() const noexcept { return value_; }
-    constexpr const T* operator->() const noexcept { return &value_; }
+    /** Precondition: is_complete() (checked under MQTTWIRE_CHECKED). */
+    [[nodiscard]] constexpr const T& value() const noexcept {
+        MQTTWIRE_ASSERT(state_ == progress::complete);
+        return value_;
+    }
+    [[nodiscard]] constexpr const T& operator*() const noexcept { return value(); }
+    constexpr const T* operator->() const noexcept { return &value(); }
     /** The shortfall; zero bytes unless needs_more(). */
     [[nodiscard]] constexpr need_type need() const noexcept {
         return state_ == progress::need_more ? need_ : need_type{};

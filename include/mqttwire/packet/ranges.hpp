@@ -9,6 +9,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "../detail/config.hpp"
 #include "../protocol.hpp"
 #include "../reason_code.hpp"
 #include "../wire/bytes.hpp"
@@ -146,6 +147,7 @@ public:
     [[nodiscard]] constexpr bool empty() const noexcept { return bytes_.empty(); }
     /** The i-th reason code; precondition i < size(). */
     [[nodiscard]] constexpr reason_code operator[](std::size_t i) const noexcept {
+        MQTTWIRE_ASSERT(i < bytes_.size());
         return static_cast<reason_code>(detail::to_u8(bytes_[i]));
     }
 

@@ -3,8 +3,10 @@
 //   overflowed() and writes nothing.
 // - planned_writer (unchecked): the write pass of encode, whose plan has already proved the
 //   size and whose span was checked against it; a room test per field would only repeat that
-//   proof. Precondition: every write fits. encode_with_plan still compares written() with the
-//   planned size afterwards, and the encode tests compare both on every packet.
+//   proof. Precondition: every write fits; under MQTTWIRE_CHECKED (Debug and sanitizer builds)
+//   each write is checked against the span, so a wrong plan traps instead of writing past it.
+//   encode_with_plan still compares written() with the planned size afterwards, and the encode
+//   tests compare both on every packet.
 #pragma once
 
 #include <cstddef>
@@ -145,6 +147,9 @@ struct no_writer_bounds {};
 
 template <bool Checked>
 class basic_writer {
+    // The planned_writer keeps its end too under MQTTWIRE_CHECKED, to check the plan.
+    static constexpr bool bounded = Checked || MQTTWIRE_CHECKED;
+
     // Defined first: clang 14 does not see later member templates in constant evaluation.
     [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool room(std::size_t n) noexcept {
         if constexpr (Checked) {
@@ -152,6 +157,11 @@ class basic_writer {
                 bounds_.overflow = true;
                 return false;
             }
+        } else if constexpr (bounded) {
+            // A write the plan did not allow for: a bug in the plan, found before it writes.
+            const bool planned = static_cast<std::size_t>(bounds_.end - cur_) >= n;
+            MQTTWIRE_ASSERT(planned);
+            if (!planned) return false;
         } else {
             (void)n;
         }
@@ -172,7 +182,7 @@ class basic_writer {
 public:
     constexpr explicit basic_writer(std::span<std::byte> out) noexcept
         : begin_(out.data()), cur_(out.data()) {
-        if constexpr (Checked) bounds_.end = out.data() + out.size();
+        if constexpr (bounded) bounds_.end = out.data() + out.size();
     }
 
     [[nodiscard]] constexpr std::size_t written() const noexcept {
@@ -228,7 +238,7 @@ private:
     std::byte* begin_;
     std::byte* cur_;
     // Without bounds the planned_writer is two pointers: passed and returned in registers.
-    [[no_unique_address]] std::conditional_t<Checked, writer_bounds, no_writer_bounds> bounds_{};
+    [[no_unique_address]] std::conditional_t<bounded, writer_bounds, no_writer_bounds> bounds_{};
 };
 
 using writer = basic_writer<true>;
