@@ -6,6 +6,7 @@
 #include "frame.hpp"
 #include "options.hpp"
 #include "packet.hpp"
+#include "properties/all_properties.hpp"
 #include "properties/properties_view.hpp"
 #include "properties/property_id.hpp"
 #include "properties/property_set.hpp"
