@@ -313,76 +313,55 @@ private:
 // Properties: keys are mqttwire::name(property_id), e.g. "message_expiry_interval".
 // ---------------------------------------------------------------------------------------------
 
-void put(json_line& j, std::uint32_t v) { j.number(v); }
-void put(json_line& j, std::uint16_t v) { j.number(v); }
-void put(json_line& j, bool v) { j.boolean(v); }
-void put(json_line& j, std::string_view v) { j.string(v); }
-void put(json_line& j, mqttwire::payload_format v) { j.number(static_cast<std::uint8_t>(v)); }
-void put(json_line& j, mqttwire::qos v) { j.number(static_cast<std::uint8_t>(v)); }
-void put(json_line& j, byte_view v) { j.hex(v); }
-
-template <class T>
-void put_property(json_line& j, mqttwire::property_id id, const std::optional<T>& value) {
-    if (!value) return;
-    j.key(mqttwire::name(id));
-    put(j, *value);
-}
-
 using properties = mqttwire::properties_view<char>;
+using property_entry = mqttwire::property_entry<char>;
 
-void put_user_properties(json_line& j, const properties& p) {
-    if (p.user_properties().empty()) return;
-    j.key(mqttwire::name(mqttwire::property_id::user_property));
-    j.begin_array();
-    for (const mqttwire::user_property_view pair : p.user_properties()) {
-        j.begin_array();
-        j.string(pair.name);
-        j.string(pair.value);
-        j.end_array();
+/** The value of one property, as its type (and, for a Byte, whether it is a flag) says. */
+void put_value(json_line& j, const property_entry& e) {
+    using type = mqttwire::property_type;
+    switch (e.type) {
+        case type::byte:
+            if (mqttwire::is_flag(e.id))
+                j.boolean(e.integer != 0);
+            else
+                j.number(e.integer);
+            break;
+        case type::two_byte_integer:
+        case type::four_byte_integer:
+        case type::variable_byte_integer: j.number(e.integer); break;
+        case type::utf8_string: j.string(e.text); break;
+        case type::binary_data: j.hex(e.binary); break;
+        case type::utf8_string_pair:
+            j.begin_array();
+            j.string(e.pair.name);
+            j.string(e.pair.value);
+            j.end_array();
+            break;
+        case type::none: break;
     }
-    j.end_array();
 }
 
-void put_subscription_identifiers(json_line& j, const properties& p) {
-    if (p.subscription_identifiers().empty()) return;
-    j.key(mqttwire::name(mqttwire::property_id::subscription_identifier));
-    j.begin_array();
-    for (const std::uint32_t id : p.subscription_identifiers()) j.number(id);
-    j.end_array();
-}
-
-/** Every property present, in identifier order; the two repeatable ones as arrays. */
+/**
+ * Every property present, in identifier order; the two that may repeat (User Property,
+ * Subscription Identifier) as arrays of their values in wire order.
+ */
 void put_properties(json_line& j, const properties& p) {
-    using id = mqttwire::property_id;
     j.key("properties");
     j.begin_object();
-    put_property(j, id::payload_format_indicator, p.payload_format_indicator());
-    put_property(j, id::message_expiry_interval, p.message_expiry_interval());
-    put_property(j, id::content_type, p.content_type());
-    put_property(j, id::response_topic, p.response_topic());
-    put_property(j, id::correlation_data, p.correlation_data());
-    put_subscription_identifiers(j, p);
-    put_property(j, id::session_expiry_interval, p.session_expiry_interval());
-    put_property(j, id::assigned_client_identifier, p.assigned_client_identifier());
-    put_property(j, id::server_keep_alive, p.server_keep_alive());
-    put_property(j, id::authentication_method, p.authentication_method());
-    put_property(j, id::authentication_data, p.authentication_data());
-    put_property(j, id::request_problem_information, p.request_problem_information());
-    put_property(j, id::will_delay_interval, p.will_delay_interval());
-    put_property(j, id::request_response_information, p.request_response_information());
-    put_property(j, id::response_information, p.response_information());
-    put_property(j, id::server_reference, p.server_reference());
-    put_property(j, id::reason_string, p.reason_string());
-    put_property(j, id::receive_maximum, p.receive_maximum());
-    put_property(j, id::topic_alias_maximum, p.topic_alias_maximum());
-    put_property(j, id::topic_alias, p.topic_alias());
-    put_property(j, id::maximum_qos, p.maximum_qos());
-    put_property(j, id::retain_available, p.retain_available());
-    put_user_properties(j, p);
-    put_property(j, id::maximum_packet_size, p.maximum_packet_size());
-    put_property(j, id::wildcard_subscription_available, p.wildcard_subscription_available());
-    put_property(j, id::subscription_identifier_available, p.subscription_identifier_available());
-    put_property(j, id::shared_subscription_available, p.shared_subscription_available());
+    for (std::uint8_t raw = 1; raw <= mqttwire::max_property_id; ++raw) {
+        const auto id = static_cast<mqttwire::property_id>(raw);
+        if (mqttwire::type_of(id) == mqttwire::property_type::none || !p.contains(id)) continue;
+        const bool repeatable = id == mqttwire::property_id::user_property ||
+                                id == mqttwire::property_id::subscription_identifier;
+        j.key(mqttwire::name(id));
+        if (repeatable) j.begin_array();
+        for (const property_entry& e : mqttwire::all_properties(p)) {
+            if (e.id != id) continue;
+            put_value(j, e);
+            if (!repeatable) break;
+        }
+        if (repeatable) j.end_array();
+    }
     j.end_object();
 }
 

@@ -53,6 +53,18 @@ void touch(const mw::properties_view<B>& p) {
         ++ups;
     }
     FUZZ_CHECK(ups == p.user_properties().size());
+    // all_properties() tiles the list exactly, one entry per property, each known to the view.
+    std::size_t at = 0, entry_ups = 0, entry_ids = 0;
+    for (const mw::property_entry<B>& e : mw::all_properties(p)) {
+        FUZZ_CHECK(e.offset == at && e.encoded.data() == p.encoded().data() + at);
+        FUZZ_CHECK(p.contains(e.id) && e.type == mw::type_of(e.id));
+        entry_ups += e.id == mw::property_id::user_property;
+        entry_ids += e.id == mw::property_id::subscription_identifier;
+        s += e.integer + e.text.size() + e.binary.size() + e.pair.name.size() + e.pair.value.size();
+        at += e.encoded.size();
+    }
+    FUZZ_CHECK(at == p.encoded().size());
+    FUZZ_CHECK(entry_ups == ups && entry_ids == ids);
     // Every byte of the list lies inside the packet the view came from: read them all.
     for (B b : p.encoded()) s += static_cast<std::uint8_t>(b);
     sink = s;
@@ -130,13 +142,13 @@ void run(std::span<const B> in, const mw::codec_options& opts) {
     // Every per-type decoder on the same bytes: the one for the packet's own type agrees with
     // decode(); the others fail (type mismatch, or a fixed-header fault found first).
     const mw::error e[] = {
-        outcome(mw::decode_connect(in, opts)),     outcome(mw::decode_connack(in, opts)),
-        outcome(mw::decode_publish(in, opts)),     outcome(mw::decode_puback(in, opts)),
-        outcome(mw::decode_pubrec(in, opts)),      outcome(mw::decode_pubrel(in, opts)),
-        outcome(mw::decode_pubcomp(in, opts)),     outcome(mw::decode_subscribe(in, opts)),
-        outcome(mw::decode_suback(in, opts)),      outcome(mw::decode_unsubscribe(in, opts)),
-        outcome(mw::decode_unsuback(in, opts)),    outcome(mw::decode_pingreq(in, opts)),
-        outcome(mw::decode_pingresp(in, opts)),    outcome(mw::decode_disconnect(in, opts)),
+        outcome(mw::decode_connect(in, opts)),  outcome(mw::decode_connack(in, opts)),
+        outcome(mw::decode_publish(in, opts)),  outcome(mw::decode_puback(in, opts)),
+        outcome(mw::decode_pubrec(in, opts)),   outcome(mw::decode_pubrel(in, opts)),
+        outcome(mw::decode_pubcomp(in, opts)),  outcome(mw::decode_subscribe(in, opts)),
+        outcome(mw::decode_suback(in, opts)),   outcome(mw::decode_unsubscribe(in, opts)),
+        outcome(mw::decode_unsuback(in, opts)), outcome(mw::decode_pingreq(in, opts)),
+        outcome(mw::decode_pingresp(in, opts)), outcome(mw::decode_disconnect(in, opts)),
         outcome(mw::decode_auth(in, opts)),
     };
     const unsigned type = in.empty() ? 0u : static_cast<std::uint8_t>(in[0]) >> 4;
@@ -159,7 +171,8 @@ void run(std::span<const B> in, const mw::codec_options& opts) {
         const mw::error err = any.error();
         FUZZ_CHECK(err.offset <= in.size());
         if (f.has_error()) {
-            FUZZ_CHECK_MSG(err == f.error(), fuzz::describe(err) + " vs " + fuzz::describe(f.error()));
+            FUZZ_CHECK_MSG(err == f.error(),
+                           fuzz::describe(err) + " vs " + fuzz::describe(f.error()));
         } else if (f.needs_more()) {
             FUZZ_CHECK(err.code == mw::errc::packet_incomplete);
         } else {

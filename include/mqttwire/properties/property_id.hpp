@@ -80,6 +80,8 @@ struct property_info {
     std::uint8_t slot = 0xFF;  // index in properties_view's offset table
     std::string_view name{};
     std::string_view spec_name{};
+    /** A Byte that is a yes/no flag (0 or 1), as opposed to a small number or code. */
+    bool flag = false;
 };
 
 inline constexpr property_info property_table[max_property_id + 1] = {
@@ -106,9 +108,9 @@ inline constexpr property_info property_table[max_property_id + 1] = {
     {},
     {property_type::utf8_string, 9, "authentication_method", "Authentication Method"},
     {property_type::binary_data, 10, "authentication_data", "Authentication Data"},
-    {property_type::byte, 11, "request_problem_information", "Request Problem Information"},
+    {property_type::byte, 11, "request_problem_information", "Request Problem Information", true},
     {property_type::four_byte_integer, 12, "will_delay_interval", "Will Delay Interval"},
-    {property_type::byte, 13, "request_response_information", "Request Response Information"},
+    {property_type::byte, 13, "request_response_information", "Request Response Information", true},
     {property_type::utf8_string, 14, "response_information", "Response Information"},
     {},
     {property_type::utf8_string, 15, "server_reference", "Server Reference"},
@@ -120,13 +122,15 @@ inline constexpr property_info property_table[max_property_id + 1] = {
     {property_type::two_byte_integer, 18, "topic_alias_maximum", "Topic Alias Maximum"},
     {property_type::two_byte_integer, 19, "topic_alias", "Topic Alias"},
     {property_type::byte, 20, "maximum_qos", "Maximum QoS"},
-    {property_type::byte, 21, "retain_available", "Retain Available"},
+    {property_type::byte, 21, "retain_available", "Retain Available", true},
     {property_type::utf8_string_pair, 26, "user_property", "User Property"},
     {property_type::four_byte_integer, 22, "maximum_packet_size", "Maximum Packet Size"},
-    {property_type::byte, 23, "wildcard_subscription_available", "Wildcard Subscription Available"},
+    {property_type::byte, 23, "wildcard_subscription_available", "Wildcard Subscription Available",
+     true},
     {property_type::byte, 24, "subscription_identifier_available",
-     "Subscription Identifier Available"},
-    {property_type::byte, 25, "shared_subscription_available", "Shared Subscription Available"},
+     "Subscription Identifier Available", true},
+    {property_type::byte, 25, "shared_subscription_available", "Shared Subscription Available",
+     true},
 };
 
 /** Entries of properties_view's offset table: one per property (the first, if repeated). */
@@ -288,6 +292,15 @@ static_assert(property_layouts_agree());
 [[nodiscard]] constexpr property_type type_of(property_id id) noexcept {
     const auto i = static_cast<std::uint8_t>(id);
     return i <= max_property_id ? detail::property_table[i].type : property_type::none;
+}
+/**
+ * True for the properties whose value is a yes/no flag (Request Problem Information, Retain
+ * Available, ...): their accessors return std::optional<bool>. Payload Format Indicator and
+ * Maximum QoS are Bytes too, but a format and a QoS, not flags.
+ */
+[[nodiscard]] constexpr bool is_flag(property_id id) noexcept {
+    const auto i = static_cast<std::uint8_t>(id);
+    return i <= max_property_id && detail::property_table[i].flag;
 }
 /** snake_case name ("message_expiry_interval"); empty for an unknown identifier. */
 [[nodiscard]] constexpr std::string_view name(property_id id) noexcept {
