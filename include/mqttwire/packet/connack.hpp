@@ -14,7 +14,7 @@
 namespace mqttwire {
 
 /** A CONNACK to encode (server to client). */
-struct connack {
+struct connack_packet {
     bool session_present = false;
     /** 5.0 reason code; must stay Success when encoding 3.x. */
     reason_code reason = reason_code::success;
@@ -36,7 +36,7 @@ struct connack_view {
 namespace detail {
 
 template <>
-inline constexpr bool drops_diagnostics<connack> = true;
+inline constexpr bool drops_diagnostics<connack_packet> = true;
 
 /**
  * The CONNACK rules shared by decode and encode.
@@ -86,7 +86,7 @@ template <byte_like B>
     return res;
 }
 
-[[nodiscard]] constexpr fault plan_packet(const connack& c, const codec_options& opts,
+[[nodiscard]] constexpr fault plan_packet(const connack_packet& c, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (const fault f = check_direction(packet_type::connack, opts)) return f;
     const bool v5 = opts.version == protocol_version::v5;
@@ -102,7 +102,8 @@ template <byte_like B>
     return finish_plan(plan, 2 + property_block(plan.properties, opts.version), opts);
 }
 
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack& c, const codec_options& opts,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack_packet& c,
+                                                  const codec_options& opts,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::connack, plan);
@@ -120,7 +121,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack& c, const codec_
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<connack_view<range_byte_t<R>>> decode_connack(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_connack_at(s.data(), s.size(), opts);
 }

@@ -132,13 +132,13 @@ public:
 
     constexpr topic_filter_list() noexcept = default;
     /**
-     * `entries`: `count` validated entries back to back; `shared_subscriptions`: whether
+     * `wire`: `count` validated entries back to back; `shared_subscriptions`: whether
      * "$share/" filters are shared subscriptions (a 5.0 packet), which gives
      * subscription_view::share_name.
      */
-    constexpr topic_filter_list(std::span<const B> entries, std::size_t count,
+    constexpr topic_filter_list(std::span<const B> wire, std::size_t count,
                                 bool shared_subscriptions = false) noexcept
-        : bytes_(entries), count_(count), shared_subscriptions_(shared_subscriptions) {}
+        : bytes_(wire), count_(count), shared_subscriptions_(shared_subscriptions) {}
 
     [[nodiscard]] constexpr iterator begin() const noexcept {
         return iterator(bytes_.data(), shared_subscriptions_);
@@ -195,7 +195,7 @@ public:
     };
 
     constexpr reason_code_range() noexcept = default;
-    constexpr explicit reason_code_range(std::span<const B> codes) noexcept : bytes_(codes) {}
+    constexpr explicit reason_code_range(std::span<const B> wire) noexcept : bytes_(wire) {}
 
     [[nodiscard]] constexpr iterator begin() const noexcept { return iterator(bytes_.data()); }
     [[nodiscard]] constexpr iterator end() const noexcept {
