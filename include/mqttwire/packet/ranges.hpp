@@ -71,9 +71,8 @@ public:
             if constexpr (WithOptions) {
                 const std::uint8_t o = detail::to_u8(pos_[2 + n]);
                 std::string_view share_name{};
-                if (shared_subscriptions_ && detail::to_u8(pos_[2]) == '$')
-                    if (const auto split = split_shared_subscription(filter))
-                        share_name = split->share_name;
+                if (shared_subscriptions_ && detail::starts_with_share_prefix(pos_ + 2, n))
+                    share_name = share_name_of(filter);
                 if constexpr (std::endian::native == std::endian::little)
                     if (!std::is_constant_evaluated())
                         return with_packed_options(filter, o, share_name);
@@ -122,6 +121,12 @@ public:
                 ((std::uint64_t{o & 0x3Fu} * 0x102041u) & 0x03010103u) | (std::uint64_t{o} << 32);
             std::memcpy(reinterpret_cast<unsigned char*>(&v) + at, &fields, 8);
             return v;
+        }
+        /** Out of line: most filters are no shared subscription, and the loop stays small. */
+        [[nodiscard]] MQTTWIRE_NOINLINE static constexpr std::string_view share_name_of(
+            std::string_view filter) noexcept {
+            const auto split = split_shared_subscription(filter);
+            return split ? split->share_name : std::string_view{};
         }
         [[nodiscard]] constexpr std::size_t length() const noexcept {
             return (std::size_t{detail::to_u8(pos_[0])} << 8) | detail::to_u8(pos_[1]);

@@ -75,8 +75,8 @@ struct shared_subscription {
  * for 3.1.1 clients too, where the codec passes it as an ordinary filter. The filter part is
  * not checked here; the decoders have checked it already as part of the whole filter.
  */
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::optional<shared_subscription>
-split_shared_subscription(std::string_view filter) noexcept {
+[[nodiscard]] constexpr std::optional<shared_subscription> split_shared_subscription(
+    std::string_view filter) noexcept {
     if (!detail::starts_with_share_prefix(filter.data(), filter.size())) return std::nullopt;
     std::size_t start = 0;
     if (detail::check_share_name(filter.data(), filter.size(), start).code != errc::none)
