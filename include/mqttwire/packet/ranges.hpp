@@ -102,8 +102,8 @@ public:
 
     private:
         /**
-         * The view above with its five option bytes written by one 8-byte store, so that iterating
-         * costs what it did before `options` and `share_name` were added: the multiply copies
+         * The view above with its five option bytes written by one 8-byte store, which keeps
+         * iterating about as cheap as before `options` and `share_name`: the multiply copies
          * bits 0-1, 2, 3 and 4-5 of the byte to the low bits of bytes 0, 1, 2 and 3 (copies of
          * the 6-bit value 0, 6, 13 and 20 bits up: no overlap, no carry); the byte is fifth.
          */
