@@ -30,6 +30,16 @@ void write(const std::string& target, const std::string& name, std::uint8_t sele
     out.write(reinterpret_cast<const char*>(body.data()), static_cast<std::streamsize>(body.size()));
 }
 
+/** A fuzz_topic_match input: filter, 0x00, name (that target reads no selector byte). */
+void write_match(const std::string& name, std::string_view filter, std::string_view topic_name) {
+    const fs::path dir = root / "fuzz_topic_match";
+    fs::create_directories(dir);
+    std::ofstream out(dir / name, std::ios::binary);
+    out.write(filter.data(), static_cast<std::streamsize>(filter.size()));
+    out.put('\0');
+    out.write(topic_name.data(), static_cast<std::streamsize>(topic_name.size()));
+}
+
 std::uint8_t selector(mw::protocol_version v, mw::sender from) {
     const std::uint8_t bits = v == mw::protocol_version::v3_1 ? 0 : v == mw::protocol_version::v3_1_1 ? 1 : 2;
     return static_cast<std::uint8_t>(bits | (from == mw::sender::server ? 4u : 0u));
@@ -220,6 +230,33 @@ void write_utf8_and_topics() {
     }
 }
 
+void write_topic_matches() {
+    // The specification's examples (3.1.1 and 5.0 §4.7.1.2, §4.7.1.3, §4.7.2), shared
+    // subscriptions, empty levels and a few invalid filters.
+    const char* const cases[][3] = {
+        {"multi_parent", "sport/tennis/player1/#", "sport/tennis/player1"},
+        {"multi_deep", "sport/tennis/player1/#", "sport/tennis/player1/score/wimbledon"},
+        {"multi_all", "#", "sport/tennis"},
+        {"multi_dollar", "#", "$SYS/monitor/Clients"},
+        {"single", "sport/tennis/+", "sport/tennis/player1"},
+        {"single_too_deep", "sport/tennis/+", "sport/tennis/player1/ranking"},
+        {"single_empty_level", "sport/+", "sport/"},
+        {"single_no_level", "sport/+", "sport"},
+        {"single_leading", "+/+", "/finance"},
+        {"single_dollar", "+/monitor/Clients", "$SYS/monitor/Clients"},
+        {"dollar_literal", "$SYS/#", "$SYS/monitor/Clients"},
+        {"mixed", "a/+/c/#", "a//c/d/e"},
+        {"shared", "$share/group/sport/#", "sport/tennis"},
+        {"shared_long", "$share/a-share-name-longer-than-16/x/+", "x/y"},
+        {"shared_empty_name", "$share//a", "a"},
+        {"shared_wild_name", "$share/g+/a", "a"},
+        {"invalid_hash", "a/#/b", "a/x/b"},
+        {"invalid_plus", "a+/b", "ab/b"},
+        {"wild_name", "a/+", "a/#"},
+    };
+    for (const auto& c : cases) write_match(c[0], c[1], c[2]);
+}
+
 void write_properties() {
     // Property lists (with their Property Length) for each context, taken from real packets.
     const mw::codec_options o{.version = mw::protocol_version::v5, .from = mw::sender::client};
@@ -328,6 +365,7 @@ int main(int argc, char** argv) {
     // Too large for a 64-byte limit, judged from the first length byte.
     write("fuzz_frame_split", "too_large_early", 0x22, {0x01, 0x02, 0x30, 0xFF, 0x7F});
     write_utf8_and_topics();
+    write_topic_matches();
     write_properties();
     // The structure-aware fuzzer reads its choices from anywhere: a few plain patterns.
     for (std::size_t k = 0; k < 8; ++k) {

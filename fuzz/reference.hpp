@@ -5,6 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 #include <mqttwire/error.hpp>
 #include <mqttwire/protocol.hpp>
@@ -121,6 +124,56 @@ inline outcome check_topic_filter(const unsigned char* p, std::size_t n,
         level = end + 1;
     }
     return o;
+}
+
+/** The levels of a topic: the texts between '/' separators ("a//b" has three, "" has one). */
+inline std::vector<std::string_view> levels(std::string_view topic) {
+    std::vector<std::string_view> out;
+    std::size_t from = 0;
+    while (true) {
+        const std::size_t slash = topic.find('/', from);
+        if (slash == std::string_view::npos) break;
+        out.push_back(topic.substr(from, slash - from));
+        from = slash + 1;
+    }
+    out.push_back(topic.substr(from));
+    return out;
+}
+
+/**
+ * Filter against name, level by level (3.1.1 and 5.0 §4.7.1, §4.7.2), for a valid filter and
+ * name: a "#" level matches the rest, its parent level included; a "+" level matches any one
+ * level; every other level only the same bytes. A filter whose first level is a wildcard never
+ * matches a name starting with '$'.
+ */
+inline bool topic_matches(std::string_view filter, std::string_view topic_name) {
+    const std::vector<std::string_view> f = levels(filter);
+    const std::vector<std::string_view> t = levels(topic_name);
+    if ((f[0] == "+" || f[0] == "#") && !topic_name.empty() && topic_name[0] == '$') return false;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+        if (f[i] == "#") return true;
+        if (i == t.size()) return false;
+        if (f[i] != "+" && f[i] != t[i]) return false;
+    }
+    return f.size() == t.size();
+}
+
+struct shared_subscription {
+    std::string_view share_name;
+    std::string_view topic_filter;
+};
+
+/** "$share/{ShareName}/{filter}" (5.0 §4.8.2) with a non-empty ShareName free of '+' and '#'. */
+inline std::optional<shared_subscription> split_shared_subscription(std::string_view filter) {
+    constexpr std::string_view prefix = "$share/";
+    if (filter.substr(0, prefix.size()) != prefix) return std::nullopt;
+    const std::string_view rest = filter.substr(prefix.size());
+    const std::size_t slash = rest.find('/');
+    if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size())
+        return std::nullopt;
+    const std::string_view name = rest.substr(0, slash);
+    if (name.find_first_of("+#") != std::string_view::npos) return std::nullopt;
+    return shared_subscription{name, rest.substr(slash + 1)};
 }
 
 }  // namespace fuzz::reference

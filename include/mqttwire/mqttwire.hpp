@@ -13,6 +13,7 @@
 #include "protocol.hpp"
 #include "reason_code.hpp"
 #include "result.hpp"
+#include "rules/topic_match.hpp"
 
 namespace mqttwire {
 inline constexpr int version_major = 0;

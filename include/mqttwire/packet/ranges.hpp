@@ -2,8 +2,10 @@
 // decode checks every entry once; iteration re-reads the bytes without allocating.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <span>
 #include <string_view>
@@ -12,6 +14,7 @@
 #include "../detail/config.hpp"
 #include "../protocol.hpp"
 #include "../reason_code.hpp"
+#include "../rules/topic_match.hpp"
 #include "../wire/bytes.hpp"
 
 namespace mqttwire {
@@ -23,13 +26,25 @@ enum class retain_handling : std::uint8_t {
     do_not_send = 2,
 };
 
-/** One decoded Topic Filter + Subscription Options pair of a SUBSCRIBE. */
+/**
+ * One decoded Topic Filter + Subscription Options pair of a SUBSCRIBE. `topic_filter` is the
+ * whole filter as sent, "$share/{ShareName}/" included; messages are matched with
+ * `split_shared_subscription(topic_filter)->topic_filter` when `share_name` is not empty.
+ */
 struct subscription_view {
     std::string_view topic_filter{};
     qos max_qos = qos::at_most_once;
     bool no_local = false;                                        // 5.0
     bool retain_as_published = false;                             // 5.0
     retain_handling retain = retain_handling::send_on_subscribe;  // 5.0
+    /** The Subscription Options byte as received (3.x: the Requested QoS byte). */
+    std::uint8_t options = 0;
+    /**
+     * The ShareName of a shared subscription (5.0 §4.8.2), empty when it is none. Only a 5.0
+     * SUBSCRIBE has them: under 3.1.1 and 3.1 "$share/g/a" is an ordinary filter and this stays
+     * empty (a server that wants the 5.0 meaning there calls split_shared_subscription).
+     */
+    std::string_view share_name{};
     friend constexpr bool operator==(const subscription_view&, const subscription_view&) = default;
 };
 
@@ -49,14 +64,26 @@ public:
         using iterator_category = std::forward_iterator_tag;
 
         constexpr iterator() noexcept = default;
-        constexpr explicit iterator(const B* pos) noexcept : pos_(pos) {}
+        constexpr iterator(const B* pos, bool shared_subscriptions) noexcept
+            : pos_(pos), shared_subscriptions_(shared_subscriptions) {}
         [[nodiscard]] constexpr value_type operator*() const noexcept {
             const std::size_t n = length();
             const std::string_view filter = detail::as_text(pos_ + 2, n);
             if constexpr (WithOptions) {
                 const std::uint8_t o = detail::to_u8(pos_[2 + n]);
-                return {filter, static_cast<qos>(o & 0x3u), (o & 0x4u) != 0, (o & 0x8u) != 0,
-                        static_cast<retain_handling>((o >> 4) & 0x3u)};
+                std::string_view share_name{};
+                if (shared_subscriptions_ && detail::starts_with_share_prefix(pos_ + 2, n))
+                    share_name = share_name_of(filter);
+                if constexpr (std::endian::native == std::endian::little)
+                    if (!std::is_constant_evaluated())
+                        return with_packed_options(filter, o, share_name);
+                return {filter,
+                        static_cast<qos>(o & 0x3u),
+                        (o & 0x4u) != 0,
+                        (o & 0x8u) != 0,
+                        static_cast<retain_handling>((o >> 4) & 0x3u),
+                        o,
+                        share_name};
             } else {
                 return filter;
             }
@@ -75,19 +102,55 @@ public:
         }
 
     private:
+        /**
+         * The view above with its five option bytes written by one 8-byte store, which keeps
+         * iterating about as cheap as before `options` and `share_name`: the multiply copies
+         * bits 0-1, 2, 3 and 4-5 of the byte to the low bits of bytes 0, 1, 2 and 3 (copies of
+         * the 6-bit value 0, 6, 13 and 20 bits up: no overlap, no carry); the byte is fifth.
+         */
+        [[nodiscard]] static value_type with_packed_options(std::string_view filter, std::uint8_t o,
+                                                            std::string_view share_name) noexcept {
+            // The eight bytes from max_qos to share_name: the five fields and the padding.
+            constexpr std::size_t at = offsetof(subscription_view, max_qos);
+            static_assert(offsetof(subscription_view, options) == at + 4 && sizeof(qos) == 1 &&
+                          sizeof(retain_handling) == 1 && sizeof(bool) == 1 &&
+                          offsetof(subscription_view, share_name) == at + 8);
+            value_type v;
+            v.topic_filter = filter;
+            v.share_name = share_name;
+            const std::uint64_t fields =
+                ((std::uint64_t{o & 0x3Fu} * 0x102041u) & 0x03010103u) | (std::uint64_t{o} << 32);
+            std::memcpy(reinterpret_cast<unsigned char*>(&v) + at, &fields, 8);
+            return v;
+        }
+        /** Out of line: most filters are no shared subscription, and the loop stays small. */
+        [[nodiscard]] MQTTWIRE_NOINLINE static constexpr std::string_view share_name_of(
+            std::string_view filter) noexcept {
+            const auto split = split_shared_subscription(filter);
+            return split ? split->share_name : std::string_view{};
+        }
         [[nodiscard]] constexpr std::size_t length() const noexcept {
             return (std::size_t{detail::to_u8(pos_[0])} << 8) | detail::to_u8(pos_[1]);
         }
         const B* pos_ = nullptr;
+        bool shared_subscriptions_ = false;
     };
 
     constexpr topic_filter_list() noexcept = default;
-    constexpr topic_filter_list(std::span<const B> wire, std::size_t count) noexcept
-        : bytes_(wire), count_(count) {}
+    /**
+     * `wire`: `count` validated entries back to back; `shared_subscriptions`: whether
+     * "$share/" filters are shared subscriptions (a 5.0 packet), which gives
+     * subscription_view::share_name.
+     */
+    constexpr topic_filter_list(std::span<const B> wire, std::size_t count,
+                                bool shared_subscriptions = false) noexcept
+        : bytes_(wire), count_(count), shared_subscriptions_(shared_subscriptions) {}
 
-    [[nodiscard]] constexpr iterator begin() const noexcept { return iterator(bytes_.data()); }
+    [[nodiscard]] constexpr iterator begin() const noexcept {
+        return iterator(bytes_.data(), shared_subscriptions_);
+    }
     [[nodiscard]] constexpr iterator end() const noexcept {
-        return iterator(bytes_.data() + bytes_.size());
+        return iterator(bytes_.data() + bytes_.size(), shared_subscriptions_);
     }
     [[nodiscard]] constexpr std::size_t size() const noexcept { return count_; }
     [[nodiscard]] constexpr bool empty() const noexcept { return count_ == 0; }
@@ -97,6 +160,7 @@ public:
 private:
     std::span<const B> bytes_{};
     std::size_t count_ = 0;
+    bool shared_subscriptions_ = false;
 };
 
 template <byte_like B>

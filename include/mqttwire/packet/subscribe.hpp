@@ -90,8 +90,9 @@ namespace detail {
 template <byte_like B>
 [[nodiscard]] constexpr statement_site filter_fault_site(const B* p, std::size_t n,
                                                          const text_fault& t) noexcept {
-    const bool empty_share_name = t.code == errc::shared_subscription_invalid && t.offset == 7 &&
-                                  (n == 7 || to_u8(p[7]) == '/');
+    const bool empty_share_name = t.code == errc::shared_subscription_invalid &&
+                                  t.offset == share_prefix_size &&
+                                  (n == share_prefix_size || to_u8(p[share_prefix_size]) == '/');
     return empty_share_name ? statement_site::share_name_empty : statement_site::errc_default;
 }
 
@@ -157,8 +158,8 @@ template <byte_like B, bool WithOptions, class View>
         return to_error(make_fault(code, first), opts.version);
     }
     if constexpr (WithOptions)
-        out.subscriptions =
-            subscription_range<B>(std::span<const B>(p + first, r.offset() - first), count);
+        out.subscriptions = subscription_range<B>(std::span<const B>(p + first, r.offset() - first),
+                                                  count, opts.version == protocol_version::v5);
     else
         out.topic_filters =
             topic_filter_range<B>(std::span<const B>(p + first, r.offset() - first), count);

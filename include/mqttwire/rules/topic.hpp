@@ -31,6 +31,84 @@ template <byte_like B>
     return check_text(p, n, text_rules::topic_name, lenient);
 }
 
+/** Length of "$share/", the prefix of a shared subscription's Topic Filter (5.0 §4.8.2). */
+inline constexpr std::size_t share_prefix_size = 7;
+
+/** Whether p[0, n) starts with "$share/" (byte-wise, case-sensitive). */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool starts_with_share_prefix(
+    const B* p, std::size_t n) noexcept {
+    if (n < share_prefix_size || to_u8(p[0]) != '$') return false;
+    constexpr char prefix[] = "$share/";
+    if (!std::is_constant_evaluated()) {
+        // Two overlapping 4-byte compares, "$sha" and "are/": no loop on the hot path.
+        std::uint32_t head = 0, tail = 0, want_head = 0, want_tail = 0;
+        std::memcpy(&head, p, 4);
+        std::memcpy(&tail, p + 3, 4);
+        std::memcpy(&want_head, prefix, 4);
+        std::memcpy(&want_tail, prefix + 3, 4);
+        return head == want_head && tail == want_tail;
+    }
+    for (std::size_t i = 1; i < share_prefix_size; ++i)
+        if (to_u8(p[i]) != std::uint8_t(prefix[i])) return false;
+    return true;
+}
+
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+/** 0xFF in each lane holding '+' or '#': the only bytes that are 0x2B with bit 3 set. */
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE __m128i wild_bytes(__m128i v) noexcept {
+    return _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x08)), _mm_set1_epi8(0x2B));
+}
+#endif
+
+/**
+ * The ShareName rule on a filter that starts "$share/": a ShareName of at least one character
+ * free of '+' and '#', ended by the first '/', which a non-empty Topic Filter follows. On
+ * success `filter_start` is that Topic Filter's offset. The one ShareName rule: the filter
+ * rules, their fast screen and split_shared_subscription all call it.
+ * @par Statements
+ * MQTT-4.8.2-1 (offset 7: empty ShareName), MQTT-4.8.2-2 (a wildcard in it, or no "/filter").
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr text_fault check_share_name(
+    const B* p, std::size_t n, std::size_t& filter_start) noexcept {
+    constexpr std::size_t first = share_prefix_size;
+    std::size_t end = first;
+#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
+    // At run time a ShareName ending within 16 bytes is found with one load: the window starts
+    // at the name, or ends at the filter's end when that is closer, and reads nothing past it.
+    // A ShareName longer than the window is left to the loop below.
+    if (!std::is_constant_evaluated() && n >= 16) {
+        const std::size_t at = n >= first + 16 ? first : n - 16;
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+        const unsigned drop = static_cast<unsigned>(first - at);  // bytes before the name
+        const unsigned slash =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')))) >> drop;
+        if (slash != 0) {
+            const unsigned k = static_cast<unsigned>(__builtin_ctz(slash));
+            const unsigned wild =
+                (static_cast<unsigned>(_mm_movemask_epi8(wild_bytes(v))) >> drop) & ((1u << k) - 1);
+            if (wild != 0)
+                return {errc::shared_subscription_invalid,
+                        first + static_cast<std::size_t>(__builtin_ctz(wild))};
+            end = first + k;
+            if (k == 0) return {errc::shared_subscription_invalid, first};
+        }
+    }
+#endif
+    if (end == first) {
+        while (end < n && to_u8(p[end]) != '/') {
+            const std::uint8_t c = to_u8(p[end]);
+            if (c == '+' || c == '#') return {errc::shared_subscription_invalid, end};
+            ++end;
+        }
+        if (end == first) return {errc::shared_subscription_invalid, first};
+    }
+    if (end + 1 >= n) return {errc::shared_subscription_invalid, end};
+    filter_start = end + 1;
+    return {};
+}
+
 /**
  * The Topic Filter rules one by one, in the order that decides which fault is reported: the text
  * first (any UTF-8 fault anywhere wins), then a 5.0 "$share/" prefix, then each wildcard in
@@ -53,24 +131,10 @@ template <byte_like B>
     if (f.code != errc::none) return f;
 
     std::size_t start = 0;
-    if (version == protocol_version::v5 && n >= 7 && to_u8(p[0]) == '$') {
-        constexpr char prefix[] = "$share/";
-        bool match = true;
-        for (std::size_t i = 1; i < 7 && match; ++i) match = to_u8(p[i]) == std::uint8_t(prefix[i]);
-        if (match) {
-            shared = true;
-            std::size_t i = 7;
-            while (i < n && to_u8(p[i]) != '/') {
-                const std::uint8_t c = to_u8(p[i]);
-                if (c == '+' || c == '#') return {errc::shared_subscription_invalid, i};
-                ++i;
-            }
-            // MQTT-4.8.2-1: ShareName at least one character; MQTT-4.8.2-2: then '/' and a
-            // Topic Filter.
-            if (i == 7) return {errc::shared_subscription_invalid, 7};
-            if (i + 1 >= n) return {errc::shared_subscription_invalid, i};
-            start = i + 1;
-        }
+    if (version == protocol_version::v5 && starts_with_share_prefix(p, n)) {
+        shared = true;
+        const text_fault s = check_share_name(p, n, start);
+        if (s.code != errc::none) return s;
     }
     std::size_t level_start = start;
     for (std::size_t i = start; i < n; ++i) {
@@ -101,11 +165,6 @@ struct filter_marks {
     unsigned odd;   // not printable ASCII: needs the UTF-8 rules
     unsigned wild;  // '+' or '#'
 };
-
-/** 0xFF in each lane holding '+' or '#': the only bytes that are 0x2B with bit 3 set. */
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE __m128i wild_bytes(__m128i v) noexcept {
-    return _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x08)), _mm_set1_epi8(0x2B));
-}
 
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE filter_marks mark_filter_bytes(__m128i v) noexcept {
     // Printable ASCII 0x20..0x7E plus one is 0x21..0x7F, the only bytes then above 0x20 as signed
@@ -181,42 +240,13 @@ template <byte_like B>
 [[nodiscard]] MQTTWIRE_TOPIC_SCREEN_INLINE bool plain_topic_filter(const B* p, std::size_t n,
                                                                    protocol_version version,
                                                                    bool& shared) noexcept {
-    if (version == protocol_version::v5 && n >= 7 && to_u8(p[0]) == '$') {
-        std::uint32_t head = 0, tail = 0;  // "$sha" and "are/", overlapping at p[3]
-        std::memcpy(&head, p, 4);
-        std::memcpy(&tail, p + 3, 4);
-        std::uint32_t want_head = 0, want_tail = 0;
-        std::memcpy(&want_head, "$sha", 4);
-        std::memcpy(&want_tail, "are/", 4);
-        if (head == want_head && tail == want_tail) {
-            // The first '/' after the prefix ends the ShareName, which must be non-empty and
-            // free of wildcards and leave a non-empty filter after it. Wildcards after it are
-            // checked below as in any filter: that '/' stands in for the start. Anything else,
-            // or a ShareName running past the 16-byte window, goes to the exact rules.
-            std::size_t end = 7;
-            if (n >= 16) {
-                const std::size_t at = n >= 23 ? 7 : n - 16;
-                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
-                const unsigned drop = static_cast<unsigned>(7 - at);  // bytes before the name
-                const unsigned slash = static_cast<unsigned>(_mm_movemask_epi8(
-                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('/')))) >>
-                                       drop;
-                const unsigned wild =
-                    static_cast<unsigned>(_mm_movemask_epi8(wild_bytes(v))) >> drop;
-                if (slash == 0) return false;
-                const unsigned k = static_cast<unsigned>(__builtin_ctz(slash));
-                if ((wild & ((1u << k) - 1)) != 0) return false;
-                end += k;
-            } else {
-                while (end < n && to_u8(p[end]) != '/') {
-                    const std::uint8_t c = to_u8(p[end]);
-                    if (c == '+' || c == '#') return false;
-                    ++end;
-                }
-            }
-            if (end == 7 || end + 1 >= n) return false;
-            shared = true;
-        }
+    if (version == protocol_version::v5 && n >= share_prefix_size && to_u8(p[0]) == '$' &&
+        starts_with_share_prefix(p, n)) {
+        // Wildcards after the ShareName are checked below as in any filter: the '/' ending it
+        // stands in for the start.
+        std::size_t start = 0;
+        if (check_share_name(p, n, start).code != errc::none) return false;
+        shared = true;
     }
     for (std::size_t i = 0; i < n; i += 32) {
         filter_marks m = mark_filter_chunk(p, n, i);

@@ -388,7 +388,8 @@ TEST(V31Subscribe, KnownAnswer) {
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->packet_id, 7);
     ASSERT_EQ(r->subscriptions.size(), 1u);
-    EXPECT_EQ(*r->subscriptions.begin(), (subscription_view{"t", qos::at_least_once}));
+    EXPECT_EQ(*r->subscriptions.begin(),
+              (subscription_view{"t", qos::at_least_once, false, false, {}, 0x01}));
     const subscription subs[] = {{"t", qos::at_least_once}};
     EXPECT_TRUE(encodes_to(subscribe_packet{7, subs}, client, v31::subscribe));
 }

@@ -46,8 +46,8 @@ TEST(V311Subscribe, KnownAnswerSpecExample) {
     ASSERT_EQ(r->subscriptions.size(), 2u);
     std::vector<subscription_view> got(r->subscriptions.begin(), r->subscriptions.end());
     ASSERT_EQ(got.size(), 2u);
-    EXPECT_EQ(got[0], (subscription_view{"a/b", qos::at_least_once}));
-    EXPECT_EQ(got[1], (subscription_view{"c/d", qos::exactly_once}));
+    EXPECT_EQ(got[0], (subscription_view{"a/b", qos::at_least_once, false, false, {}, 0x01}));
+    EXPECT_EQ(got[1], (subscription_view{"c/d", qos::exactly_once, false, false, {}, 0x02}));
     EXPECT_EQ(r->subscriptions.encoded().size(), 12u);
 
     const subscription subs[] = {{"a/b", qos::at_least_once}, {"c/d", qos::exactly_once}};

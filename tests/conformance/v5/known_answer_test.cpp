@@ -1176,11 +1176,11 @@ TEST(V5Subscribe, KnownAnswerWithEveryOptionBitAndSubscriptionIdentifier) {
     std::vector<subscription_view> subs(r->subscriptions.begin(), r->subscriptions.end());
     ASSERT_EQ(subs.size(), 3u);
     EXPECT_EQ(subs[0], (subscription_view{"a/+", qos::exactly_once, true, true,
-                                          retain_handling::do_not_send}));
+                                          retain_handling::do_not_send, 0x2E}));
     EXPECT_EQ(subs[1], (subscription_view{"b/#", qos::at_least_once, false, false,
-                                          retain_handling::send_if_new_subscription}));
+                                          retain_handling::send_if_new_subscription, 0x11}));
     EXPECT_EQ(subs[2], (subscription_view{"$share/g/c", qos::at_most_once, false, true,
-                                          retain_handling::send_on_subscribe}));
+                                          retain_handling::send_on_subscribe, 0x08, "g"}));
     EXPECT_EQ(bytes_of(r->subscriptions.encoded()), slice(kat::subscribe_full, 15, 25));
 
     const subscription list[] = {
