@@ -271,8 +271,8 @@ enum class connect_return_code : std::uint8_t {
 }
 
 /**
- * Whether `code` is a DISCONNECT reason code at all, for either side: distinguishes a code
- * reserved to the other side (Protocol Error) from one that exists nowhere (Malformed).
+ * Whether `code` is a DISCONNECT reason code at all, for either side: tells a code reserved to
+ * the other side (reason_code_not_for_sender) from one in neither table (reason_code_invalid).
  */
 [[nodiscard]] constexpr bool is_disconnect_reason_code(reason_code code) noexcept {
     return is_allowed_reason_code(packet_type::disconnect, code, protocol_version::v5,

@@ -140,10 +140,13 @@ TEST(V311Subscribe, MQTT_3_8_3_4_ReservedOptionBitsAreMalformed) {
 TEST(V311Subscribe, MQTT_3_8_3_4_RequestedQosThreeIsMalformed) {
     const byte_vector bytes = subscribe_one("a/b", 3);
     EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client),
-                           errc::subscription_qos_invalid, 9, "MQTT-3.8.3-4"));
+                           errc::subscription_requested_qos_invalid, 9, "MQTT-3.8.3-4"));
     const subscription subs[] = {{"a/b", qos{3}}};
-    EXPECT_TRUE(refuses(subscribe{10, subs}, client, errc::subscription_qos_invalid,
+    EXPECT_TRUE(refuses(subscribe{10, subs}, client, errc::subscription_requested_qos_invalid,
                         "MQTT-3.8.3-4"));
+    // The text says malformed here; 5.0's Maximum QoS 3 is a Protocol Error instead.
+    EXPECT_EQ(to_reason_code(errc::subscription_requested_qos_invalid),
+              reason_code::malformed_packet);
 }
 
 TEST(V311Subscribe, MQTT_4_7_1_2_MultiLevelWildcardMustStandAloneAtTheEnd) {
