@@ -485,8 +485,20 @@ inline constexpr statement_tables statement_table = make_statement_tables();
  */
 struct error {
     errc code = errc::none;
+    /**
+     * Offset of the first offending byte from the start of the packet; for buffer_too_small,
+     * the size the buffer needs instead (see buffer_size_needed()), so no error grows a field.
+     */
     std::uint32_t offset = 0;
     std::string_view statement{};  // e.g. "MQTT-3.3.1-4"; empty when no numbered one applies
+
+    /**
+     * For buffer_too_small: the bytes the output buffer must hold (the whole packet from
+     * encode, the header from encode_header); 0 for every other error.
+     */
+    [[nodiscard]] constexpr std::size_t buffer_size_needed() const noexcept {
+        return code == errc::buffer_too_small ? offset : 0;
+    }
 
     [[nodiscard]] constexpr std::string_view message() const noexcept {
         return mqttwire::message(code);
