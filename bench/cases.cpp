@@ -79,12 +79,7 @@ constexpr version_tag v311{protocol_version::v3_1_1, "v311"};
 constexpr version_tag v5{protocol_version::v5, "v5"};
 constexpr std::array<version_tag, 3> every_version{v31, v311, v5};
 
-codec_options options(version_tag v, sender from) {
-    codec_options o;
-    o.version = v.version;
-    o.from = from;
-    return o;
-}
+codec_options options(version_tag v, sender from) { return {.version = v.version, .from = from}; }
 
 std::string case_name(std::string_view direction, std::string_view name, version_tag v) {
     std::string s(direction);
@@ -274,7 +269,7 @@ void compare_properties(std::string& err, const mw::properties_view<B>& view, co
     want.visit(check);
 }
 
-void compare(std::string& err, const mw::publish_view<B>& v, const mw::publish& p,
+void compare(std::string& err, const mw::publish_view<B>& v, const mw::publish_packet& p,
              const codec_options&) {
     require(err, v.topic_name == p.topic_name, "topic_name");
     require(err, v.packet_id == p.packet_id, "packet_id");
@@ -286,7 +281,7 @@ void compare(std::string& err, const mw::publish_view<B>& v, const mw::publish& 
     compare_properties(err, v.properties, p.properties);
 }
 
-void compare(std::string& err, const mw::connect_view<B>& v, const mw::connect& c,
+void compare(std::string& err, const mw::connect_view<B>& v, const mw::connect_packet& c,
              const codec_options& o) {
     require(err, v.version == o.version, "version");
     require(err, v.client_id == c.client_id, "client_id");
@@ -307,7 +302,7 @@ void compare(std::string& err, const mw::connect_view<B>& v, const mw::connect& 
     compare_properties(err, v.properties, c.properties);
 }
 
-void compare(std::string& err, const mw::connack_view<B>& v, const mw::connack& c,
+void compare(std::string& err, const mw::connack_view<B>& v, const mw::connack_packet& c,
              const codec_options&) {
     require(err, v.session_present == c.session_present, "session_present");
     require(err, v.reason == c.reason, "reason");
@@ -323,7 +318,7 @@ void compare(std::string& err, const mw::basic_pub_ack_view<B, Type>& v,
     compare_properties(err, v.properties, a.properties);
 }
 
-void compare(std::string& err, const mw::subscribe_view<B>& v, const mw::subscribe& s,
+void compare(std::string& err, const mw::subscribe_view<B>& v, const mw::subscribe_packet& s,
              const codec_options&) {
     require(err, v.packet_id == s.packet_id, "packet_id");
     compare_properties(err, v.properties, s.properties);
@@ -341,7 +336,7 @@ void compare(std::string& err, const mw::subscribe_view<B>& v, const mw::subscri
     require(err, i == s.subscriptions.size(), "subscriptions iterated");
 }
 
-void compare(std::string& err, const mw::unsubscribe_view<B>& v, const mw::unsubscribe& u,
+void compare(std::string& err, const mw::unsubscribe_view<B>& v, const mw::unsubscribe_packet& u,
              const codec_options&) {
     require(err, v.packet_id == u.packet_id, "packet_id");
     compare_properties(err, v.properties, u.properties);
@@ -366,22 +361,25 @@ void compare_codes(std::string& err, const View& v, const Ack& a) {
     }
 }
 
-void compare(std::string& err, const mw::suback_view<B>& v, const mw::suback& a,
+void compare(std::string& err, const mw::suback_view<B>& v, const mw::suback_packet& a,
              const codec_options&) {
     compare_codes(err, v, a);
 }
-void compare(std::string& err, const mw::unsuback_view<B>& v, const mw::unsuback& a,
+void compare(std::string& err, const mw::unsuback_view<B>& v, const mw::unsuback_packet& a,
              const codec_options&) {
     compare_codes(err, v, a);
 }
-void compare(std::string&, const mw::pingreq_view&, const mw::pingreq&, const codec_options&) {}
-void compare(std::string&, const mw::pingresp_view&, const mw::pingresp&, const codec_options&) {}
-void compare(std::string& err, const mw::disconnect_view<B>& v, const mw::disconnect& d,
+void compare(std::string&, const mw::pingreq_view&, const mw::pingreq_packet&,
+             const codec_options&) {}
+void compare(std::string&, const mw::pingresp_view&, const mw::pingresp_packet&,
+             const codec_options&) {}
+void compare(std::string& err, const mw::disconnect_view<B>& v, const mw::disconnect_packet& d,
              const codec_options&) {
     require(err, v.reason == d.reason, "reason");
     compare_properties(err, v.properties, d.properties);
 }
-void compare(std::string& err, const mw::auth_view<B>& v, const mw::auth& a, const codec_options&) {
+void compare(std::string& err, const mw::auth_view<B>& v, const mw::auth_packet& a,
+             const codec_options&) {
     require(err, v.reason == a.reason, "reason");
     compare_properties(err, v.properties, a.properties);
 }
@@ -482,13 +480,13 @@ BENCHMARK_ALWAYS_INLINE inline void consume(const mw::auth_view<B>& v) {
 // The decoder of each packet struct's type.
 // ------------------------------------------------------------------------------------------
 
-inline auto decode_as(const mw::publish*, in_span s, const codec_options& o) {
+inline auto decode_as(const mw::publish_packet*, in_span s, const codec_options& o) {
     return mw::decode_publish(s, o);
 }
-inline auto decode_as(const mw::connect*, in_span s, const codec_options& o) {
+inline auto decode_as(const mw::connect_packet*, in_span s, const codec_options& o) {
     return mw::decode_connect(s, o);
 }
-inline auto decode_as(const mw::connack*, in_span s, const codec_options& o) {
+inline auto decode_as(const mw::connack_packet*, in_span s, const codec_options& o) {
     return mw::decode_connack(s, o);
 }
 template <packet_type Type>
@@ -498,28 +496,28 @@ inline auto decode_as(const mw::basic_pub_ack<Type>*, in_span s, const codec_opt
     if constexpr (Type == packet_type::pubrel) return mw::decode_pubrel(s, o);
     if constexpr (Type == packet_type::pubcomp) return mw::decode_pubcomp(s, o);
 }
-inline auto decode_as(const mw::subscribe*, in_span s, const codec_options& o) {
+inline auto decode_as(const mw::subscribe_packet*, in_span s, const codec_options& o) {
     return mw::decode_subscribe(s, o);
 }
-inline auto decode_as(const mw::suback*, in_span s, const codec_options& o) {
+inline auto decode_as(const mw::suback_packet*, in_span s, const codec_options& o) {
     return mw::decode_suback(s, o);
 }
-inline auto decode_as(const mw::unsubscribe*, in_span s, const codec_options& o) {
+inline auto decode_as(const mw::unsubscribe_packet*, in_span s, const codec_options& o) {
     return mw::decode_unsubscribe(s, o);
 }
-inline auto decode_as(const mw::unsuback*, in_span s, const codec_options& o) {
+inline auto decode_as(const mw::unsuback_packet*, in_span s, const codec_options& o) {
     return mw::decode_unsuback(s, o);
 }
-inline auto decode_as(const mw::pingreq*, in_span s, const codec_options& o) {
+inline auto decode_as(const mw::pingreq_packet*, in_span s, const codec_options& o) {
     return mw::decode_pingreq(s, o);
 }
-inline auto decode_as(const mw::pingresp*, in_span s, const codec_options& o) {
+inline auto decode_as(const mw::pingresp_packet*, in_span s, const codec_options& o) {
     return mw::decode_pingresp(s, o);
 }
-inline auto decode_as(const mw::disconnect*, in_span s, const codec_options& o) {
+inline auto decode_as(const mw::disconnect_packet*, in_span s, const codec_options& o) {
     return mw::decode_disconnect(s, o);
 }
-inline auto decode_as(const mw::auth*, in_span s, const codec_options& o) {
+inline auto decode_as(const mw::auth_packet*, in_span s, const codec_options& o) {
     return mw::decode_auth(s, o);
 }
 
@@ -538,8 +536,9 @@ std::string error_text(const char* what, const mw::error& e) {
 
 template <class P>
 struct packet_fixture {
+    explicit packet_fixture(const codec_options& o) : opts(o) {}
     P packet{};
-    codec_options opts{};
+    codec_options opts;
     byte_vec wire;                // the encoded packet, checked at registration
     byte_vec out;                 // encode target
     std::size_t header_size = 0;  // encode_header size (PUBLISH only)
@@ -559,9 +558,8 @@ std::string round_trip_error(const packet_fixture<P>& fx) {
 template <class P>
 std::shared_ptr<packet_fixture<P>> make_fixture(const P& packet, codec_options opts,
                                                 const byte_vec* known) {
-    auto fx = std::make_shared<packet_fixture<P>>();
+    auto fx = std::make_shared<packet_fixture<P>>(opts);
     fx->packet = packet;
-    fx->opts = opts;
     const auto size = mw::encoded_size(packet, opts);
     if (!size) {
         fx->setup_error = error_text("encoded_size failed", size.error());
@@ -643,7 +641,7 @@ void add_memcpy(std::string_view name, version_tag ver,
 }
 
 void add_encode_header(std::string_view name, version_tag ver,
-                       const std::shared_ptr<packet_fixture<mw::publish>>& fx) {
+                       const std::shared_ptr<packet_fixture<mw::publish_packet>>& fx) {
     const std::size_t header = fx->wire.size() - fx->packet.payload.size();
     add(
         case_name("encode_header", name, ver), header, 1,
@@ -681,8 +679,8 @@ std::shared_ptr<packet_fixture<P>> add_packet(std::string_view name, version_tag
 
 constexpr std::string_view office = "smarthome/lights/office";
 
-mw::publish make_p1() {
-    mw::publish p;
+mw::publish_packet make_p1() {
+    mw::publish_packet p;
     p.topic_name = office;
     p.payload = bytes_of("ON");
     p.qos_level = qos::at_least_once;
@@ -690,8 +688,8 @@ mw::publish make_p1() {
     return p;
 }
 
-mw::publish make_p2() {
-    mw::publish p;
+mw::publish_packet make_p2() {
+    mw::publish_packet p;
     p.topic_name = "test";
     p.payload = bytes_of("test");
     return p;
@@ -704,8 +702,8 @@ constexpr std::array<mw::user_property, 2> p3_user_properties{{
 constexpr std::array<std::uint32_t, 1> p3_subscription_ids{300};
 constexpr std::string_view p3_payload = R"({"state":"ON"})";  // 14 bytes
 
-mw::publish make_p3() {
-    mw::publish p = make_p1();
+mw::publish_packet make_p3() {
+    mw::publish_packet p = make_p1();
     p.payload = bytes_of(p3_payload);
     p.properties.payload_format_indicator = mw::payload_format::utf8;
     p.properties.message_expiry_interval = 3600;
@@ -764,8 +762,8 @@ const byte_vec& payload_of(std::size_t n) {
     return n == 64 ? b64 : n == 1024 ? b1k : b64k;
 }
 
-mw::publish make_sized(std::size_t payload, std::uint16_t id = 1) {
-    mw::publish p = make_p1();
+mw::publish_packet make_sized(std::size_t payload, std::uint16_t id = 1) {
+    mw::publish_packet p = make_p1();
     p.payload = payload_of(payload);
     p.packet_id = id;
     return p;
@@ -773,8 +771,8 @@ mw::publish make_sized(std::size_t payload, std::uint16_t id = 1) {
 
 constexpr std::array<mw::user_property, 1> connect_user_properties{{{"app", "thermostat"}}};
 
-mw::connect make_connect(version_tag v) {
-    mw::connect c;
+mw::connect_packet make_connect(version_tag v) {
+    mw::connect_packet c;
     c.client_id = "sensor-office-17";
     c.keep_alive = 60;
     c.clean_start = true;
@@ -800,8 +798,8 @@ mw::connect make_connect(version_tag v) {
     return c;
 }
 
-mw::connack make_connack(version_tag v) {
-    mw::connack c;
+mw::connack_packet make_connack(version_tag v) {
+    mw::connack_packet c;
     c.session_present = true;
     if (v.version == protocol_version::v5) {
         c.properties.receive_maximum = 64;
@@ -842,8 +840,8 @@ constexpr std::array<mw::subscription, 8> subscriptions_8_v5{{
 }};
 constexpr std::array<mw::user_property, 1> subscribe_user_properties{{{"tenant", "home-7"}}};
 
-mw::subscribe make_subscribe(version_tag v, std::size_t count) {
-    mw::subscribe s;
+mw::subscribe_packet make_subscribe(version_tag v, std::size_t count) {
+    mw::subscribe_packet s;
     s.packet_id = 10;
     const bool v5v = v.version == protocol_version::v5;
     if (count == 1)
@@ -873,8 +871,8 @@ constexpr std::array<reason_code, 8> suback_8_v5{
     reason_code::success,       reason_code::not_authorized, reason_code::success,
     reason_code::granted_qos_2, reason_code::granted_qos_1};
 
-mw::suback make_suback(version_tag v, std::size_t count) {
-    mw::suback a;
+mw::suback_packet make_suback(version_tag v, std::size_t count) {
+    mw::suback_packet a;
     a.packet_id = 10;
     if (count == 1)
         a.reason_codes = suback_1_codes;
@@ -890,22 +888,22 @@ mw::suback make_suback(version_tag v, std::size_t count) {
 constexpr std::array<std::string_view, 1> unsubscribe_1_filters{"smarthome/+/office"};
 constexpr std::array<reason_code, 1> unsuback_1_codes{reason_code::success};
 
-mw::unsubscribe make_unsubscribe() {
-    mw::unsubscribe u;
+mw::unsubscribe_packet make_unsubscribe() {
+    mw::unsubscribe_packet u;
     u.packet_id = 11;
     u.topic_filters = unsubscribe_1_filters;
     return u;
 }
 
-mw::unsuback make_unsuback(version_tag v) {
-    mw::unsuback a;
+mw::unsuback_packet make_unsuback(version_tag v) {
+    mw::unsuback_packet a;
     a.packet_id = 11;
     if (v.version == protocol_version::v5) a.reason_codes = unsuback_1_codes;
     return a;
 }
 
-mw::auth make_auth() {
-    mw::auth a;
+mw::auth_packet make_auth() {
+    mw::auth_packet a;
     a.reason = reason_code::continue_authentication;
     a.properties.authentication_method = "SCRAM-SHA-256";
     a.properties.authentication_data = bytes_of("n,,n=alice,r=rOprNGfwEbeRWgbNEkqO");
@@ -952,11 +950,12 @@ BENCHMARK_ALWAYS_INLINE inline bool decode_framed(in_span p, packet_type type,
 }
 
 struct stream_fixture {
-    codec_options opts{};
+    explicit stream_fixture(const codec_options& o) : opts(o) {}
+    codec_options opts;
     byte_vec wire;
     byte_vec out;
     std::size_t packets = 0;
-    std::vector<mw::publish> publishes;  // for the encode stream
+    std::vector<mw::publish_packet> publishes;  // for the encode stream
     std::string setup_error;
 
     template <class P>
@@ -1019,7 +1018,7 @@ void add_stream_decode(std::string_view direction, std::string_view name, versio
 BENCHMARK_ALWAYS_INLINE inline std::size_t encode_stream(stream_fixture& fx) {
     const std::span<std::byte> out(fx.out);
     std::size_t at = 0;
-    for (const mw::publish& p : fx.publishes) at += *mw::encode(p, fx.opts, out.subspan(at));
+    for (const mw::publish_packet& p : fx.publishes) at += *mw::encode(p, fx.opts, out.subspan(at));
     return at;
 }
 
@@ -1041,8 +1040,7 @@ void add_stream_memcpy(std::string_view name, version_tag ver,
 
 void add_streams(version_tag ver) {
     // 64 QoS 1 PUBLISHes with 1 KiB payloads (~67 KB, the size of a large socket read).
-    auto big = std::make_shared<stream_fixture>();
-    big->opts = options(ver, sender::client);
+    auto big = std::make_shared<stream_fixture>(options(ver, sender::client));
     for (std::uint16_t id = 1; id <= 64; ++id) {
         big->publishes.push_back(make_sized(1024, id));
         big->append(big->publishes.back());
@@ -1067,8 +1065,7 @@ void add_streams(version_tag ver) {
 
     // What a broker reads from one client: CONNECT, then 32 rounds of publishes of several
     // sizes, the acks of both QoS flows, SUBSCRIBE, UNSUBSCRIBE and PINGREQ; then DISCONNECT.
-    auto mixed = std::make_shared<stream_fixture>();
-    mixed->opts = options(ver, sender::client);
+    auto mixed = std::make_shared<stream_fixture>(options(ver, sender::client));
     mixed->append(make_connect(ver));
     for (int round = 0; round < 32; ++round) {
         mixed->append(make_p1());
@@ -1080,9 +1077,9 @@ void add_streams(version_tag ver) {
         mixed->append(make_ack<packet_type::pubcomp>());
         mixed->append(make_subscribe(ver, 8));
         mixed->append(make_unsubscribe());
-        mixed->append(mw::pingreq{});
+        mixed->append(mw::pingreq_packet{});
     }
-    mixed->append(mw::disconnect{});
+    mixed->append(mw::disconnect_packet{});
     mixed->out.assign(mixed->wire.size(), std::byte{0});
     add_stream_decode("frame_decode", "stream_mixed", ver, mixed, false);
     add_stream_decode("frame_decode_any", "stream_mixed", ver, mixed, true);
@@ -1196,7 +1193,7 @@ std::deque<std::string>& kept_texts() {
 }
 
 void add_long_topic(std::string_view name, std::string topic) {
-    mw::publish p;
+    mw::publish_packet p;
     p.topic_name = kept_texts().emplace_back(std::move(topic));
     p.payload = bytes_of("x");
     add_decode(name, v5, make_fixture(p, options(v5, sender::client), nullptr));
@@ -1287,9 +1284,9 @@ void register_all() {
         add_packet("unsubscribe_1", v, sender::client, make_unsubscribe());
         add_packet("unsuback_1", v, sender::server, make_unsuback(v));
         const byte_vec pingreq_known = known_answer().u8(0xC0).u8(0).done();
-        add_packet("pingreq", v, sender::client, mw::pingreq{}, &pingreq_known);
-        add_packet("pingresp", v, sender::server, mw::pingresp{});
-        add_packet("disconnect", v, sender::client, mw::disconnect{});
+        add_packet("pingreq", v, sender::client, mw::pingreq_packet{}, &pingreq_known);
+        add_packet("pingresp", v, sender::server, mw::pingresp_packet{});
+        add_packet("disconnect", v, sender::client, mw::disconnect_packet{});
     }
     add_packet("auth", v5, sender::client, make_auth());
 

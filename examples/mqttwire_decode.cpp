@@ -55,7 +55,9 @@ constexpr std::string_view usage_text =
 // ---------------------------------------------------------------------------------------------
 
 struct tool_options {
-    mqttwire::codec_options codec{};
+    // The tool's documented defaults; a CONNECT in the stream sets the version it carries.
+    mqttwire::codec_options codec{.version = mqttwire::protocol_version::v5,
+                                  .from = mqttwire::sender::client};
     bool hex = false;
     bool help = false;
     std::string_view path = "-";

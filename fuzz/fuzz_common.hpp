@@ -67,13 +67,11 @@ private:
  * packet size (default, 64, 300, 20000). Bit 7 is left to each fuzzer.
  */
 inline mw::codec_options options_from(std::uint8_t b) {
-    mw::codec_options o;
-    switch (b & 3u) {
-        case 0: o.version = mw::protocol_version::v3_1; break;
-        case 1: o.version = mw::protocol_version::v3_1_1; break;
-        default: o.version = mw::protocol_version::v5; break;
-    }
-    o.from = (b & 4u) ? mw::sender::server : mw::sender::client;
+    const mw::protocol_version versions[] = {mw::protocol_version::v3_1,
+                                             mw::protocol_version::v3_1_1, mw::protocol_version::v5,
+                                             mw::protocol_version::v5};
+    mw::codec_options o{.version = versions[b & 3u],
+                        .from = (b & 4u) ? mw::sender::server : mw::sender::client};
     o.leniency.allow_control_characters = (b & 8u) != 0;
     o.leniency.allow_noncharacters = (b & 16u) != 0;
     switch ((b >> 5) & 3u) {
@@ -180,8 +178,8 @@ Set to_set(const mw::properties_view<B>& v, arena& a) {
 }
 
 template <class B>
-mw::connect to_struct(const mw::connect_view<B>& v, arena& a) {
-    mw::connect c;
+mw::connect_packet to_struct(const mw::connect_view<B>& v, arena& a) {
+    mw::connect_packet c;
     c.client_id = v.client_id;
     c.keep_alive = v.keep_alive;
     c.clean_start = v.clean_start;
@@ -200,8 +198,8 @@ mw::connect to_struct(const mw::connect_view<B>& v, arena& a) {
     return c;
 }
 template <class B>
-mw::connack to_struct(const mw::connack_view<B>& v, arena& a) {
-    mw::connack c;
+mw::connack_packet to_struct(const mw::connack_view<B>& v, arena& a) {
+    mw::connack_packet c;
     c.session_present = v.session_present;
     c.reason = v.reason;
     c.return_code = v.return_code;
@@ -209,8 +207,8 @@ mw::connack to_struct(const mw::connack_view<B>& v, arena& a) {
     return c;
 }
 template <class B>
-mw::publish to_struct(const mw::publish_view<B>& v, arena& a) {
-    mw::publish p;
+mw::publish_packet to_struct(const mw::publish_view<B>& v, arena& a) {
+    mw::publish_packet p;
     p.topic_name = v.topic_name;
     p.payload = as_bytes(v.payload);
     p.qos_level = v.qos_level;
@@ -229,8 +227,8 @@ mw::basic_pub_ack<T> to_struct(const mw::basic_pub_ack_view<B, T>& v, arena& a) 
     return p;
 }
 template <class B>
-mw::subscribe to_struct(const mw::subscribe_view<B>& v, arena& a) {
-    mw::subscribe s;
+mw::subscribe_packet to_struct(const mw::subscribe_view<B>& v, arena& a) {
+    mw::subscribe_packet s;
     s.packet_id = v.packet_id;
     std::vector<mw::subscription> subs;
     for (const mw::subscription_view& x : v.subscriptions)
@@ -240,8 +238,8 @@ mw::subscribe to_struct(const mw::subscribe_view<B>& v, arena& a) {
     return s;
 }
 template <class B>
-mw::unsubscribe to_struct(const mw::unsubscribe_view<B>& v, arena& a) {
-    mw::unsubscribe u;
+mw::unsubscribe_packet to_struct(const mw::unsubscribe_view<B>& v, arena& a) {
+    mw::unsubscribe_packet u;
     u.packet_id = v.packet_id;
     std::vector<std::string_view> filters;
     for (std::string_view f : v.topic_filters) filters.push_back(f);
@@ -260,25 +258,25 @@ Ack sub_ack_struct(const View& v, arena& a) {
     return s;
 }
 template <class B>
-mw::suback to_struct(const mw::suback_view<B>& v, arena& a) {
-    return sub_ack_struct<mw::suback>(v, a);
+mw::suback_packet to_struct(const mw::suback_view<B>& v, arena& a) {
+    return sub_ack_struct<mw::suback_packet>(v, a);
 }
 template <class B>
-mw::unsuback to_struct(const mw::unsuback_view<B>& v, arena& a) {
-    return sub_ack_struct<mw::unsuback>(v, a);
+mw::unsuback_packet to_struct(const mw::unsuback_view<B>& v, arena& a) {
+    return sub_ack_struct<mw::unsuback_packet>(v, a);
 }
-inline mw::pingreq to_struct(const mw::pingreq_view&, arena&) { return {}; }
-inline mw::pingresp to_struct(const mw::pingresp_view&, arena&) { return {}; }
+inline mw::pingreq_packet to_struct(const mw::pingreq_view&, arena&) { return {}; }
+inline mw::pingresp_packet to_struct(const mw::pingresp_view&, arena&) { return {}; }
 template <class B>
-mw::disconnect to_struct(const mw::disconnect_view<B>& v, arena& a) {
-    mw::disconnect d;
+mw::disconnect_packet to_struct(const mw::disconnect_view<B>& v, arena& a) {
+    mw::disconnect_packet d;
     d.reason = v.reason;
     d.properties = to_set<mw::disconnect_properties>(v.properties, a);
     return d;
 }
 template <class B>
-mw::auth to_struct(const mw::auth_view<B>& v, arena& a) {
-    mw::auth x;
+mw::auth_packet to_struct(const mw::auth_view<B>& v, arena& a) {
+    mw::auth_packet x;
     x.reason = v.reason;
     x.properties = to_set<mw::auth_properties>(v.properties, a);
     return x;
@@ -350,7 +348,7 @@ unsigned long long u(E e) {
     return static_cast<unsigned long long>(e);
 }
 
-inline std::string describe(const mw::connect& c) {
+inline std::string describe(const mw::connect_packet& c) {
     std::string s = "CONNECT id=";
     put_text(s, c.client_id);
     s += " keep_alive=" + num(c.keep_alive) + " clean=" + num(c.clean_start);
@@ -372,11 +370,11 @@ inline std::string describe(const mw::connect& c) {
     }
     return s + " props=" + describe_properties(c.properties);
 }
-inline std::string describe(const mw::connack& c) {
+inline std::string describe(const mw::connack_packet& c) {
     return "CONNACK sp=" + num(c.session_present) + " reason=" + num(u(c.reason)) +
            " rc=" + num(u(c.return_code)) + " props=" + describe_properties(c.properties);
 }
-inline std::string describe(const mw::publish& p) {
+inline std::string describe(const mw::publish_packet& p) {
     std::string s = "PUBLISH topic=";
     put_text(s, p.topic_name);
     s += " qos=" + num(u(p.qos_level)) + " retain=" + num(p.retain) + " dup=" + num(p.dup) +
@@ -389,7 +387,7 @@ std::string describe(const mw::basic_pub_ack<T>& a) {
     return std::string(mw::name(T)) + " id=" + num(a.packet_id) + " reason=" + num(u(a.reason)) +
            " props=" + describe_properties(a.properties);
 }
-inline std::string describe(const mw::subscribe& x) {
+inline std::string describe(const mw::subscribe_packet& x) {
     std::string s = "SUBSCRIBE id=" + num(x.packet_id);
     for (const mw::subscription& sub : x.subscriptions) {
         s += " [";
@@ -399,7 +397,7 @@ inline std::string describe(const mw::subscribe& x) {
     }
     return s + " props=" + describe_properties(x.properties);
 }
-inline std::string describe(const mw::unsubscribe& x) {
+inline std::string describe(const mw::unsubscribe_packet& x) {
     std::string s = "UNSUBSCRIBE id=" + num(x.packet_id);
     for (std::string_view f : x.topic_filters) {
         s += ' ';
@@ -413,14 +411,16 @@ std::string describe_sub_ack(const char* what, const Ack& a) {
     for (mw::reason_code c : a.reason_codes) s += num(u(c)) + ",";
     return s + " props=" + describe_properties(a.properties);
 }
-inline std::string describe(const mw::suback& a) { return describe_sub_ack("SUBACK", a); }
-inline std::string describe(const mw::unsuback& a) { return describe_sub_ack("UNSUBACK", a); }
-inline std::string describe(const mw::pingreq&) { return "PINGREQ"; }
-inline std::string describe(const mw::pingresp&) { return "PINGRESP"; }
-inline std::string describe(const mw::disconnect& d) {
+inline std::string describe(const mw::suback_packet& a) { return describe_sub_ack("SUBACK", a); }
+inline std::string describe(const mw::unsuback_packet& a) {
+    return describe_sub_ack("UNSUBACK", a);
+}
+inline std::string describe(const mw::pingreq_packet&) { return "PINGREQ"; }
+inline std::string describe(const mw::pingresp_packet&) { return "PINGRESP"; }
+inline std::string describe(const mw::disconnect_packet& d) {
     return "DISCONNECT reason=" + num(u(d.reason)) + " props=" + describe_properties(d.properties);
 }
-inline std::string describe(const mw::auth& a) {
+inline std::string describe(const mw::auth_packet& a) {
     return "AUTH reason=" + num(u(a.reason)) + " props=" + describe_properties(a.properties);
 }
 

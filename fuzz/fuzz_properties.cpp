@@ -227,8 +227,9 @@ void round_trip(const mw::properties_view<unsigned char>& view, const verdict& e
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     const auto where = static_cast<ctx>((data[0] & 15u) % 9);
-    mw::codec_options opts;
-    opts.from = (data[0] & 16u) ? mw::sender::server : mw::sender::client;
+    // Properties exist only in 5.0.
+    mw::codec_options opts{.version = mw::protocol_version::v5,
+                           .from = (data[0] & 16u) ? mw::sender::server : mw::sender::client};
     opts.leniency.allow_control_characters = (data[0] & 32u) != 0;
     opts.leniency.allow_noncharacters = (data[0] & 64u) != 0;
     const fuzz::exact_copy<> in(data + 1, size - 1);

@@ -12,7 +12,7 @@ using view = mw::publish_head_view<unsigned char>;
 
 std::string describe_head(const view& h) {
     fuzz::arena a;
-    mw::publish p;
+    mw::publish_packet p;
     p.topic_name = h.topic_name;
     p.packet_id = h.packet_id;
     p.qos_level = h.qos_level;

@@ -174,7 +174,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // PUBLISH: encode_header is encode without the payload.
     if (const auto* p = std::get_if<mw::publish_view<B>>(&*first)) {
         fuzz::arena a3;
-        const mw::publish pub = fuzz::to_struct(*p, a3);
+        const mw::publish_packet pub = fuzz::to_struct(*p, a3);
         std::vector<std::byte> head(out.size());
         const auto h = mw::encode_header(pub, opts, head);
         FUZZ_CHECK(h && *h + p->payload.size() == out.size());

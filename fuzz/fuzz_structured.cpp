@@ -150,10 +150,10 @@ struct hand_serializer {
         return w.b;
     }
 
-    std::vector<unsigned char> operator()(const mw::connect& c) const {
+    std::vector<unsigned char> operator()(const mw::connect_packet& c) const {
         hand_writer w;
         w.str(o.version == mw::protocol_version::v3_1 ? "MQIsdp" : "MQTT");
-        w.u8(static_cast<unsigned>(o.version));
+        w.u8(static_cast<unsigned>(o.version.value));
         unsigned flags = c.clean_start ? 0x02u : 0u;
         if (c.will)
             flags |= 0x04u | static_cast<unsigned>(c.will->qos_level) << 3 |
@@ -173,14 +173,14 @@ struct hand_serializer {
         if (c.password) w.bin(*c.password);
         return frame(1, 0, w);
     }
-    std::vector<unsigned char> operator()(const mw::connack& c) const {
+    std::vector<unsigned char> operator()(const mw::connack_packet& c) const {
         hand_writer w;
         w.u8(c.session_present ? 1 : 0);
         w.u8(v5() ? static_cast<unsigned>(c.reason) : static_cast<unsigned>(c.return_code));
         props(w, c.properties);
         return frame(2, 0, w);
     }
-    std::vector<unsigned char> operator()(const mw::publish& p) const {
+    std::vector<unsigned char> operator()(const mw::publish_packet& p) const {
         hand_writer w;
         const unsigned q = static_cast<unsigned>(p.qos_level);
         w.str(p.topic_name);
@@ -196,7 +196,7 @@ struct hand_serializer {
         tail(w, a.reason, a.properties);
         return frame(static_cast<unsigned>(T), T == mw::packet_type::pubrel ? 2 : 0, w);
     }
-    std::vector<unsigned char> operator()(const mw::subscribe& s) const {
+    std::vector<unsigned char> operator()(const mw::subscribe_packet& s) const {
         hand_writer w;
         w.u16(s.packet_id);
         props(w, s.properties);
@@ -207,7 +207,7 @@ struct hand_serializer {
         }
         return frame(8, 2, w);
     }
-    std::vector<unsigned char> operator()(const mw::unsubscribe& u) const {
+    std::vector<unsigned char> operator()(const mw::unsubscribe_packet& u) const {
         hand_writer w;
         w.u16(u.packet_id);
         props(w, u.properties);
@@ -223,18 +223,24 @@ struct hand_serializer {
             for (mw::reason_code c : a.reason_codes) w.u8(static_cast<unsigned>(c));
         return frame(type, 0, w);
     }
-    std::vector<unsigned char> operator()(const mw::suback& a) const { return sub_ack(9, a, true); }
-    std::vector<unsigned char> operator()(const mw::unsuback& a) const {
+    std::vector<unsigned char> operator()(const mw::suback_packet& a) const {
+        return sub_ack(9, a, true);
+    }
+    std::vector<unsigned char> operator()(const mw::unsuback_packet& a) const {
         return sub_ack(11, a, v5());
     }
-    std::vector<unsigned char> operator()(const mw::pingreq&) const { return frame(12, 0, {}); }
-    std::vector<unsigned char> operator()(const mw::pingresp&) const { return frame(13, 0, {}); }
-    std::vector<unsigned char> operator()(const mw::disconnect& d) const {
+    std::vector<unsigned char> operator()(const mw::pingreq_packet&) const {
+        return frame(12, 0, {});
+    }
+    std::vector<unsigned char> operator()(const mw::pingresp_packet&) const {
+        return frame(13, 0, {});
+    }
+    std::vector<unsigned char> operator()(const mw::disconnect_packet& d) const {
         hand_writer w;
         tail(w, d.reason, d.properties);
         return frame(14, 0, w);
     }
-    std::vector<unsigned char> operator()(const mw::auth& a) const {
+    std::vector<unsigned char> operator()(const mw::auth_packet& a) const {
         hand_writer w;
         tail(w, a.reason, a.properties);
         return frame(15, 0, w);
@@ -466,8 +472,8 @@ public:
 
 // One builder per packet type.
 
-mw::connect make_connect(generator& g) {
-    mw::connect c;
+mw::connect_packet make_connect(generator& g) {
+    mw::connect_packet c;
     c.keep_alive = g.in_.ConsumeIntegral<std::uint16_t>();
     c.clean_start = g.in_.ConsumeBool();
     if (g.o_.version == mw::protocol_version::v3_1) {
@@ -499,8 +505,8 @@ mw::connect make_connect(generator& g) {
     return c;
 }
 
-mw::connack make_connack(generator& g) {
-    mw::connack c;
+mw::connack_packet make_connack(generator& g) {
+    mw::connack_packet c;
     if (g.v5()) {
         c.reason = g.reason(mw::packet_type::connack);
     } else {
@@ -515,8 +521,8 @@ mw::connack make_connack(generator& g) {
     return c;
 }
 
-mw::publish make_publish(generator& g) {
-    mw::publish p;
+mw::publish_packet make_publish(generator& g) {
+    mw::publish_packet p;
     p.properties = g.properties<mw::publish_properties>(mw::property_context::publish);
     p.topic_name = g.topic_name(g.v5() && p.properties.topic_alias.has_value());
     p.payload = g.blob();
@@ -540,8 +546,8 @@ mw::basic_pub_ack<T> make_pub_ack(generator& g) {
     return a;
 }
 
-mw::subscribe make_subscribe(generator& g) {
-    mw::subscribe s;
+mw::subscribe_packet make_subscribe(generator& g) {
+    mw::subscribe_packet s;
     s.packet_id = g.packet_id();
     std::vector<mw::subscription> subs;
     const bool none = g.inject("no filter");
@@ -567,8 +573,8 @@ mw::subscribe make_subscribe(generator& g) {
     return s;
 }
 
-mw::unsubscribe make_unsubscribe(generator& g) {
-    mw::unsubscribe u;
+mw::unsubscribe_packet make_unsubscribe(generator& g) {
+    mw::unsubscribe_packet u;
     u.packet_id = g.packet_id();
     std::vector<std::string_view> filters;
     const auto n = g.in_.ConsumeIntegralInRange<unsigned>(1, 3);
@@ -603,15 +609,15 @@ Ack make_sub_ack(generator& g, mw::packet_type type) {
     return a;
 }
 
-mw::disconnect make_disconnect(generator& g) {
-    mw::disconnect d;
+mw::disconnect_packet make_disconnect(generator& g) {
+    mw::disconnect_packet d;
     d.reason = g.reason(mw::packet_type::disconnect);
     d.properties = g.properties<mw::disconnect_properties>(mw::property_context::disconnect);
     return d;
 }
 
-mw::auth make_auth(generator& g) {
-    mw::auth a;
+mw::auth_packet make_auth(generator& g) {
+    mw::auth_packet a;
     a.reason = g.reason(mw::packet_type::auth);
     a.properties = g.properties<mw::auth_properties>(mw::property_context::auth);
     return a;
@@ -632,9 +638,9 @@ void check(const Packet& pkt, generator& g, const mw::codec_options& opts) {
     // when the size is all that is wrong with the packet (the encoder validates first).
     if constexpr (requires { expected.properties.reason_string; }) {
         if (wire.size() > opts.maximum_packet_size && g.faults.empty() &&
-            expected.properties.reason_string &&
-            opts.version == mw::protocol_version::v5 && !std::is_same_v<Packet, mw::connect> &&
-            !std::is_same_v<Packet, mw::publish>) {
+            expected.properties.reason_string && opts.version == mw::protocol_version::v5 &&
+            !std::is_same_v<Packet, mw::connect_packet> &&
+            !std::is_same_v<Packet, mw::publish_packet>) {
             expected.properties.reason_string.reset();
             wire = hand(expected);
         }
@@ -714,14 +720,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             break;
         case mw::packet_type::subscribe: check(make_subscribe(g), g, opts); break;
         case mw::packet_type::suback:
-            check(make_sub_ack<mw::suback>(g, mw::packet_type::suback), g, opts);
+            check(make_sub_ack<mw::suback_packet>(g, mw::packet_type::suback), g, opts);
             break;
         case mw::packet_type::unsubscribe: check(make_unsubscribe(g), g, opts); break;
         case mw::packet_type::unsuback:
-            check(make_sub_ack<mw::unsuback>(g, mw::packet_type::unsuback), g, opts);
+            check(make_sub_ack<mw::unsuback_packet>(g, mw::packet_type::unsuback), g, opts);
             break;
-        case mw::packet_type::pingreq: check(mw::pingreq{}, g, opts); break;
-        case mw::packet_type::pingresp: check(mw::pingresp{}, g, opts); break;
+        case mw::packet_type::pingreq: check(mw::pingreq_packet{}, g, opts); break;
+        case mw::packet_type::pingresp: check(mw::pingresp_packet{}, g, opts); break;
         case mw::packet_type::disconnect: check(make_disconnect(g), g, opts); break;
         case mw::packet_type::auth:
             if (opts.version != mw::protocol_version::v5) g.faults.emplace_back("auth before 5.0");

@@ -23,12 +23,11 @@ std::string show(mw::errc code, std::size_t offset) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     const bool filter = (data[0] & 1u) != 0;
-    mw::codec_options opts;
-    switch ((data[0] >> 1) & 3u) {
-        case 0: opts.version = mw::protocol_version::v3_1; break;
-        case 1: opts.version = mw::protocol_version::v3_1_1; break;
-        default: opts.version = mw::protocol_version::v5; break;
-    }
+    const mw::protocol_version versions[] = {mw::protocol_version::v3_1,
+                                             mw::protocol_version::v3_1_1, mw::protocol_version::v5,
+                                             mw::protocol_version::v5};
+    // Topic rules do not depend on the sender.
+    mw::codec_options opts{.version = versions[(data[0] >> 1) & 3u], .from = mw::sender::client};
     opts.leniency.allow_control_characters = (data[0] & 8u) != 0;
     opts.leniency.allow_noncharacters = (data[0] & 16u) != 0;
     const bool may_be_empty = (data[0] & 32u) != 0;
@@ -37,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t n = text.size();
     const bool ctl = opts.leniency.allow_control_characters;
     const bool nonchar = opts.leniency.allow_noncharacters;
-    const auto version = static_cast<std::uint8_t>(opts.version);
+    const auto version = static_cast<std::uint8_t>(opts.version.value);
 
     fuzz::reference::outcome lib;
     fuzz::reference::outcome ref;
@@ -70,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::byte> out;
     if (filter) {
         const mw::subscription sub{s, mw::qos::at_least_once};
-        mw::subscribe pkt;
+        mw::subscribe_packet pkt;
         pkt.packet_id = 7;
         pkt.subscriptions = std::span<const mw::subscription>(&sub, 1);
         const auto e = fuzz::encode_checked(pkt, opts, out);
@@ -84,10 +83,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         const auto d = mw::decode_subscribe(std::span<const std::byte>(out), opts);
         FUZZ_CHECK(d && d->subscriptions.size() == 1 && (*d->subscriptions.begin()).topic_filter == s);
-        const mw::unsubscribe un{7, std::span<const std::string_view>(&s, 1), {}};
+        const mw::unsubscribe_packet un{7, std::span<const std::string_view>(&s, 1), {}};
         FUZZ_CHECK(fuzz::encode_checked(un, opts, out).has_value());
     } else {
-        mw::publish pkt;
+        mw::publish_packet pkt;
         pkt.topic_name = s;
         if (may_be_empty && opts.version == mw::protocol_version::v5) pkt.properties.topic_alias = 1;
         const auto e = fuzz::encode_checked(pkt, opts, out);

@@ -70,7 +70,7 @@ std::vector<packet> valid_packets(mw::protocol_version v) {
     static const std::uint32_t sub_ids[] = {1, 300};
     std::vector<packet> out;
 
-    mw::connect c;
+    mw::connect_packet c;
     c.client_id = "client-1";
     c.keep_alive = 60;
     out.push_back({"connect_min", mw::sender::client, encode(c, client)});
@@ -89,7 +89,7 @@ std::vector<packet> valid_packets(mw::protocol_version v) {
     }
     out.push_back({"connect_full", mw::sender::client, encode(c, client)});
 
-    mw::connack ca;
+    mw::connack_packet ca;
     ca.session_present = true;
     if (v5) {
         ca.properties.maximum_qos = mw::qos::at_least_once;
@@ -99,7 +99,7 @@ std::vector<packet> valid_packets(mw::protocol_version v) {
     }
     out.push_back({"connack", mw::sender::server, encode(ca, server)});
 
-    mw::publish p;
+    mw::publish_packet p;
     p.topic_name = "a/b";
     p.payload = raw("hello");
     out.push_back({"publish_qos0", mw::sender::client, encode(p, client)});
@@ -120,11 +120,11 @@ std::vector<packet> valid_packets(mw::protocol_version v) {
         out.push_back({"publish_alias", mw::sender::server, encode(p, server)});
     }
 
-    mw::puback pa{9};
+    mw::puback_packet pa{9};
     out.push_back({"puback", mw::sender::client, encode(pa, client)});
-    mw::pubrec pr{9};
-    mw::pubrel pl{9};
-    mw::pubcomp pc{9};
+    mw::pubrec_packet pr{9};
+    mw::pubrel_packet pl{9};
+    mw::pubcomp_packet pc{9};
     if (v5) {
         pr.reason = mw::reason_code::no_matching_subscribers;
         pl.reason = mw::reason_code::packet_identifier_not_found;
@@ -139,25 +139,27 @@ std::vector<packet> valid_packets(mw::protocol_version v) {
     const mw::subscription subs_v5[] = {
         {"a/+/c", mw::qos::at_least_once, true, true, mw::retain_handling::do_not_send},
         {"$share/g/s/#", mw::qos::exactly_once}};
-    mw::subscribe s{11, v5 ? std::span<const mw::subscription>(subs_v5) : subs_v3, {}};
+    mw::subscribe_packet s{11, v5 ? std::span<const mw::subscription>(subs_v5) : subs_v3, {}};
     if (v5) s.properties.subscription_identifier = 42;
     out.push_back({"subscribe", mw::sender::client, encode(s, client)});
     const mw::reason_code granted[] = {mw::reason_code::granted_qos_1, mw::reason_code::unspecified_error};
-    out.push_back({"suback", mw::sender::server, encode(mw::suback{11, granted, {}}, server)});
+    out.push_back(
+        {"suback", mw::sender::server, encode(mw::suback_packet{11, granted, {}}, server)});
     const std::string_view filters[] = {"a/+/c", "#"};
-    out.push_back({"unsubscribe", mw::sender::client, encode(mw::unsubscribe{12, filters, {}}, client)});
+    out.push_back({"unsubscribe", mw::sender::client,
+                   encode(mw::unsubscribe_packet{12, filters, {}}, client)});
     const mw::reason_code unsub_codes[] = {mw::reason_code::success, mw::reason_code::no_subscription_existed};
-    mw::unsuback ua{12, {}, {}};
+    mw::unsuback_packet ua{12, {}, {}};
     if (v5) ua.reason_codes = unsub_codes;
     out.push_back({"unsuback", mw::sender::server, encode(ua, server)});
-    out.push_back({"pingreq", mw::sender::client, encode(mw::pingreq{}, client)});
-    out.push_back({"pingresp", mw::sender::server, encode(mw::pingresp{}, server)});
-    out.push_back({"disconnect", mw::sender::client, encode(mw::disconnect{}, client)});
+    out.push_back({"pingreq", mw::sender::client, encode(mw::pingreq_packet{}, client)});
+    out.push_back({"pingresp", mw::sender::server, encode(mw::pingresp_packet{}, server)});
+    out.push_back({"disconnect", mw::sender::client, encode(mw::disconnect_packet{}, client)});
     if (v5) {
-        mw::disconnect d{mw::reason_code::server_shutting_down, {}};
+        mw::disconnect_packet d{mw::reason_code::server_shutting_down, {}};
         d.properties.server_reference = "other:1883";
         out.push_back({"disconnect_server", mw::sender::server, encode(d, server)});
-        mw::auth a{mw::reason_code::continue_authentication, {}};
+        mw::auth_packet a{mw::reason_code::continue_authentication, {}};
         a.properties.authentication_method = "SCRAM";
         a.properties.authentication_data = raw("\x01\x02");
         out.push_back({"auth", mw::sender::client, encode(a, client)});
@@ -220,7 +222,7 @@ void write_utf8_and_topics() {
 
 void write_properties() {
     // Property lists (with their Property Length) for each context, taken from real packets.
-    const mw::codec_options o;
+    const mw::codec_options o{.version = mw::protocol_version::v5, .from = mw::sender::client};
     auto block = [&](auto props, mw::property_context ctx, std::uint8_t ctx_bits, std::string name,
                      bool server = false) {
         mw::codec_options opts = o;

@@ -164,8 +164,8 @@ void exercise(const Packet& packet, const codec_options& opts, tally& t) {
     }
 }
 
-/** Encodes `publish` header-only as well. */
-void exercise_header(const publish& p, const codec_options& opts, tally& t) {
+/** Encodes `publish_packet` header-only as well. */
+void exercise_header(const publish_packet& p, const codec_options& opts, tally& t) {
     std::array<std::byte, 256> buffer{};
     if (!encode_header(p, opts, buffer)) ++t.failures;
 }
@@ -175,7 +175,7 @@ void every_packet(protocol_version version, tally& t) {
     const codec_options client{.version = version, .from = sender::client};
     const codec_options server{.version = version, .from = sender::server};
 
-    connect c;
+    connect_packet c;
     c.client_id = "client-1";
     c.keep_alive = 30;
     c.will = will_message{.topic = "will/t", .payload = payload, .qos_level = qos::at_least_once};
@@ -188,12 +188,12 @@ void every_packet(protocol_version version, tally& t) {
     }
     exercise(c, client, t);
 
-    connack ca;
+    connack_packet ca;
     ca.session_present = true;
     if (v5) ca.properties.assigned_client_identifier = "assigned";
     exercise(ca, server, t);
 
-    publish p;
+    publish_packet p;
     p.topic_name = "sport/tennis/player1";
     p.payload = payload;
     p.qos_level = qos::at_least_once;
@@ -205,35 +205,35 @@ void every_packet(protocol_version version, tally& t) {
     exercise(p, client, t);
     exercise_header(p, client, t);
 
-    exercise(puback{1}, client, t);
-    exercise(pubrec{2}, server, t);
-    exercise(pubrel{3}, client, t);
-    exercise(pubcomp{4}, server, t);
+    exercise(puback_packet{1}, client, t);
+    exercise(pubrec_packet{2}, server, t);
+    exercise(pubrel_packet{3}, client, t);
+    exercise(pubcomp_packet{4}, server, t);
     if (v5) {
-        puback failed{5, reason_code::quota_exceeded};
+        puback_packet failed{5, reason_code::quota_exceeded};
         failed.properties.reason_string = "quota";
         exercise(failed, server, t);
     }
 
-    subscribe s;
+    subscribe_packet s;
     s.packet_id = 11;
     s.subscriptions = v5 ? std::span<const subscription>(subs5) : std::span<const subscription>(subs);
     if (v5) s.properties.subscription_identifier = 7;
     exercise(s, client, t);
 
-    exercise(suback{11, suback_codes}, server, t);
-    exercise(unsubscribe{12, filters}, client, t);
-    unsuback ua{12};
+    exercise(suback_packet{11, suback_codes}, server, t);
+    exercise(unsubscribe_packet{12, filters}, client, t);
+    unsuback_packet ua{12};
     if (v5) ua.reason_codes = unsuback_codes;
     exercise(ua, server, t);
-    exercise(pingreq{}, client, t);
-    exercise(pingresp{}, server, t);
-    exercise(disconnect{}, client, t);
+    exercise(pingreq_packet{}, client, t);
+    exercise(pingresp_packet{}, server, t);
+    exercise(disconnect_packet{}, client, t);
     if (v5) {
-        disconnect d{reason_code::server_shutting_down};
+        disconnect_packet d{reason_code::server_shutting_down};
         d.properties.reason_string = "bye";
         exercise(d, server, t);
-        auth a{reason_code::continue_authentication};
+        auth_packet a{reason_code::continue_authentication};
         a.properties.authentication_method = "SCRAM";
         a.properties.authentication_data = std::span<const std::byte>(payload);
         exercise(a, client, t);
@@ -258,11 +258,12 @@ TEST(Alloc, EveryPacketOfEveryVersionRunsWithoutAllocating) {
 TEST(Alloc, ErrorsDoNotAllocateEither) {
     const std::size_t before = allocations.load();
     const unsigned char bad[] = {0x32, 0x05, 0x00, 0x01, '#', 0x00, 0x01};
-    const auto r = decode(std::span(bad), {.version = protocol_version::v3_1_1});
-    publish p;
+    const auto r =
+        decode(std::span(bad), {.version = protocol_version::v3_1_1, .from = sender::client});
+    publish_packet p;
     p.topic_name = "a/#";
     std::array<std::byte, 16> small{};
-    const auto e = encode(p, {.version = protocol_version::v5}, small);
+    const auto e = encode(p, {.version = protocol_version::v5, .from = sender::client}, small);
     const std::size_t during = allocations.load() - before;
     EXPECT_EQ(during, 0u);
     EXPECT_FALSE(r.has_value());

@@ -299,8 +299,8 @@ TEST(PublishHead, MalformedPacketsFailWithTheWholeDecodeErrorOnceDecided) {
 }
 
 TEST(PublishHead, OtherPacketTypesAndOversizedPacketsAreRefusedFromTheirHeader) {
-    const bytes puback = packet(0x40, {0x00, 0x01});
-    const auto r = decode_publish_head(prefix(puback, 2), v5_client);
+    const bytes puback_packet = packet(0x40, {0x00, 0x01});
+    const auto r = decode_publish_head(prefix(puback_packet, 2), v5_client);
     ASSERT_TRUE(r.has_error());
     EXPECT_EQ(r.error().code, errc::packet_type_mismatch);
     // 3.1.1 PUBLISH of 1000 bytes against a 500-byte limit: known from the first three bytes.

@@ -14,11 +14,7 @@ using namespace mqttwire;
 constexpr user_property kUser[] = {{"trace", "0123456789"}};
 
 codec_options limit(std::uint32_t max, sender from) {
-    codec_options o;
-    o.version = protocol_version::v5;
-    o.from = from;
-    o.maximum_packet_size = max;
-    return o;
+    return {.version = protocol_version::v5, .from = from, .maximum_packet_size = max};
 }
 
 // Encodes `packet` three times: with room for everything, with room only without the Reason
@@ -79,57 +75,57 @@ void expect_diagnostics_dropped(Packet packet, sender from, Decode decode) {
 }  // namespace
 
 TEST(V5Connack, MQTT_3_2_2_19_And_20_DiagnosticsDroppedToFitClientMaximum) {
-    expect_diagnostics_dropped(connack{}, sender::server, [](auto bytes, const codec_options& o) {
-        return decode_connack(bytes, o);
-    });
+    expect_diagnostics_dropped(
+        connack_packet{}, sender::server,
+        [](auto bytes, const codec_options& o) { return decode_connack(bytes, o); });
 }
 
 TEST(V5Puback, MQTT_3_4_2_2_And_3_DiagnosticsDroppedToFitMaximum) {
     expect_diagnostics_dropped(
-        puback{.packet_id = 1}, sender::client,
+        puback_packet{.packet_id = 1}, sender::client,
         [](auto bytes, const codec_options& o) { return decode_puback(bytes, o); });
 }
 
 TEST(V5Pubrec, MQTT_3_5_2_2_And_3_DiagnosticsDroppedToFitMaximum) {
     expect_diagnostics_dropped(
-        pubrec{.packet_id = 1}, sender::server,
+        pubrec_packet{.packet_id = 1}, sender::server,
         [](auto bytes, const codec_options& o) { return decode_pubrec(bytes, o); });
 }
 
 TEST(V5Pubrel, MQTT_3_6_2_2_And_3_DiagnosticsDroppedToFitMaximum) {
     expect_diagnostics_dropped(
-        pubrel{.packet_id = 1}, sender::client,
+        pubrel_packet{.packet_id = 1}, sender::client,
         [](auto bytes, const codec_options& o) { return decode_pubrel(bytes, o); });
 }
 
 TEST(V5Pubcomp, MQTT_3_7_2_2_And_3_DiagnosticsDroppedToFitMaximum) {
     expect_diagnostics_dropped(
-        pubcomp{.packet_id = 1}, sender::server,
+        pubcomp_packet{.packet_id = 1}, sender::server,
         [](auto bytes, const codec_options& o) { return decode_pubcomp(bytes, o); });
 }
 
 TEST(V5Suback, MQTT_3_9_2_1_And_2_DiagnosticsDroppedToFitClientMaximum) {
     static constexpr reason_code codes[] = {reason_code::granted_qos_1};
     expect_diagnostics_dropped(
-        suback{.packet_id = 1, .reason_codes = codes}, sender::server,
+        suback_packet{.packet_id = 1, .reason_codes = codes}, sender::server,
         [](auto bytes, const codec_options& o) { return decode_suback(bytes, o); });
 }
 
 TEST(V5Unsuback, MQTT_3_11_2_1_And_2_DiagnosticsDroppedToFitClientMaximum) {
     static constexpr reason_code codes[] = {reason_code::success};
     expect_diagnostics_dropped(
-        unsuback{.packet_id = 1, .reason_codes = codes}, sender::server,
+        unsuback_packet{.packet_id = 1, .reason_codes = codes}, sender::server,
         [](auto bytes, const codec_options& o) { return decode_unsuback(bytes, o); });
 }
 
 TEST(V5Disconnect, MQTT_3_14_2_3_And_4_DiagnosticsDroppedToFitMaximum) {
     expect_diagnostics_dropped(
-        disconnect{.reason = reason_code::unspecified_error}, sender::client,
+        disconnect_packet{.reason = reason_code::unspecified_error}, sender::client,
         [](auto bytes, const codec_options& o) { return decode_disconnect(bytes, o); });
 }
 
 TEST(V5Auth, MQTT_3_15_2_2_And_3_DiagnosticsDroppedToFitMaximum) {
-    auth a{.reason = reason_code::continue_authentication};
+    auth_packet a{.reason = reason_code::continue_authentication};
     a.properties.authentication_method = "SCRAM-SHA-1";
     expect_diagnostics_dropped(a, sender::server, [](auto bytes, const codec_options& o) {
         return decode_auth(bytes, o);
@@ -138,7 +134,7 @@ TEST(V5Auth, MQTT_3_15_2_2_And_3_DiagnosticsDroppedToFitMaximum) {
 
 TEST(V5Publish, UserPropertiesAreApplicationDataAndNeverDropped) {
     // PUBLISH User Properties belong to the message (MQTT-3.3.2-17): too large is an error.
-    publish p{.topic_name = "t"};
+    publish_packet p{.topic_name = "t"};
     p.properties.user_properties = kUser;
     const auto size = encoded_size(p, limit(max_packet_size, sender::client));
     ASSERT_TRUE(size.has_value());

@@ -83,14 +83,14 @@ TEST(ErrorNoText, DecodeErrorsKeepCodeAndOffset) {
 }
 
 TEST(ErrorNoText, EncodeErrorsKeepCodeAndOffset) {
-    publish p;
+    publish_packet p;
     p.topic_name = "a/#";
     std::array<std::byte, 16> out{};
     EXPECT_TRUE(
         fails(encode(p, client(protocol_version::v5), out), errc::topic_name_has_wildcard, 0));
     std::array<std::byte, 1> small{};
-    EXPECT_TRUE(
-        fails(encode(pingreq{}, client(protocol_version::v5), small), errc::buffer_too_small, 0));
+    EXPECT_TRUE(fails(encode(pingreq_packet{}, client(protocol_version::v5), small),
+                      errc::buffer_too_small, 0));
     p.topic_name = "a/b";
     EXPECT_TRUE(encode(p, client(protocol_version::v5), out).has_value());
 }

@@ -23,6 +23,8 @@ namespace {
 using namespace mqttwire;
 using namespace mqttwire_test;
 
+constexpr codec_options v5_client{.version = protocol_version::v5, .from = sender::client};
+
 struct sample {
     std::string name;
     codec_options opts;
@@ -34,14 +36,14 @@ const std::vector<sample>& samples() {
     static const std::vector<sample> all = [] {
         std::vector<sample> out;
         for (const known_vector& v : v3_vectors)
-            out.push_back({std::string(v.name), {.version = v.version, .from = v.from},
+            out.push_back({std::string(v.name),
+                           {.version = v.version, .from = v.from},
                            byte_vector(v.bytes.begin(), v.bytes.end())});
-        const codec_options v5_client{.version = protocol_version::v5, .from = sender::client};
         const codec_options v5_server{.version = protocol_version::v5, .from = sender::server};
         static const std::string big(20'000, 'b');  // three-byte Remaining Length
         static const std::string mid(300, 'm');     // two-byte Remaining Length
         static const user_property users[] = {{"k", "v"}, {"k", "w"}};
-        publish p5;
+        publish_packet p5;
         p5.topic_name = "t/5";
         p5.payload = as_bytes(mid);
         p5.qos_level = qos::exactly_once;
@@ -49,20 +51,22 @@ const std::vector<sample>& samples() {
         p5.properties.message_expiry_interval = 60;
         p5.properties.user_properties = users;
         out.push_back({"v5/publish_properties", v5_client, encode_ok(p5, v5_client)});
-        publish big_publish;
+        publish_packet big_publish;
         big_publish.topic_name = "big";
         big_publish.payload = as_bytes(big);
         out.push_back({"v5/publish_big", v5_server, encode_ok(big_publish, v5_server)});
-        out.push_back({"v311/publish_big", {.version = protocol_version::v3_1_1},
-                       encode_ok(big_publish, {.version = protocol_version::v3_1_1})});
-        connect c5;
+        out.push_back({"v311/publish_big",
+                       {.version = protocol_version::v3_1_1, .from = sender::client},
+                       encode_ok(big_publish,
+                                 {.version = protocol_version::v3_1_1, .from = sender::client})});
+        connect_packet c5;
         c5.client_id = "five";
         c5.properties.session_expiry_interval = 30;
         out.push_back({"v5/connect", v5_client, encode_ok(c5, v5_client)});
-        out.push_back({"v5/puback_short", v5_server, encode_ok(puback{3}, v5_server)});
+        out.push_back({"v5/puback_short", v5_server, encode_ok(puback_packet{3}, v5_server)});
         out.push_back({"v5/disconnect_reason", v5_server,
-                       encode_ok(disconnect{reason_code::server_shutting_down}, v5_server)});
-        out.push_back({"v5/auth", v5_client, encode_ok(auth{}, v5_client)});
+                       encode_ok(disconnect_packet{reason_code::server_shutting_down}, v5_server)});
+        out.push_back({"v5/auth", v5_client, encode_ok(auth_packet{}, v5_client)});
         return out;
     }();
     return all;
@@ -84,7 +88,7 @@ frame expected_frame(const byte_vector& bytes) {
 }
 
 TEST(Frame, EmptyInputNeedsAtLeastTwoBytes) {
-    const auto r = frame_packet(std::span<const unsigned char>{});
+    const auto r = frame_packet(std::span<const unsigned char>{}, v5_client);
     ASSERT_TRUE(r.needs_more());
     EXPECT_EQ(r.need(), (need{2, false}));
 }
@@ -160,46 +164,53 @@ TEST(Frame, StreamFedByteByByte) {
 TEST(Frame, FlagsAndContentsAreLeftToDecode) {
     // Framing only needs the fixed header: bad flags or a bad body still frame.
     const byte_vector bad_flags = {0xC1, 0x00};
-    ASSERT_TRUE(frame_packet(std::span(bad_flags)).is_complete());
-    EXPECT_TRUE(fails_with(decode(std::span(bad_flags)), errc::fixed_header_flags_invalid, 0,
-                           "MQTT-2.1.3-1"));
+    ASSERT_TRUE(frame_packet(std::span(bad_flags), v5_client).is_complete());
+    EXPECT_TRUE(fails_with(decode(std::span(bad_flags), v5_client),
+                           errc::fixed_header_flags_invalid, 0, "MQTT-2.1.3-1"));
     const byte_vector bad_body = {0x30, 0x02, 0xFF, 0xFF};
-    ASSERT_TRUE(frame_packet(std::span(bad_body)).is_complete());
+    ASSERT_TRUE(frame_packet(std::span(bad_body), v5_client).is_complete());
 }
 
 TEST(Frame, ForbiddenPacketTypes) {
     const byte_vector zero = {0x00, 0x00};
     for (const protocol_version v :
          {protocol_version::v3_1, protocol_version::v3_1_1, protocol_version::v5}) {
-        EXPECT_TRUE(fails_with(frame_packet(std::span(zero), {.version = v}),
-                               errc::packet_type_invalid, 0, ""));
+        EXPECT_TRUE(
+            fails_with(frame_packet(std::span(zero), {.version = v, .from = sender::client}),
+                       errc::packet_type_invalid, 0, ""));
         // Known from the first byte alone.
-        EXPECT_TRUE(fails_with(frame_packet(std::span(zero).first(1), {.version = v}),
-                               errc::packet_type_invalid, 0, ""));
+        EXPECT_TRUE(fails_with(
+            frame_packet(std::span(zero).first(1), {.version = v, .from = sender::client}),
+            errc::packet_type_invalid, 0, ""));
     }
     const byte_vector auth15 = {0xF0, 0x00};
-    EXPECT_TRUE(fails_with(frame_packet(std::span(auth15), {.version = protocol_version::v3_1_1}),
+    EXPECT_TRUE(fails_with(frame_packet(std::span(auth15), {.version = protocol_version::v3_1_1,
+                                                            .from = sender::client}),
                            errc::packet_type_invalid, 0, ""));
-    EXPECT_TRUE(fails_with(frame_packet(std::span(auth15), {.version = protocol_version::v3_1}),
+    EXPECT_TRUE(fails_with(frame_packet(std::span(auth15), {.version = protocol_version::v3_1,
+                                                            .from = sender::client}),
                            errc::packet_type_invalid, 0, ""));
-    EXPECT_TRUE(frame_packet(std::span(auth15), {.version = protocol_version::v5}).is_complete());
+    EXPECT_TRUE(
+        frame_packet(std::span(auth15), {.version = protocol_version::v5, .from = sender::client})
+            .is_complete());
 }
 
 TEST(Frame, RemainingLengthEncodingErrors) {
     const byte_vector too_long = {0x30, 0x80, 0x80, 0x80, 0x80, 0x01};
-    EXPECT_TRUE(fails_with(frame_packet(std::span(too_long)), errc::variable_byte_integer_too_long,
-                           4, ""));
+    EXPECT_TRUE(fails_with(frame_packet(std::span(too_long), v5_client),
+                           errc::variable_byte_integer_too_long, 4, ""));
     // Known once the 4th length byte shows its continuation bit.
-    EXPECT_TRUE(fails_with(frame_packet(std::span(too_long).first(5)),
+    EXPECT_TRUE(fails_with(frame_packet(std::span(too_long).first(5), v5_client),
                            errc::variable_byte_integer_too_long, 4, ""));
     for (const protocol_version v : {protocol_version::v3_1_1, protocol_version::v5}) {
         const std::string_view statement = v == protocol_version::v5 ? "MQTT-1.5.5-1" : "";
         const byte_vector two = {0x30, 0x80, 0x00};
-        EXPECT_TRUE(fails_with(frame_packet(std::span(two), {.version = v}),
+        EXPECT_TRUE(fails_with(frame_packet(std::span(two), {.version = v, .from = sender::client}),
                                errc::variable_byte_integer_not_minimal, 2, statement));
         const byte_vector four = {0x30, 0xFF, 0xFF, 0x80, 0x00};
-        EXPECT_TRUE(fails_with(frame_packet(std::span(four), {.version = v}),
-                               errc::variable_byte_integer_not_minimal, 4, statement));
+        EXPECT_TRUE(
+            fails_with(frame_packet(std::span(four), {.version = v, .from = sender::client}),
+                       errc::variable_byte_integer_not_minimal, 4, statement));
     }
 }
 
@@ -219,7 +230,7 @@ TEST(Frame, MaximumPacketSizeFromACompleteHeader) {
         EXPECT_TRUE(fails_with(frame_packet(std::span(over), opts), errc::packet_too_large, 1, ""));
     }
     // Decoding applies the same limit.
-    codec_options small{.version = protocol_version::v3_1_1};
+    codec_options small{.version = protocol_version::v3_1_1, .from = sender::client};
     small.maximum_packet_size = 3;
     EXPECT_TRUE(fails_with(decode(std::span(v311::puback), small), errc::packet_too_large, 1, ""));
     EXPECT_TRUE(to_reason_code(errc::packet_too_large) == reason_code::packet_too_large);
@@ -234,7 +245,7 @@ TEST(Frame, MaximumPacketSizeBeforeTheRemainingLengthIsComplete) {
         const std::size_t smallest = 1 + (k + 1) + floor;
         byte_vector prefix = {0x30};
         for (std::size_t i = 0; i < k; ++i) prefix.push_back(0x80);
-        codec_options opts{.version = protocol_version::v3_1_1};
+        codec_options opts{.version = protocol_version::v3_1_1, .from = sender::client};
         opts.maximum_packet_size = static_cast<std::uint32_t>(smallest - 1);
         EXPECT_TRUE(fails_with(frame_packet(std::span(prefix), opts), errc::packet_too_large, 1, ""))
             << k;
@@ -260,10 +271,10 @@ TEST(Frame, MaximumPacketSizeBeforeTheRemainingLengthIsComplete) {
 
 TEST(Frame, LargestRemainingLength) {
     const byte_vector header = {0x30, 0xFF, 0xFF, 0xFF, 0x7F};
-    const auto r = frame_packet(std::span(header));
+    const auto r = frame_packet(std::span(header), v5_client);
     ASSERT_TRUE(r.needs_more());
     EXPECT_EQ(r.need(), (need{max_remaining_length, true}));
-    codec_options opts;
+    codec_options opts = v5_client;
     opts.maximum_packet_size = max_packet_size - 1;
     EXPECT_TRUE(fails_with(frame_packet(std::span(header), opts), errc::packet_too_large, 1,
                            "MQTT-3.2.2-15"));

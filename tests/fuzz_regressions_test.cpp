@@ -19,12 +19,10 @@ std::span<const unsigned char> bytes(const std::array<unsigned char, N>& a, std:
     return std::span<const unsigned char>(a.data(), n);
 }
 
+constexpr codec_options v5_client{.version = protocol_version::v5, .from = sender::client};
+
 codec_options small_v5(sender from) {
-    codec_options o;
-    o.version = protocol_version::v5;
-    o.from = from;
-    o.maximum_packet_size = 64;
-    return o;
+    return {.version = protocol_version::v5, .from = from, .maximum_packet_size = 64};
 }
 
 // fuzz_frame_split: the same stream gave packet_too_large with no statement when the first
@@ -56,11 +54,11 @@ TEST(Frame, MQTT_3_1_2_24_TooLargeFromServerBeforeLengthEndsNamesTheStatement) {
 TEST(V5Publish, HeadWithPropertyLengthPastPacketGivesTheWholePacketsError) {
     // PUBLISH, Remaining Length 5: topic "a", Property Length 9 (only 1 byte is left), 1 byte.
     const std::array<unsigned char, 7> packet = {0x30, 0x05, 0x00, 0x01, 'a', 0x09, 0x00};
-    const auto whole = decode_publish(bytes(packet));
+    const auto whole = decode_publish(bytes(packet), v5_client);
     ASSERT_FALSE(whole.has_value());
     EXPECT_EQ(whole.error().code, errc::property_length_overruns_packet);
     EXPECT_EQ(whole.error().offset, 5u);
-    const auto head = decode_publish_head(bytes(packet, 6));
+    const auto head = decode_publish_head(bytes(packet, 6), v5_client);
     ASSERT_TRUE(head.has_error());
     EXPECT_EQ(head.error(), whole.error());
 }
@@ -68,11 +66,11 @@ TEST(V5Publish, HeadWithPropertyLengthPastPacketGivesTheWholePacketsError) {
 TEST(V5Publish, HeadWithTopicPastPacketGivesTheWholePacketsError) {
     // PUBLISH, Remaining Length 3: a topic length of 5 that the packet cannot hold.
     const std::array<unsigned char, 5> packet = {0x30, 0x03, 0x00, 0x05, 'a'};
-    const auto whole = decode_publish(bytes(packet));
+    const auto whole = decode_publish(bytes(packet), v5_client);
     ASSERT_FALSE(whole.has_value());
     EXPECT_EQ(whole.error().code, errc::packet_truncated);
     EXPECT_EQ(whole.error().offset, 2u);
-    const auto head = decode_publish_head(bytes(packet, 4));
+    const auto head = decode_publish_head(bytes(packet, 4), v5_client);
     ASSERT_TRUE(head.has_error());
     EXPECT_EQ(head.error(), whole.error());
 }
@@ -84,10 +82,10 @@ TEST(V5Publish, HeadWithPropertyValuePastListFailsAtOnce) {
     // that needs 2 value bytes but has 1; then 4 payload bytes.
     const std::array<unsigned char, 12> packet = {0x30, 0x0A, 0x00, 0x01, 'a', 0x02,
                                                   0x23, 0x00, 'p',  'a',  'y', '!'};
-    const auto whole = decode_publish(bytes(packet));
+    const auto whole = decode_publish(bytes(packet), v5_client);
     ASSERT_FALSE(whole.has_value());
     EXPECT_EQ(whole.error().code, errc::property_value_overruns);
-    const auto head = decode_publish_head(bytes(packet, 8));
+    const auto head = decode_publish_head(bytes(packet, 8), v5_client);
     ASSERT_TRUE(head.has_error());
     EXPECT_EQ(head.error(), whole.error());
 }
@@ -99,11 +97,11 @@ TEST(V5Publish, HeadNeedWhileLengthArrivesBoundsTheHeadNotThePacket) {
     std::array<unsigned char, 131> packet{};
     const std::array<unsigned char, 7> head_bytes = {0x30, 0x80, 0x01, 0x00, 0x01, 'a', 0x00};
     for (std::size_t i = 0; i < head_bytes.size(); ++i) packet[i] = head_bytes[i];
-    const auto two = decode_publish_head(bytes(packet, 2));
+    const auto two = decode_publish_head(bytes(packet, 2), v5_client);
     ASSERT_TRUE(two.needs_more());
     EXPECT_FALSE(two.need().exact);
     EXPECT_LE(two.need().bytes, 5u);  // 7 bytes complete the head
-    const auto seven = decode_publish_head(bytes(packet, 7));
+    const auto seven = decode_publish_head(bytes(packet, 7), v5_client);
     ASSERT_TRUE(seven.is_complete());
     EXPECT_EQ(seven->topic_name, "a");
     EXPECT_EQ(seven->payload_offset, 7u);
@@ -126,8 +124,7 @@ std::vector<unsigned char> publish_with_topic(const std::string& topic) {
 // ill-formed byte in between was accepted.
 TEST(V311Publish, MQTT_1_5_3_1_IllFormedByteBetweenScreenedWordsIsRejected) {
     const auto packet = publish_with_topic("abcdefghijkl\xFFmnop");
-    codec_options o;
-    o.version = protocol_version::v3_1_1;
+    const codec_options o{.version = protocol_version::v3_1_1, .from = sender::client};
     const auto r = decode_publish(std::span<const unsigned char>(packet), o);
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, errc::utf8_ill_formed);
@@ -135,8 +132,7 @@ TEST(V311Publish, MQTT_1_5_3_1_IllFormedByteBetweenScreenedWordsIsRejected) {
 }
 
 TEST(V311Publish, MQTT_1_5_3_1_IllFormedByteAtAnyPositionIsRejected) {
-    codec_options o;
-    o.version = protocol_version::v3_1_1;
+    const codec_options o{.version = protocol_version::v3_1_1, .from = sender::client};
     for (std::size_t n = 1; n <= 48; ++n) {
         for (std::size_t at = 0; at < n; ++at) {
             std::string topic(n, 'a');

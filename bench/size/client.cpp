@@ -32,32 +32,32 @@ constexpr const mw::codec_options& sent(const mw::codec_options& o) { return o; 
 constexpr const mw::codec_options& received(const mw::codec_options& o) { return o; }
 #endif
 
-[[gnu::noinline]] std::size_t encode_connect(const mw::connect& p, const mw::codec_options& o,
-                                             bytes_out out) {
+[[gnu::noinline]] std::size_t encode_connect(const mw::connect_packet& p,
+                                             const mw::codec_options& o, bytes_out out) {
     const auto r = mw::encode(p, sent(o), out);
     return r ? *r : 0;
 }
-[[gnu::noinline]] std::size_t encode_publish(const mw::publish& p, const mw::codec_options& o,
-                                             bytes_out out) {
+[[gnu::noinline]] std::size_t encode_publish(const mw::publish_packet& p,
+                                             const mw::codec_options& o, bytes_out out) {
     const auto r = mw::encode(p, sent(o), out);
     return r ? *r : 0;
 }
-[[gnu::noinline]] std::size_t encode_subscribe(const mw::subscribe& p, const mw::codec_options& o,
-                                               bytes_out out) {
+[[gnu::noinline]] std::size_t encode_subscribe(const mw::subscribe_packet& p,
+                                               const mw::codec_options& o, bytes_out out) {
     const auto r = mw::encode(p, sent(o), out);
     return r ? *r : 0;
 }
-[[gnu::noinline]] std::size_t encode_puback(const mw::puback& p, const mw::codec_options& o,
+[[gnu::noinline]] std::size_t encode_puback(const mw::puback_packet& p, const mw::codec_options& o,
                                             bytes_out out) {
     const auto r = mw::encode(p, sent(o), out);
     return r ? *r : 0;
 }
 [[gnu::noinline]] std::size_t encode_pingreq(const mw::codec_options& o, bytes_out out) {
-    const auto r = mw::encode(mw::pingreq{}, sent(o), out);
+    const auto r = mw::encode(mw::pingreq_packet{}, sent(o), out);
     return r ? *r : 0;
 }
-[[gnu::noinline]] std::size_t encode_disconnect(const mw::disconnect& p, const mw::codec_options& o,
-                                                bytes_out out) {
+[[gnu::noinline]] std::size_t encode_disconnect(const mw::disconnect_packet& p,
+                                                const mw::codec_options& o, bytes_out out) {
     const auto r = mw::encode(p, sent(o), out);
     return r ? *r : 0;
 }

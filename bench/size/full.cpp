@@ -19,7 +19,7 @@ template <class Packet>
     return r ? *r : 0;
 }
 
-[[gnu::noinline]] std::size_t encode_publish_header(const mw::publish& p,
+[[gnu::noinline]] std::size_t encode_publish_header(const mw::publish_packet& p,
                                                     const mw::codec_options& o, bytes_out out) {
     const auto r = mw::encode_header(p, o, out);
     return r ? *r : 0;
@@ -41,21 +41,21 @@ template <class Packet>
 
 using entry = void (*)();
 volatile entry entries[] = {
-    reinterpret_cast<entry>(&encode_any<mw::connect>),
-    reinterpret_cast<entry>(&encode_any<mw::connack>),
-    reinterpret_cast<entry>(&encode_any<mw::publish>),
-    reinterpret_cast<entry>(&encode_any<mw::puback>),
-    reinterpret_cast<entry>(&encode_any<mw::pubrec>),
-    reinterpret_cast<entry>(&encode_any<mw::pubrel>),
-    reinterpret_cast<entry>(&encode_any<mw::pubcomp>),
-    reinterpret_cast<entry>(&encode_any<mw::subscribe>),
-    reinterpret_cast<entry>(&encode_any<mw::suback>),
-    reinterpret_cast<entry>(&encode_any<mw::unsubscribe>),
-    reinterpret_cast<entry>(&encode_any<mw::unsuback>),
-    reinterpret_cast<entry>(&encode_any<mw::pingreq>),
-    reinterpret_cast<entry>(&encode_any<mw::pingresp>),
-    reinterpret_cast<entry>(&encode_any<mw::disconnect>),
-    reinterpret_cast<entry>(&encode_any<mw::auth>),
+    reinterpret_cast<entry>(&encode_any<mw::connect_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::connack_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::publish_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::puback_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::pubrec_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::pubrel_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::pubcomp_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::subscribe_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::suback_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::unsubscribe_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::unsuback_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::pingreq_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::pingresp_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::disconnect_packet>),
+    reinterpret_cast<entry>(&encode_any<mw::auth_packet>),
     reinterpret_cast<entry>(&encode_publish_header),
     reinterpret_cast<entry>(&receive),
     reinterpret_cast<entry>(&receive_head),

@@ -102,14 +102,14 @@ template <byte_like B>
  * holds the fixed header, so a driver reads it from there. Failed: packet type 0
  * (or AUTH before 5.0), a Remaining Length over 4 bytes or not minimal, or a packet larger than
  * `opts.maximum_packet_size`, judged from the header bytes before any payload arrives.
- * Flags and contents are checked by decode, not here.
+ * Flags and contents are checked by decode, not here. Before CONNECT, pass `before_connect`.
  * @par Wire format
  * Byte 1: type (bits 7..4) and flags (3..0); then the Remaining Length as a Variable Byte
  * Integer of 1..4 bytes.
  */
 template <byte_range R>
 [[nodiscard]] constexpr partial<frame> frame_packet(R&& stream,
-                                                    const codec_options& opts = {}) noexcept {
+                                                    const codec_options& opts) noexcept {
     const auto s = detail::as_span(stream);
     const detail::header_scan h = detail::scan_fixed_header(s.data(), s.size(), opts);
     if (h.failure) return detail::to_error(h.failure, opts.version);

@@ -38,7 +38,7 @@ namespace detail {
  */
 template <std::size_t I, byte_like B, class Into>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr result<packet_view<B>> decode_alternative(
-    Into into, const protocol_version& version) noexcept {
+    Into into, const required<protocol_version>& version) noexcept {
     using view = std::variant_alternative_t<I, packet_view<B>>;
     fault failure{};
     result<packet_view<B>> res(std::in_place, std::in_place_index<I>,
@@ -121,7 +121,7 @@ template <byte_like B>
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<packet_view<range_byte_t<R>>> decode(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_any_at(s.data(), s.size(), opts);
 }

@@ -72,7 +72,7 @@ constexpr bool connect_round_trip(protocol_version v) {
     const auto will_payload = bin("gone");
     const auto password = bin("pw");
     const user_property users[] = {{"a", "1"}, {"a", "2"}};
-    connect c;
+    connect_packet c;
     c.client_id = "dev-7";
     c.keep_alive = 45;
     c.clean_start = v != v5;
@@ -119,7 +119,7 @@ static_assert(connect_round_trip(v5));
 // ---------------------------------------------------------------------------------------------
 
 constexpr bool connack_round_trip(protocol_version v) {
-    connack c;
+    connack_packet c;
     c.session_present = true;
     if (v == v5) {
         c.properties.assigned_client_identifier = "auto-9";
@@ -136,7 +136,7 @@ constexpr bool connack_round_trip(protocol_version v) {
                r->properties.maximum_qos() == qos::at_least_once &&
                r->properties.server_keep_alive() == 20;
     });
-    connack refused;
+    connack_packet refused;
     if (v == v5)
         refused.reason = reason_code::bad_user_name_or_password;
     else
@@ -160,7 +160,7 @@ constexpr bool publish_round_trip(protocol_version v) {
     const auto payload = bin("21.5");
     const std::uint32_t ids[] = {3, 300};
     const user_property users[] = {{"unit", "C"}};
-    publish p;
+    publish_packet p;
     p.topic_name = "sensors/temp";
     p.payload = payload;
     p.qos_level = qos::exactly_once;
@@ -189,7 +189,7 @@ constexpr bool publish_round_trip(protocol_version v) {
                *++it == 300 && (*r->properties.user_properties().begin()).name == "unit" &&
                same(r->properties.correlation_data(), "21.5");
     });
-    publish q0;
+    publish_packet q0;
     q0.topic_name = "t";
     return full && round_trip(q0, client(v), [&](std::span<const char> b) {
                const auto r = decode_publish(b, client(v));
@@ -244,7 +244,7 @@ MQTTWIRE_ACK_CASES(pubcomp, decode_pubcomp, reason_code::packet_identifier_not_f
 
 constexpr bool subscribe_round_trip(protocol_version v) {
     subscription list[2] = {{"a/+", qos::exactly_once}, {"b/#", qos::at_least_once}};
-    subscribe s;
+    subscribe_packet s;
     s.packet_id = 12;
     if (v == v5) {
         list[0].no_local = true;
@@ -274,7 +274,7 @@ static_assert(subscribe_round_trip(v5));
 constexpr bool suback_round_trip(protocol_version v) {
     const reason_code codes[] = {reason_code::granted_qos_2, reason_code::success,
                                  reason_code::unspecified_error};
-    suback a;
+    suback_packet a;
     a.packet_id = 12;
     a.reason_codes = codes;
     if (v == v5) a.properties.reason_string = "partial";
@@ -293,7 +293,7 @@ static_assert(suback_round_trip(v5));
 constexpr bool unsubscribe_round_trip(protocol_version v) {
     const std::string_view filters[] = {"a/+", "c"};
     const user_property users[] = {{"why", "done"}};
-    unsubscribe u;
+    unsubscribe_packet u;
     u.packet_id = 13;
     u.topic_filters = filters;
     if (v == v5) u.properties.user_properties = users;
@@ -311,7 +311,7 @@ static_assert(unsubscribe_round_trip(v5));
 
 constexpr bool unsuback_round_trip(protocol_version v) {
     const reason_code codes[] = {reason_code::success, reason_code::no_subscription_existed};
-    unsuback a;
+    unsuback_packet a;
     a.packet_id = 13;
     if (v == v5) a.reason_codes = codes;  // 3.x UNSUBACK carries none
     return round_trip(a, server(v), [&](std::span<const char> b) {
@@ -331,11 +331,11 @@ static_assert(unsuback_round_trip(v5));
 // ---------------------------------------------------------------------------------------------
 
 constexpr bool ping_round_trip(protocol_version v) {
-    return round_trip(pingreq{}, client(v),
+    return round_trip(pingreq_packet{}, client(v),
                       [&](std::span<const char> b) {
                           return decode_pingreq(b, client(v)).has_value() && b.size() == 2;
                       }) &&
-           round_trip(pingresp{}, server(v), [&](std::span<const char> b) {
+           round_trip(pingresp_packet{}, server(v), [&](std::span<const char> b) {
                return decode_pingresp(b, server(v)).has_value() && b.size() == 2;
            });
 }
@@ -344,12 +344,12 @@ static_assert(ping_round_trip(v3_1_1));
 static_assert(ping_round_trip(v5));
 
 constexpr bool disconnect_round_trip(protocol_version v) {
-    const bool plain = round_trip(disconnect{}, client(v), [&](std::span<const char> b) {
+    const bool plain = round_trip(disconnect_packet{}, client(v), [&](std::span<const char> b) {
         const auto r = decode_disconnect(b, client(v));
         return r && r->reason == normal_disconnection && b.size() == 2;
     });
     if (v != v5) return plain;
-    disconnect d;
+    disconnect_packet d;
     d.reason = reason_code::server_moved;
     d.properties.server_reference = "other:1883";
     return plain && round_trip(d, server(v), [&](std::span<const char> b) {
@@ -364,7 +364,7 @@ static_assert(disconnect_round_trip(v5));
 
 constexpr bool auth_round_trip() {
     const auto data = bin("nonce");
-    auth a;
+    auth_packet a;
     a.reason = reason_code::continue_authentication;
     a.properties.authentication_method = "SCRAM-SHA-256";
     a.properties.authentication_data = std::span<const std::byte>(data);
@@ -380,7 +380,7 @@ static_assert(auth_round_trip());
 // AUTH does not exist before 5.0: neither side of the codec will handle it.
 constexpr bool no_auth_before_v5(protocol_version v) {
     std::array<std::byte, 8> out{};
-    const auto e = encode(auth{}, client(v), out);
+    const auto e = encode(auth_packet{}, client(v), out);
     constexpr std::string_view bytes("\xF0\x00", 2);
     const auto d = decode(bytes, client(v));
     return !e && e.error().code == errc::not_in_protocol_version && !d &&
@@ -403,7 +403,7 @@ static_assert(generic_decode());
 // ---------------------------------------------------------------------------------------------
 
 constexpr bool frame_needs(std::string_view s, need expected) {
-    const auto f = frame_packet(s, codec_options{});
+    const auto f = frame_packet(s, client(v5));
     return f.needs_more() && f.need() == expected;
 }
 static_assert(frame_needs("", {2, false}));
@@ -414,16 +414,16 @@ static_assert(frame_needs(std::string_view("\x30\x80", 2), {129, false}));  // R
 static_assert(frame_needs(std::string_view("\x30\x80\x01", 3), {128, true}));
 
 constexpr bool frame_is(std::string_view s, frame expected) {
-    const auto f = frame_packet(s, codec_options{});
+    const auto f = frame_packet(s, client(v5));
     return f.is_complete() && *f == expected;
 }
 static_assert(frame_is(std::string_view("\xC0\x00", 2), {packet_type::pingreq, 0, 2, 0}));
 static_assert(frame_is(std::string_view("\x3B\x02\x00\x00\xFF", 5),
                        {packet_type::publish, 0xB, 2, 2}));
-static_assert(frame_packet(std::string_view("\x3B\x02\x00\x00\xFF", 5))->size() == 4);
+static_assert(frame_packet(std::string_view("\x3B\x02\x00\x00\xFF", 5), client(v5))->size() == 4);
 
 constexpr bool frame_fails(std::string_view s, errc code, std::uint32_t offset,
-                           const codec_options& opts = {}) {
+                           const codec_options& opts = client(v5)) {
     const auto f = frame_packet(s, opts);
     return f.has_error() && f.error().code == code && f.error().offset == offset;
 }
@@ -462,7 +462,7 @@ constexpr std::string_view wildcard(
 static_assert(fails(decode_publish(wildcard, client(v5)), errc::topic_name_has_wildcard, 6,
                     "MQTT-3.3.2-2"));
 static_assert([] {
-    publish p;
+    publish_packet p;
     p.topic_name = "a/#";
     std::array<std::byte, 16> out{};
     return fails(encode(p, client(v5), out), errc::topic_name_has_wildcard, 0, "MQTT-3.3.2-2");
@@ -479,7 +479,7 @@ static_assert(to_reason_code(errc::reason_code_not_for_sender) == reason_code::p
 // Password without a user name: malformed in 3.1.1 (MQTT-3.1.2-22), allowed in 5.0.
 static_assert([] {
     const auto pw = bin("pw");
-    connect c;
+    connect_packet c;
     c.client_id = "c";
     c.password = std::span<const std::byte>(pw);
     std::array<std::byte, 32> out{};
@@ -491,7 +491,7 @@ static_assert([] {
 // A buffer one byte short.
 static_assert([] {
     std::array<std::byte, 1> out{};
-    return fails(encode(pingreq{}, client(v5), out), errc::buffer_too_small, 0, "");
+    return fails(encode(pingreq_packet{}, client(v5), out), errc::buffer_too_small, 0, "");
 }());
 
 TEST(Constexpr, EveryStaticAssertAboveHeldAtCompileTime) {

@@ -8,7 +8,7 @@
 namespace mqttwire {
 
 /** An AUTH to encode (5.0 only, either side). */
-struct auth {
+struct auth_packet {
     reason_code reason = reason_code::success;
     auth_properties properties{};
 };
@@ -23,7 +23,7 @@ struct auth_view {
 namespace detail {
 
 template <>
-inline constexpr bool drops_diagnostics<auth> = true;
+inline constexpr bool drops_diagnostics<auth_packet> = true;
 
 template <byte_like B>
 [[nodiscard]] constexpr fault decode_auth_into(const B* p, std::size_t n, const codec_options& opts,
@@ -46,7 +46,7 @@ template <byte_like B>
     return res;
 }
 
-[[nodiscard]] constexpr fault plan_packet(const auth& a, const codec_options& opts,
+[[nodiscard]] constexpr fault plan_packet(const auth_packet& a, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (opts.version != protocol_version::v5) return make_fault(errc::not_in_protocol_version, 0);
     std::size_t body = 0;
@@ -56,7 +56,7 @@ template <byte_like B>
     return finish_plan(plan, body, opts);
 }
 
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const auth& a, const codec_options& opts,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const auth_packet& a, const codec_options& opts,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::auth, plan);
@@ -73,7 +73,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const auth& a, const codec_opt
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<auth_view<range_byte_t<R>>> decode_auth(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_auth_at(s.data(), s.size(), opts);
 }

@@ -272,7 +272,7 @@ template <class Packet>
 
 namespace mqttwire {
 
-/** A packet struct mqttwire can encode (publish, connect, puback, …). */
+/** A packet struct mqttwire can encode (publish_packet, connect_packet, puback_packet, …). */
 template <class Packet>
 concept encodable_packet = requires(const Packet& p, const codec_options& o,
                                     detail::encode_plan& plan, detail::planned_writer& w) {
@@ -286,7 +286,7 @@ concept encodable_packet = requires(const Packet& p, const codec_options& o,
  */
 template <encodable_packet Packet>
 [[nodiscard]] constexpr result<std::size_t> encoded_size(const Packet& packet,
-                                                         const codec_options& opts = {}) noexcept {
+                                                         const codec_options& opts) noexcept {
     detail::encode_plan plan;
     Packet fitted = packet;
     if (const detail::fault f = detail::plan_within_limit(fitted, opts, plan))

@@ -15,7 +15,7 @@
 namespace mqttwire {
 
 /** A CONNACK to encode (server to client). */
-struct connack {
+struct connack_packet {
     bool session_present = false;
     /** 5.0 reason code; must stay Success when encoding 3.x. */
     reason_code reason = reason_code::success;
@@ -27,7 +27,7 @@ struct connack {
 /** A CONNACK refusing a CONNECT, with the protocol version to encode it in. */
 struct connect_refusal {
     protocol_version version = protocol_version::v5;
-    connack packet{};
+    connack_packet packet{};
 };
 
 /** A decoded CONNACK: `reason` (5.0) or `return_code` (3.x) is filled, the other left at success.
@@ -43,7 +43,7 @@ struct connack_view {
 namespace detail {
 
 template <>
-inline constexpr bool drops_diagnostics<connack> = true;
+inline constexpr bool drops_diagnostics<connack_packet> = true;
 
 /**
  * The CONNACK rules shared by decode and encode.
@@ -93,7 +93,7 @@ template <byte_like B>
     return res;
 }
 
-[[nodiscard]] constexpr fault plan_packet(const connack& c, const codec_options& opts,
+[[nodiscard]] constexpr fault plan_packet(const connack_packet& c, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (const fault f = check_direction(packet_type::connack, opts)) return f;
     const bool v5 = opts.version == protocol_version::v5;
@@ -109,7 +109,8 @@ template <byte_like B>
     return finish_plan(plan, 2 + property_block(plan.properties, opts.version), opts);
 }
 
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack& c, const codec_options& opts,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack_packet& c,
+                                                  const codec_options& opts,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::connack, plan);
@@ -153,15 +154,15 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack& c, const codec_
     }
     const std::optional<connect_return_code> code = to_connect_return_code(reason);
     if (!code) return std::nullopt;
-    out.version = *declared == protocol_version::v3_1 ? protocol_version::v3_1
-                                                      : protocol_version::v3_1_1;
+    out.version =
+        *declared == protocol_version::v3_1 ? protocol_version::v3_1 : protocol_version::v3_1_1;
     out.packet.return_code = *code;
     return out;
 }
 
 template <byte_range R>
 [[nodiscard]] constexpr result<connack_view<range_byte_t<R>>> decode_connack(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_connack_at(s.data(), s.size(), opts);
 }

@@ -24,7 +24,7 @@ struct will_message {
 };
 
 /** A CONNECT to encode; `codec_options::version` picks `MQIsdp`/3, `MQTT`/4 or `MQTT`/5. */
-struct connect {
+struct connect_packet {
     std::string_view client_id{};
     std::uint16_t keep_alive = 0;
     /** CleanSession (3.x) / Clean Start (5.0). */
@@ -70,10 +70,10 @@ namespace detail {
 }
 
 template <byte_like B>
-[[nodiscard]] constexpr bool equals(std::span<const B> bytes, std::string_view text) noexcept {
-    if (bytes.size() != text.size()) return false;
+[[nodiscard]] constexpr bool equals(std::span<const B> field, std::string_view text) noexcept {
+    if (field.size() != text.size()) return false;
     for (std::size_t i = 0; i < text.size(); ++i)
-        if (to_u8(bytes[i]) != static_cast<std::uint8_t>(text[i])) return false;
+        if (to_u8(field[i]) != static_cast<std::uint8_t>(text[i])) return false;
     return true;
 }
 
@@ -255,7 +255,7 @@ template <byte_like B>
     return static_cast<protocol_version>(level);
 }
 
-[[nodiscard]] constexpr std::uint8_t connect_flags(const connect& c) noexcept {
+[[nodiscard]] constexpr std::uint8_t connect_flags(const connect_packet& c) noexcept {
     unsigned flags = c.clean_start ? 0x02u : 0u;
     if (c.will) {
         flags |=
@@ -266,7 +266,7 @@ template <byte_like B>
     return static_cast<std::uint8_t>(flags);
 }
 
-[[nodiscard]] constexpr fault plan_packet(const connect& c, const codec_options& opts,
+[[nodiscard]] constexpr fault plan_packet(const connect_packet& c, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (const fault f = check_direction(packet_type::connect, opts)) return f;
     if (!is_supported(opts.version)) return make_fault(errc::protocol_version_unsupported, 0);
@@ -311,7 +311,8 @@ template <byte_like B>
     return finish_plan(plan, body, opts);
 }
 
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect& c, const codec_options& opts,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect_packet& c,
+                                                  const codec_options& opts,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::connect, plan);
@@ -321,7 +322,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect& c, const codec_
         w.prefixed_text("MQIsdp");
     else
         w.prefixed_text("MQTT");
-    w.u8(static_cast<std::uint8_t>(opts.version));
+    w.u8(static_cast<std::uint8_t>(opts.version.value));
     w.u8(connect_flags(c));
     w.u16(c.keep_alive);
     const bool v5 = opts.version == protocol_version::v5;
@@ -341,7 +342,8 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect& c, const codec_
 /**
  * Decodes a CONNECT (sent by a client). The protocol version comes from the packet: (`MQIsdp`,
  * 3), (`MQTT`, 4) or (`MQTT`, 5); `opts.version` only numbers the statements of errors found
- * before the level is read. The Will Message and Password are binary in every version.
+ * before the level is read, so a server's first read passes `before_connect`. The Will Message
+ * and Password are binary in every version.
  * @par Statements
  * MQTT-3.1.2-1, MQTT-3.1.2-2 (name and level, reason code 0x84 / return code 1), flags per
  * check_connect_flags, MQTT-3.1.2-9 (will fields present), 3.1.1 MQTT-3.1.2-18..-21 and 5.0
@@ -351,7 +353,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect& c, const codec_
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<connect_view<range_byte_t<R>>> decode_connect(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_connect_at(s.data(), s.size(), opts);
 }

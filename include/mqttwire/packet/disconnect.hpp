@@ -9,7 +9,7 @@
 namespace mqttwire {
 
 /** A DISCONNECT to encode. 3.x: client only, no reason code, no properties. */
-struct disconnect {
+struct disconnect_packet {
     reason_code reason = normal_disconnection;
     disconnect_properties properties{};
 };
@@ -24,7 +24,7 @@ struct disconnect_view {
 namespace detail {
 
 template <>
-inline constexpr bool drops_diagnostics<disconnect> = true;
+inline constexpr bool drops_diagnostics<disconnect_packet> = true;
 
 template <byte_like B>
 [[nodiscard]] constexpr fault decode_disconnect_into(const B* p, std::size_t n,
@@ -52,7 +52,7 @@ template <byte_like B>
     return res;
 }
 
-[[nodiscard]] constexpr fault plan_packet(const disconnect& d, const codec_options& opts,
+[[nodiscard]] constexpr fault plan_packet(const disconnect_packet& d, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (!may_send(packet_type::disconnect, opts.from, opts.version))
         return make_fault(errc::packet_not_allowed_from_sender, 0);
@@ -63,7 +63,8 @@ template <byte_like B>
     return finish_plan(plan, body, opts);
 }
 
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const disconnect& d, const codec_options& opts,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const disconnect_packet& d,
+                                                  const codec_options& opts,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::disconnect, plan);
@@ -80,7 +81,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const disconnect& d, const cod
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<disconnect_view<range_byte_t<R>>> decode_disconnect(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_disconnect_at(s.data(), s.size(), opts);
 }

@@ -8,9 +8,9 @@
 namespace mqttwire {
 
 /** PINGREQ to encode (client to server). */
-struct pingreq {};
+struct pingreq_packet {};
 /** PINGRESP to encode (server to client). */
-struct pingresp {};
+struct pingresp_packet {};
 
 /** A decoded PINGREQ. */
 struct pingreq_view {};
@@ -29,22 +29,22 @@ template <class View, byte_like B>
     return View{};
 }
 
-[[nodiscard]] constexpr fault plan_packet(const pingreq&, const codec_options& opts,
+[[nodiscard]] constexpr fault plan_packet(const pingreq_packet&, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (opts.from != sender::client) return make_fault(errc::packet_not_allowed_from_sender, 0);
     return finish_plan(plan, 0, opts);
 }
-[[nodiscard]] constexpr fault plan_packet(const pingresp&, const codec_options& opts,
+[[nodiscard]] constexpr fault plan_packet(const pingresp_packet&, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (opts.from != sender::server) return make_fault(errc::packet_not_allowed_from_sender, 0);
     return finish_plan(plan, 0, opts);
 }
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const pingreq&, const codec_options&,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const pingreq_packet&, const codec_options&,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::pingreq, plan);
 }
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const pingresp&, const codec_options&,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const pingresp_packet&, const codec_options&,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::pingresp, plan);
@@ -55,7 +55,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const pingresp&, const codec_o
 /** Decodes a PINGREQ: `C0 00`; anything after the header is malformed. */
 template <byte_range R>
 [[nodiscard]] constexpr result<pingreq_view> decode_pingreq(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_empty_at<pingreq_view>(s.data(), s.size(), packet_type::pingreq, opts);
 }
@@ -63,7 +63,7 @@ template <byte_range R>
 /** Decodes a PINGRESP: `D0 00`. */
 template <byte_range R>
 [[nodiscard]] constexpr result<pingresp_view> decode_pingresp(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_empty_at<pingresp_view>(s.data(), s.size(), packet_type::pingresp, opts);
 }

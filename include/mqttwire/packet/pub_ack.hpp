@@ -19,10 +19,10 @@ struct basic_pub_ack {
     ack_properties properties{};
 };
 
-using puback = basic_pub_ack<packet_type::puback>;
-using pubrec = basic_pub_ack<packet_type::pubrec>;
-using pubrel = basic_pub_ack<packet_type::pubrel>;
-using pubcomp = basic_pub_ack<packet_type::pubcomp>;
+using puback_packet = basic_pub_ack<packet_type::puback>;
+using pubrec_packet = basic_pub_ack<packet_type::pubrec>;
+using pubrel_packet = basic_pub_ack<packet_type::pubrel>;
+using pubcomp_packet = basic_pub_ack<packet_type::pubcomp>;
 
 /** A decoded PUBACK, PUBREC, PUBREL or PUBCOMP. */
 template <byte_like B, packet_type Type>
@@ -114,25 +114,25 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const basic_pub_ack<Type>& a,
  * MQTT-3.4.2-1 (5.0 reason codes); identifier 0 is rejected (it can match no PUBLISH).
  */
 template <byte_range R>
-[[nodiscard]] constexpr auto decode_puback(R&& packet, const codec_options& opts = {}) noexcept {
+[[nodiscard]] constexpr auto decode_puback(R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_pub_ack_at<packet_type::puback>(s.data(), s.size(), opts);
 }
 /** Decodes a PUBREC; as decode_puback (MQTT-3.5.2-1). */
 template <byte_range R>
-[[nodiscard]] constexpr auto decode_pubrec(R&& packet, const codec_options& opts = {}) noexcept {
+[[nodiscard]] constexpr auto decode_pubrec(R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_pub_ack_at<packet_type::pubrec>(s.data(), s.size(), opts);
 }
 /** Decodes a PUBREL; flags must be 0010 (MQTT-3.6.1-1), reason codes per MQTT-3.6.2-1. */
 template <byte_range R>
-[[nodiscard]] constexpr auto decode_pubrel(R&& packet, const codec_options& opts = {}) noexcept {
+[[nodiscard]] constexpr auto decode_pubrel(R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_pub_ack_at<packet_type::pubrel>(s.data(), s.size(), opts);
 }
 /** Decodes a PUBCOMP; as decode_puback (MQTT-3.7.2-1). */
 template <byte_range R>
-[[nodiscard]] constexpr auto decode_pubcomp(R&& packet, const codec_options& opts = {}) noexcept {
+[[nodiscard]] constexpr auto decode_pubcomp(R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_pub_ack_at<packet_type::pubcomp>(s.data(), s.size(), opts);
 }

@@ -15,7 +15,7 @@
 namespace mqttwire {
 
 /** A PUBLISH to encode. Views: the caller keeps topic, payload and properties alive. */
-struct publish {
+struct publish_packet {
     std::string_view topic_name{};
     std::span<const std::byte> payload{};
     qos qos_level = qos::at_most_once;
@@ -159,7 +159,7 @@ template <byte_like B>
 
 // PUBLISH is most of the traffic: planned and written inline in encode, with the plan and the
 // cursor in registers.
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_packet(const publish& p,
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_packet(const publish_packet& p,
                                                                  const codec_options& opts,
                                                                  encode_plan& plan) noexcept {
     const auto q = static_cast<std::uint8_t>(p.qos_level);
@@ -196,7 +196,8 @@ template <byte_like B>
     return finish_plan(plan, body, opts);
 }
 
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const publish& p, const codec_options& opts,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const publish_packet& p,
+                                                  const codec_options& opts,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool header_only) noexcept {
     write_fixed_header(w, packet_type::publish, plan);
@@ -220,7 +221,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const publish& p, const codec_
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<publish_view<range_byte_t<R>>> decode_publish(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_publish_at(s.data(), s.size(), opts);
 }
@@ -234,7 +235,7 @@ template <byte_range R>
  */
 template <byte_range R>
 [[nodiscard]] constexpr partial<publish_head_view<range_byte_t<R>>> decode_publish_head(
-    R&& prefix, const codec_options& opts = {}) noexcept {
+    R&& prefix, const codec_options& opts) noexcept {
     using B = range_byte_t<R>;
     const auto s = detail::as_span(prefix);
     const B* p = s.data();
@@ -279,7 +280,7 @@ template <byte_range R>
  * payload is never copied. Returns the header bytes written; a short `out` fails with
  * buffer_too_small, whose buffer_size_needed() is the header size.
  */
-[[nodiscard]] constexpr result<std::size_t> encode_header(const publish& p,
+[[nodiscard]] constexpr result<std::size_t> encode_header(const publish_packet& p,
                                                           const codec_options& opts,
                                                           std::span<std::byte> out) noexcept {
     return detail::encode_with_plan(p, opts, out, true);

@@ -81,8 +81,8 @@ public:
     };
 
     constexpr topic_filter_list() noexcept = default;
-    constexpr topic_filter_list(std::span<const B> bytes, std::size_t count) noexcept
-        : bytes_(bytes), count_(count) {}
+    constexpr topic_filter_list(std::span<const B> wire, std::size_t count) noexcept
+        : bytes_(wire), count_(count) {}
 
     [[nodiscard]] constexpr iterator begin() const noexcept { return iterator(bytes_.data()); }
     [[nodiscard]] constexpr iterator end() const noexcept {
@@ -136,7 +136,7 @@ public:
     };
 
     constexpr reason_code_range() noexcept = default;
-    constexpr explicit reason_code_range(std::span<const B> bytes) noexcept : bytes_(bytes) {}
+    constexpr explicit reason_code_range(std::span<const B> wire) noexcept : bytes_(wire) {}
 
     [[nodiscard]] constexpr iterator begin() const noexcept { return iterator(bytes_.data()); }
     [[nodiscard]] constexpr iterator end() const noexcept {

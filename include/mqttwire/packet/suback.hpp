@@ -15,7 +15,7 @@
 namespace mqttwire {
 
 /** A SUBACK to encode: one code per filter (granted QoS 0..2 or a failure). */
-struct suback {
+struct suback_packet {
     std::uint16_t packet_id = 0;
     std::span<const reason_code> reason_codes{};
     ack_properties properties{};
@@ -30,7 +30,7 @@ struct suback_view {
 };
 
 /** An UNSUBACK to encode; `reason_codes` must be empty before 5.0. */
-struct unsuback {
+struct unsuback_packet {
     std::uint16_t packet_id = 0;
     std::span<const reason_code> reason_codes{};
     ack_properties properties{};
@@ -47,9 +47,9 @@ struct unsuback_view {
 namespace detail {
 
 template <>
-inline constexpr bool drops_diagnostics<suback> = true;
+inline constexpr bool drops_diagnostics<suback_packet> = true;
 template <>
-inline constexpr bool drops_diagnostics<unsuback> = true;
+inline constexpr bool drops_diagnostics<unsuback_packet> = true;
 
 template <byte_like B, packet_type Type, class View>
 [[nodiscard]] constexpr fault decode_sub_ack_into(const B* p, std::size_t n,
@@ -116,20 +116,21 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_sub_ack(const Ack& a, const codec_opt
     for (reason_code code : a.reason_codes) w.u8(static_cast<std::uint8_t>(code));
 }
 
-[[nodiscard]] constexpr fault plan_packet(const suback& a, const codec_options& opts,
+[[nodiscard]] constexpr fault plan_packet(const suback_packet& a, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     return plan_sub_ack<packet_type::suback>(a, opts, plan);
 }
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const suback& a, const codec_options& opts,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const suback_packet& a, const codec_options& opts,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     emit_sub_ack<packet_type::suback>(a, opts, plan, w);
 }
-[[nodiscard]] constexpr fault plan_packet(const unsuback& a, const codec_options& opts,
+[[nodiscard]] constexpr fault plan_packet(const unsuback_packet& a, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     return plan_sub_ack<packet_type::unsuback>(a, opts, plan);
 }
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsuback& a, const codec_options& opts,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsuback_packet& a,
+                                                  const codec_options& opts,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     emit_sub_ack<packet_type::unsuback>(a, opts, plan, w);
@@ -145,7 +146,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsuback& a, const codec
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<suback_view<range_byte_t<R>>> decode_suback(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     using B = range_byte_t<R>;
     const auto s = detail::as_span(packet);
     return detail::decode_sub_ack_at<B, packet_type::suback, suback_view<B>>(s.data(), s.size(),
@@ -158,7 +159,7 @@ template <byte_range R>
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<unsuback_view<range_byte_t<R>>> decode_unsuback(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     using B = range_byte_t<R>;
     const auto s = detail::as_span(packet);
     return detail::decode_sub_ack_at<B, packet_type::unsuback, unsuback_view<B>>(s.data(), s.size(),

@@ -25,7 +25,7 @@ struct subscription {
 };
 
 /** A SUBSCRIBE to encode (client to server). */
-struct subscribe {
+struct subscribe_packet {
     std::uint16_t packet_id = 0;
     std::span<const subscription> subscriptions{};
     subscribe_properties properties{};
@@ -40,7 +40,7 @@ struct subscribe_view {
 };
 
 /** An UNSUBSCRIBE to encode (client to server). */
-struct unsubscribe {
+struct unsubscribe_packet {
     std::uint16_t packet_id = 0;
     std::span<const std::string_view> topic_filters{};
     unsubscribe_properties properties{};
@@ -182,7 +182,7 @@ template <byte_like B, bool WithOptions, class View>
     return {};
 }
 
-[[nodiscard]] constexpr fault plan_packet(const subscribe& s, const codec_options& opts,
+[[nodiscard]] constexpr fault plan_packet(const subscribe_packet& s, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (const fault f = check_direction(packet_type::subscribe, opts)) return f;
     if (s.packet_id == 0) return make_fault(errc::packet_identifier_zero, 0);
@@ -206,7 +206,8 @@ template <byte_like B, bool WithOptions, class View>
     return finish_plan(plan, body, opts);
 }
 
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const subscribe& s, const codec_options& opts,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const subscribe_packet& s,
+                                                  const codec_options& opts,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::subscribe, plan);
@@ -218,7 +219,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const subscribe& s, const code
     }
 }
 
-[[nodiscard]] constexpr fault plan_packet(const unsubscribe& u, const codec_options& opts,
+[[nodiscard]] constexpr fault plan_packet(const unsubscribe_packet& u, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (const fault f = check_direction(packet_type::unsubscribe, opts)) return f;
     if (u.packet_id == 0) return make_fault(errc::packet_identifier_zero, 0);
@@ -237,7 +238,8 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const subscribe& s, const code
     return finish_plan(plan, body, opts);
 }
 
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsubscribe& u, const codec_options& opts,
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsubscribe_packet& u,
+                                                  const codec_options& opts,
                                                   const encode_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::unsubscribe, plan);
@@ -257,7 +259,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsubscribe& u, const co
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<subscribe_view<range_byte_t<R>>> decode_subscribe(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     using B = range_byte_t<R>;
     const auto s = detail::as_span(packet);
     return detail::decode_filters_at<B, true, subscribe_view<B>>(s.data(), s.size(), opts);
@@ -270,7 +272,7 @@ template <byte_range R>
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<unsubscribe_view<range_byte_t<R>>> decode_unsubscribe(
-    R&& packet, const codec_options& opts = {}) noexcept {
+    R&& packet, const codec_options& opts) noexcept {
     using B = range_byte_t<R>;
     const auto s = detail::as_span(packet);
     return detail::decode_filters_at<B, false, unsubscribe_view<B>>(s.data(), s.size(), opts);

@@ -36,7 +36,8 @@ TEST(V31Connect, KnownAnswerMinimal) {
     // The version comes from the packet, whatever the options say.
     for (const protocol_version assumed :
          {protocol_version::v3_1, protocol_version::v3_1_1, protocol_version::v5}) {
-        const auto r = decode_connect(std::span(v31::connect_minimal), {.version = assumed});
+        const auto r = decode_connect(std::span(v31::connect_minimal),
+                                      {.version = assumed, .from = sender::client});
         ASSERT_TRUE(r.has_value()) << describe(r.error());
         EXPECT_EQ(r->version, protocol_version::v3_1);
         EXPECT_EQ(r->keep_alive, 60);
@@ -46,7 +47,7 @@ TEST(V31Connect, KnownAnswerMinimal) {
         EXPECT_FALSE(r->user_name.has_value());
         EXPECT_FALSE(r->password.has_value());
     }
-    connect c;
+    connect_packet c;
     c.client_id = "c1";
     c.keep_alive = 60;
     EXPECT_TRUE(encodes_to(c, client, v31::connect_minimal));
@@ -67,7 +68,7 @@ TEST(V31Connect, KnownAnswerWithWillUserNameAndPassword) {
     ASSERT_TRUE(r->password.has_value());
     EXPECT_EQ(as_text(*r->password), "pw");
 
-    connect c;
+    connect_packet c;
     c.client_id = "id";
     c.keep_alive = 10;
     c.will = will_message{.topic = "w/t", .payload = as_bytes("bye"), .qos_level = qos::at_least_once};
@@ -81,7 +82,7 @@ TEST(V31Connect, ClientIdOf23CharactersIsAccepted) {
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->client_id, "abcdefghijklmnopqrstuvw");
     EXPECT_FALSE(r->clean_start);
-    connect c;
+    connect_packet c;
     c.client_id = "abcdefghijklmnopqrstuvw";
     c.clean_start = false;
     EXPECT_TRUE(encodes_to(c, client, v31::connect_client_id_23));
@@ -97,15 +98,16 @@ TEST(V31Connect, ClientIdLongerThan23CharactersIsRejected) {
         EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client),
                                errc::client_identifier_length_invalid, id_at, ""))
             << length;
-        connect c;
+        connect_packet c;
         c.client_id = id;
         EXPECT_TRUE(refuses(c, client, errc::client_identifier_length_invalid, "")) << length;
     }
     // 3.1.1 takes the same identifier.
     const std::string id(24, 'x');
-    connect c;
+    connect_packet c;
     c.client_id = id;
-    EXPECT_FALSE(encode_ok(c, {.version = protocol_version::v3_1_1}).empty());
+    EXPECT_FALSE(
+        encode_ok(c, {.version = protocol_version::v3_1_1, .from = sender::client}).empty());
     // The server's answer is CONNACK return code 2, "identifier rejected".
     EXPECT_EQ(to_reason_code(errc::client_identifier_length_invalid),
               reason_code::client_identifier_not_valid);
@@ -118,7 +120,7 @@ TEST(V31Connect, EmptyClientIdIsRejectedEvenWithCleanSession) {
         const byte_vector bytes = b.packet(0x10);
         EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client),
                                errc::client_identifier_length_invalid, 14, ""));
-        connect c;
+        connect_packet c;
         c.clean_start = flags != 0;
         EXPECT_TRUE(refuses(c, client, errc::client_identifier_length_invalid, ""));
     }
@@ -133,7 +135,7 @@ TEST(V31Connect, ClientIdLengthCountsCharactersNotBytes) {
     const auto r = decode_connect(std::span(bytes), client);
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->client_id.size(), 46u);
-    connect c;
+    connect_packet c;
     c.client_id = id;
     EXPECT_TRUE(encodes_to(c, client, bytes));
 
@@ -177,7 +179,7 @@ TEST(V31Connect, MQTT_3_1_2_22_PasswordWithoutUserNameIsStillRejected) {
     const byte_vector bytes = b.packet(0x10);
     EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client),
                            errc::password_without_user_name, 11, ""));
-    connect c;
+    connect_packet c;
     c.client_id = "c";
     c.password = as_bytes("pw");
     EXPECT_TRUE(refuses(c, client, errc::password_without_user_name, ""));
@@ -200,7 +202,7 @@ TEST(V31Connect, FlagRulesOf311HoldWithoutStatements) {
         EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client), c.code, 11, ""))
             << c.flags;
     }
-    connect c;
+    connect_packet c;
     c.client_id = "c";
     c.will = will_message{.topic = "w", .qos_level = qos{3}};
     EXPECT_TRUE(refuses(c, client, errc::will_qos_invalid, ""));
@@ -227,7 +229,7 @@ TEST(V31Connect, StringsAreStillValidatedAsUtf8) {
     b.str("a\xED\xA0\x80");
     const byte_vector bytes = b.packet(0x10);
     EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client), errc::utf8_surrogate, 17, ""));
-    connect c;
+    connect_packet c;
     c.client_id = "a\xED\xA0\x80";
     EXPECT_TRUE(refuses(c, client, errc::utf8_surrogate, ""));
 }
@@ -238,7 +240,7 @@ TEST(V31Connack, KnownAnswerEveryReturnCode) {
         const auto r = decode_connack(std::span(bytes), server);
         ASSERT_TRUE(r.has_value()) << code;
         EXPECT_EQ(r->return_code, connect_return_code{static_cast<std::uint8_t>(code)});
-        connack c;
+        connack_packet c;
         c.return_code = connect_return_code{static_cast<std::uint8_t>(code)};
         EXPECT_TRUE(encodes_to(c, server, bytes));
     }
@@ -246,7 +248,7 @@ TEST(V31Connack, KnownAnswerEveryReturnCode) {
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->return_code, connect_return_code::identifier_rejected);
     EXPECT_FALSE(r->session_present);
-    EXPECT_TRUE(encodes_to(connack{}, server, v31::connack_accepted));
+    EXPECT_TRUE(encodes_to(connack_packet{}, server, v31::connack_accepted));
 }
 
 TEST(V31Connack, ReservedReturnCodesAreRejectedWithoutStatement) {
@@ -270,14 +272,15 @@ TEST(V31Publish, MQTT_3_3_1_2_DupOnQos0IsAllowedIn31) {
     EXPECT_EQ(r->packet_id, 0);
     EXPECT_EQ(r->topic_name, "a/b");
     EXPECT_TRUE(r->payload.empty());
-    publish p;
+    publish_packet p;
     p.topic_name = "a/b";
     p.dup = true;
     EXPECT_TRUE(encodes_to(p, client, v31::publish_qos0_dup));
     // The same bytes are malformed under 3.1.1.
-    EXPECT_TRUE(fails_with(decode_publish(std::span(v31::publish_qos0_dup),
-                                          {.version = protocol_version::v3_1_1}),
-                           errc::dup_with_qos_0, 0, "MQTT-3.3.1-2"));
+    EXPECT_TRUE(
+        fails_with(decode_publish(std::span(v31::publish_qos0_dup),
+                                  {.version = protocol_version::v3_1_1, .from = sender::client}),
+                   errc::dup_with_qos_0, 0, "MQTT-3.3.1-2"));
 }
 
 TEST(V31Publish, KnownAnswerQos1) {
@@ -287,7 +290,7 @@ TEST(V31Publish, KnownAnswerQos1) {
     EXPECT_EQ(r->packet_id, 1);
     EXPECT_EQ(r->qos_level, qos::at_least_once);
     EXPECT_EQ(as_text(r->payload), "ok");
-    publish p;
+    publish_packet p;
     p.topic_name = "t";
     p.payload = as_bytes("ok");
     p.qos_level = qos::at_least_once;
@@ -312,7 +315,7 @@ TEST(V31Publish, RulesShared311HoldWithoutStatements) {
         EXPECT_TRUE(fails_with(decode_publish(std::span(c.bytes), client), c.code, c.at, ""))
             << hex(c.bytes);
     }
-    publish p;
+    publish_packet p;
     p.topic_name = "t";
     p.qos_level = qos::at_least_once;
     EXPECT_TRUE(refuses(p, client, errc::packet_identifier_zero, ""));
@@ -326,19 +329,19 @@ TEST(V31Puback, KnownAnswerEveryAck) {
         const auto a = decode_puback(std::span(v31::puback), opts);
         ASSERT_TRUE(a.has_value());
         EXPECT_EQ(a->packet_id, 7);
-        EXPECT_TRUE(encodes_to(puback{7}, opts, v31::puback));
+        EXPECT_TRUE(encodes_to(puback_packet{7}, opts, v31::puback));
         const auto b = decode_pubrec(std::span(v31::pubrec), opts);
         ASSERT_TRUE(b.has_value());
         EXPECT_EQ(b->packet_id, 7);
-        EXPECT_TRUE(encodes_to(pubrec{7}, opts, v31::pubrec));
+        EXPECT_TRUE(encodes_to(pubrec_packet{7}, opts, v31::pubrec));
         const auto c = decode_pubrel(std::span(v31::pubrel), opts);
         ASSERT_TRUE(c.has_value());
         EXPECT_EQ(c->packet_id, 7);
-        EXPECT_TRUE(encodes_to(pubrel{7}, opts, v31::pubrel));
+        EXPECT_TRUE(encodes_to(pubrel_packet{7}, opts, v31::pubrel));
         const auto d = decode_pubcomp(std::span(v31::pubcomp), opts);
         ASSERT_TRUE(d.has_value());
         EXPECT_EQ(d->packet_id, 7);
-        EXPECT_TRUE(encodes_to(pubcomp{7}, opts, v31::pubcomp));
+        EXPECT_TRUE(encodes_to(pubcomp_packet{7}, opts, v31::pubcomp));
     }
 }
 
@@ -347,9 +350,10 @@ TEST(V31Pubrel, MQTT_3_6_1_1_DupFlagIsAllowedIn31) {
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->packet_id, 7);
     // Under 3.1.1 the same bytes break MQTT-3.6.1-1.
-    EXPECT_TRUE(fails_with(decode_pubrel(std::span(v31::pubrel_dup),
-                                         {.version = protocol_version::v3_1_1}),
-                           errc::fixed_header_flags_invalid, 0, "MQTT-3.6.1-1"));
+    EXPECT_TRUE(
+        fails_with(decode_pubrel(std::span(v31::pubrel_dup),
+                                 {.version = protocol_version::v3_1_1, .from = sender::client}),
+                   errc::fixed_header_flags_invalid, 0, "MQTT-3.6.1-1"));
     // Any other flags are rejected, without a statement.
     for (unsigned flags = 0; flags < 16; ++flags) {
         if (flags == 0x2 || flags == 0xA) continue;
@@ -386,7 +390,7 @@ TEST(V31Subscribe, KnownAnswer) {
     ASSERT_EQ(r->subscriptions.size(), 1u);
     EXPECT_EQ(*r->subscriptions.begin(), (subscription_view{"t", qos::at_least_once}));
     const subscription subs[] = {{"t", qos::at_least_once}};
-    EXPECT_TRUE(encodes_to(subscribe{7, subs}, client, v31::subscribe));
+    EXPECT_TRUE(encodes_to(subscribe_packet{7, subs}, client, v31::subscribe));
 }
 
 TEST(V31Subscribe, MQTT_3_8_1_1_DupFlagIsAllowedIn31) {
@@ -394,9 +398,10 @@ TEST(V31Subscribe, MQTT_3_8_1_1_DupFlagIsAllowedIn31) {
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->packet_id, 7);
     EXPECT_EQ((*r->subscriptions.begin()).topic_filter, "t");
-    EXPECT_TRUE(fails_with(decode_subscribe(std::span(v31::subscribe_dup),
-                                            {.version = protocol_version::v3_1_1}),
-                           errc::fixed_header_flags_invalid, 0, "MQTT-3.8.1-1"));
+    EXPECT_TRUE(
+        fails_with(decode_subscribe(std::span(v31::subscribe_dup),
+                                    {.version = protocol_version::v3_1_1, .from = sender::client}),
+                   errc::fixed_header_flags_invalid, 0, "MQTT-3.8.1-1"));
     const byte_vector retain = {0x83, 0x06, 0x00, 0x07, 0x00, 0x01, 't', 0x01};
     EXPECT_TRUE(fails_with(decode_subscribe(std::span(retain), client),
                            errc::fixed_header_flags_invalid, 0, ""));
@@ -416,7 +421,8 @@ TEST(V31Subscribe, OptionsAndFiltersFollow311WithoutStatements) {
     EXPECT_TRUE(fails_with(decode_subscribe(std::span(none), client),
                            errc::subscribe_without_filters, 4, ""));
     const subscription subs[] = {{"a+"}};
-    EXPECT_TRUE(refuses(subscribe{7, subs}, client, errc::single_level_wildcard_misplaced, ""));
+    EXPECT_TRUE(
+        refuses(subscribe_packet{7, subs}, client, errc::single_level_wildcard_misplaced, ""));
 }
 
 TEST(V31Suback, KnownAnswer) {
@@ -426,7 +432,7 @@ TEST(V31Suback, KnownAnswer) {
     ASSERT_EQ(r->reason_codes.size(), 1u);
     EXPECT_EQ(r->reason_codes[0], reason_code::granted_qos_1);
     const reason_code codes[] = {reason_code::granted_qos_1};
-    EXPECT_TRUE(encodes_to(suback{7, codes}, server, v31::suback));
+    EXPECT_TRUE(encodes_to(suback_packet{7, codes}, server, v31::suback));
 }
 
 TEST(V31Suback, MQTT_3_9_3_2_GrantedQosAboveTwoIsRejected) {
@@ -434,7 +440,7 @@ TEST(V31Suback, MQTT_3_9_3_2_GrantedQosAboveTwoIsRejected) {
     EXPECT_TRUE(fails_with(decode_suback(std::span(bytes), server), errc::reason_code_invalid, 4,
                            ""));
     const reason_code codes[] = {reason_code{3}};
-    EXPECT_TRUE(refuses(suback{7, codes}, server, errc::reason_code_invalid, ""));
+    EXPECT_TRUE(refuses(suback_packet{7, codes}, server, errc::reason_code_invalid, ""));
 }
 
 TEST(V31Unsubscribe, KnownAnswer) {
@@ -444,16 +450,17 @@ TEST(V31Unsubscribe, KnownAnswer) {
     ASSERT_EQ(r->topic_filters.size(), 1u);
     EXPECT_EQ(*r->topic_filters.begin(), "t");
     const std::string_view filters[] = {"t"};
-    EXPECT_TRUE(encodes_to(unsubscribe{7, filters}, client, v31::unsubscribe));
+    EXPECT_TRUE(encodes_to(unsubscribe_packet{7, filters}, client, v31::unsubscribe));
 }
 
 TEST(V31Unsubscribe, MQTT_3_10_1_1_DupFlagIsAllowedIn31) {
     const auto r = decode_unsubscribe(std::span(v31::unsubscribe_dup), client);
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(*r->topic_filters.begin(), "t");
-    EXPECT_TRUE(fails_with(decode_unsubscribe(std::span(v31::unsubscribe_dup),
-                                              {.version = protocol_version::v3_1_1}),
-                           errc::fixed_header_flags_invalid, 0, "MQTT-3.10.1-1"));
+    EXPECT_TRUE(fails_with(
+        decode_unsubscribe(std::span(v31::unsubscribe_dup),
+                           {.version = protocol_version::v3_1_1, .from = sender::client}),
+        errc::fixed_header_flags_invalid, 0, "MQTT-3.10.1-1"));
     const byte_vector qos2 = {0xA4, 0x05, 0x00, 0x07, 0x00, 0x01, 't'};
     EXPECT_TRUE(fails_with(decode_unsubscribe(std::span(qos2), client),
                            errc::fixed_header_flags_invalid, 0, ""));
@@ -464,7 +471,7 @@ TEST(V31Unsuback, KnownAnswer) {
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->packet_id, 7);
     EXPECT_TRUE(r->reason_codes.empty());
-    EXPECT_TRUE(encodes_to(unsuback{7}, server, v31::unsuback));
+    EXPECT_TRUE(encodes_to(unsuback_packet{7}, server, v31::unsuback));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,23 +480,23 @@ TEST(V31Unsuback, KnownAnswer) {
 
 TEST(V31Pingreq, KnownAnswer) {
     EXPECT_TRUE(decode_pingreq(std::span(v31::pingreq), client).has_value());
-    EXPECT_TRUE(encodes_to(pingreq{}, client, v31::pingreq));
+    EXPECT_TRUE(encodes_to(pingreq_packet{}, client, v31::pingreq));
     EXPECT_TRUE(decode_pingresp(std::span(v31::pingresp), server).has_value());
-    EXPECT_TRUE(encodes_to(pingresp{}, server, v31::pingresp));
+    EXPECT_TRUE(encodes_to(pingresp_packet{}, server, v31::pingresp));
 }
 
 TEST(V31Disconnect, KnownAnswerFromClientOnly) {
     EXPECT_TRUE(decode_disconnect(std::span(v31::disconnect), client).has_value());
-    EXPECT_TRUE(encodes_to(disconnect{}, client, v31::disconnect));
+    EXPECT_TRUE(encodes_to(disconnect_packet{}, client, v31::disconnect));
     EXPECT_TRUE(fails_with(decode_disconnect(std::span(v31::disconnect), server),
                            errc::packet_not_allowed_from_sender, 0, ""));
-    EXPECT_TRUE(refuses(disconnect{}, server, errc::packet_not_allowed_from_sender, ""));
+    EXPECT_TRUE(refuses(disconnect_packet{}, server, errc::packet_not_allowed_from_sender, ""));
 }
 
 TEST(V31Packet, AuthDoesNotExist) {
     const byte_vector bytes = {0xF0, 0x00};
     EXPECT_TRUE(fails_with(decode(std::span(bytes), client), errc::packet_type_invalid, 0, ""));
-    EXPECT_TRUE(refuses(auth{}, client, errc::not_in_protocol_version, ""));
+    EXPECT_TRUE(refuses(auth_packet{}, client, errc::not_in_protocol_version, ""));
 }
 
 TEST(V31Packet, EveryVectorRoundTrips) {

@@ -45,7 +45,7 @@ TEST(V311Connect, KnownAnswerMinimal) {
     EXPECT_FALSE(r->password.has_value());
     EXPECT_TRUE(r->properties.empty());
 
-    connect c;
+    connect_packet c;
     c.client_id = "c1";
     c.keep_alive = 60;
     EXPECT_TRUE(encodes_to(c, client, v311::connect_minimal));
@@ -71,7 +71,7 @@ TEST(V311Connect, KnownAnswerSpecFlagsWithWillUserNameAndPassword) {
     EXPECT_EQ((*r->password)[0], 0x01);
     EXPECT_EQ((*r->password)[1], 0x02);
 
-    connect c;
+    connect_packet c;
     c.client_id = "id";
     c.keep_alive = 10;
     c.will = will_message{.topic = "w/t", .payload = as_bytes("bye"), .qos_level = qos::at_least_once};
@@ -87,7 +87,7 @@ TEST(V311Connect, KnownAnswerEmptyClientIdWithCleanSession) {
     EXPECT_TRUE(r->clean_start);
     EXPECT_EQ(r->keep_alive, 0);
 
-    connect c;
+    connect_packet c;
     c.client_id = "";
     EXPECT_TRUE(encodes_to(c, client, v311::connect_empty_client_id));
 }
@@ -103,7 +103,7 @@ TEST(V311Connect, KnownAnswerRetainedQos2WillWithEmptyMessage) {
     EXPECT_EQ(r->will->qos_level, qos::exactly_once);
     EXPECT_TRUE(r->will->retain);
 
-    connect c;
+    connect_packet c;
     c.client_id = "c";
     c.keep_alive = 65535;
     c.will = will_message{.topic = "t", .qos_level = qos::exactly_once, .retain = true};
@@ -119,7 +119,7 @@ TEST(V311Connect, KnownAnswerUserNameWithoutPassword) {
     EXPECT_EQ(r->user_name, std::optional<std::string_view>("alice"));
     EXPECT_FALSE(r->password.has_value());
 
-    connect c;
+    connect_packet c;
     c.client_id = "client-1";
     c.keep_alive = 30;
     c.clean_start = false;
@@ -153,7 +153,7 @@ TEST(V311Connect, PasswordAndWillMessageAreBinary) {
     EXPECT_EQ(as_text(r->will->payload), std::string_view("\x00\xFF", 2));
     EXPECT_EQ(as_text(*r->password), std::string_view("\xFF\x00", 2));
 
-    connect c;
+    connect_packet c;
     c.client_id = "id";
     c.will = will_message{.topic = "t", .payload = as_bytes(std::string_view("\x00\xFF", 2))};
     c.user_name = "u";
@@ -164,7 +164,7 @@ TEST(V311Connect, PasswordAndWillMessageAreBinary) {
 TEST(V311Connect, SentByServerIsRejected) {
     EXPECT_TRUE(fails_with(decode_connect(std::span(v311::connect_minimal), server),
                            errc::packet_not_allowed_from_sender, 0, ""));
-    connect c;
+    connect_packet c;
     c.client_id = "c1";
     EXPECT_TRUE(refuses(c, server, errc::packet_not_allowed_from_sender, ""));
 }
@@ -199,10 +199,10 @@ TEST(V311Connect, MQTT_3_1_2_2_UnsupportedProtocolLevelIsReported) {
     const auto bytes = b.packet(0x10);
     EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client),
                            errc::protocol_version_unsupported, 10, "MQTT-3.1.2-2"));
-    connect c;
+    connect_packet c;
     c.client_id = "c";
-    EXPECT_TRUE(refuses(c, {.version = protocol_version{6}}, errc::protocol_version_unsupported,
-                        ""));
+    EXPECT_TRUE(refuses(c, {.version = protocol_version{6}, .from = sender::client},
+                        errc::protocol_version_unsupported, ""));
 }
 
 TEST(V311Connect, MQTT_3_1_2_3_ReservedFlagIsMalformed) {
@@ -252,7 +252,7 @@ TEST(V311Connect, MQTT_3_1_2_11_WillFieldsWithoutWillFlagAreNotPartOfThePacket) 
     EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client),
                            errc::packet_has_trailing_bytes, extra_at, "MQTT-3.1.2-18"));
     // Nor does the encoder write any: no will, no will fields.
-    connect c;
+    connect_packet c;
     c.client_id = "c";
     const auto encoded = encode_ok(c, client);
     ASSERT_EQ(encoded.size(), 15u);
@@ -279,7 +279,7 @@ TEST(V311Connect, MQTT_3_1_2_14_WillQosThreeIsMalformed) {
     const auto bytes = b.packet(0x10);
     EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client), errc::will_qos_invalid, 9,
                            "MQTT-3.1.2-14"));
-    connect c;
+    connect_packet c;
     c.client_id = "c";
     c.will = will_message{.topic = "w", .qos_level = qos{3}};
     EXPECT_TRUE(refuses(c, client, errc::will_qos_invalid, "MQTT-3.1.2-14"));
@@ -347,7 +347,7 @@ TEST(V311Connect, MQTT_3_1_2_22_PasswordWithoutUserNameIsProtocolError) {
     const auto bytes = b.packet(0x10);
     EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client),
                            errc::password_without_user_name, 9, "MQTT-3.1.2-22"));
-    connect c;
+    connect_packet c;
     c.client_id = "c";
     c.password = as_bytes("pw");
     EXPECT_TRUE(refuses(c, client, errc::password_without_user_name, "MQTT-3.1.2-22"));
@@ -373,7 +373,7 @@ TEST(V311Connect, MQTT_3_1_3_1_PayloadFieldsComeInSpecOrder) {
     EXPECT_EQ(r->user_name, std::optional<std::string_view>("UN"));
     EXPECT_EQ(as_text(*r->password), "PW");
 
-    connect c;
+    connect_packet c;
     c.client_id = "ID";
     c.will = will_message{.topic = "WT", .payload = as_bytes("WM"), .retain = true};
     c.user_name = "UN";
@@ -415,7 +415,7 @@ TEST(V311Connect, MQTT_3_1_3_4_ClientIdentifierMustBeUtf8) {
         EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client), c.code, 14 + c.at,
                                c.statement))
             << hex(std::span<const char>(c.id));
-        connect pkt;
+        connect_packet pkt;
         pkt.client_id = c.id;
         EXPECT_TRUE(refuses(pkt, client, c.code, c.statement)) << hex(std::span<const char>(c.id));
     }
@@ -428,7 +428,7 @@ TEST(V311Connect, MQTT_3_1_3_7_EmptyClientIdRequiresCleanSession) {
     EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client),
                            errc::client_identifier_empty_without_clean_session, 12,
                            "MQTT-3.1.3-7"));
-    connect c;
+    connect_packet c;
     c.clean_start = false;
     EXPECT_TRUE(refuses(c, client, errc::client_identifier_empty_without_clean_session,
                         "MQTT-3.1.3-7"));
@@ -461,7 +461,7 @@ TEST(V311Connect, MQTT_3_1_3_10_WillTopicMustBeUtf8) {
         EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client), c.code,
                                topic_at + 2 + c.at, c.statement))
             << hex(std::span<const char>(c.topic));
-        connect pkt;
+        connect_packet pkt;
         pkt.client_id = "c";
         pkt.will = will_message{.topic = c.topic, .payload = as_bytes("m")};
         EXPECT_TRUE(refuses(pkt, client, c.code, c.statement))
@@ -478,7 +478,7 @@ TEST(V311Connect, MQTT_4_7_3_1_WillTopicMustNotBeEmpty) {
     // An empty topic has no character to point at: the error points at its length.
     EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client), errc::topic_name_empty,
                            topic_at, "MQTT-4.7.3-1"));
-    connect pkt;
+    connect_packet pkt;
     pkt.client_id = "c";
     pkt.will = will_message{.topic = ""};
     EXPECT_TRUE(refuses(pkt, client, errc::topic_name_empty, "MQTT-4.7.3-1"));
@@ -504,7 +504,7 @@ TEST(V311Connect, MQTT_3_1_3_11_UserNameMustBeUtf8) {
         const auto bytes = b.packet(0x10);
         EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client), c.code,
                                user_at + 2 + c.at, c.statement));
-        connect pkt;
+        connect_packet pkt;
         pkt.client_id = "c";
         pkt.user_name = c.user;
         EXPECT_TRUE(refuses(pkt, client, c.code, c.statement));
@@ -555,7 +555,7 @@ TEST(V311Connect, ControlCharactersNeedLeniency) {
     const auto r = decode_connect(std::span(bytes), lenient);
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->client_id, "a\x1F" "b");
-    connect c;
+    connect_packet c;
     c.client_id = "a\x1F" "b";
     EXPECT_TRUE(refuses(c, client, errc::utf8_control_character, ""));
     EXPECT_TRUE(encodes_to(c, lenient, bytes));
@@ -568,7 +568,7 @@ TEST(V311Connect, MQTT_1_5_3_3_ByteOrderMarkInClientIdIsKept) {
     const auto r = decode_connect(std::span(bytes), client);
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->client_id, "\xEF\xBB\xBFid");
-    connect c;
+    connect_packet c;
     c.client_id = "\xEF\xBB\xBFid";
     EXPECT_TRUE(encodes_to(c, client, bytes));
 }
@@ -584,7 +584,7 @@ TEST(V311Connack, KnownAnswerAccepted) {
     EXPECT_EQ(r->return_code, connect_return_code::accepted);
     EXPECT_EQ(r->reason, reason_code::success);
     EXPECT_TRUE(r->properties.empty());
-    EXPECT_TRUE(encodes_to(connack{}, server, v311::connack_accepted));
+    EXPECT_TRUE(encodes_to(connack_packet{}, server, v311::connack_accepted));
 }
 
 TEST(V311Connack, KnownAnswerSessionPresent) {
@@ -592,7 +592,8 @@ TEST(V311Connack, KnownAnswerSessionPresent) {
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_TRUE(r->session_present);
     EXPECT_EQ(r->return_code, connect_return_code::accepted);
-    EXPECT_TRUE(encodes_to(connack{.session_present = true}, server, v311::connack_session_present));
+    EXPECT_TRUE(
+        encodes_to(connack_packet{.session_present = true}, server, v311::connack_session_present));
 }
 
 TEST(V311Connack, KnownAnswerEveryReturnCode) {
@@ -602,7 +603,7 @@ TEST(V311Connack, KnownAnswerEveryReturnCode) {
         ASSERT_TRUE(r.has_value()) << code;
         EXPECT_EQ(r->return_code, connect_return_code{static_cast<std::uint8_t>(code)});
         EXPECT_EQ(r->reason, reason_code::success);  // the 5.0 field stays untouched
-        connack c;
+        connack_packet c;
         c.return_code = connect_return_code{static_cast<std::uint8_t>(code)};
         EXPECT_TRUE(encodes_to(c, server, bytes));
     }
@@ -617,7 +618,7 @@ TEST(V311Connack, ReservedReturnCodesAreRejected) {
         EXPECT_TRUE(fails_with(decode_connack(std::span(bytes), server),
                                errc::reason_code_invalid, 3, ""))
             << code;
-        connack c;
+        connack_packet c;
         c.return_code = connect_return_code{static_cast<std::uint8_t>(code)};
         EXPECT_TRUE(refuses(c, server, errc::reason_code_invalid, "")) << code;
     }
@@ -628,7 +629,7 @@ TEST(V311Connack, MQTT_3_2_2_4_SessionPresentWithRefusalIsRejected) {
         const byte_vector bytes = {0x20, 0x02, 0x01, static_cast<unsigned char>(code)};
         EXPECT_TRUE(fails_with(decode_connack(std::span(bytes), server),
                                errc::session_present_with_failure, 2, "MQTT-3.2.2-4"));
-        connack c;
+        connack_packet c;
         c.session_present = true;
         c.return_code = connect_return_code{static_cast<std::uint8_t>(code)};
         EXPECT_TRUE(refuses(c, server, errc::session_present_with_failure, "MQTT-3.2.2-4"));
@@ -667,14 +668,14 @@ TEST(V311Connack, MQTT_2_2_2_1_ReservedFixedHeaderFlagsAreMalformed) {
 TEST(V311Connack, SentByClientIsRejected) {
     EXPECT_TRUE(fails_with(decode_connack(std::span(v311::connack_accepted), client),
                            errc::packet_not_allowed_from_sender, 0, ""));
-    EXPECT_TRUE(refuses(connack{}, client, errc::packet_not_allowed_from_sender, ""));
+    EXPECT_TRUE(refuses(connack_packet{}, client, errc::packet_not_allowed_from_sender, ""));
 }
 
 TEST(V311Connack, ReasonCodesAndPropertiesAreNotIn311) {
-    connack c;
+    connack_packet c;
     c.reason = reason_code::not_authorized;
     EXPECT_TRUE(refuses(c, server, errc::not_in_protocol_version, ""));
-    connack p;
+    connack_packet p;
     p.properties.server_keep_alive = 5;
     EXPECT_TRUE(refuses(p, server, errc::not_in_protocol_version, ""));
 }

@@ -49,7 +49,7 @@ TEST(V311Publish, KnownAnswerQos0) {
     EXPECT_EQ(as_text(r->payload), "hi");
     EXPECT_EQ(r->payload.data(), v311::publish_qos0 + 7);
 
-    publish p;
+    publish_packet p;
     p.topic_name = "a/b";
     p.payload = as_bytes("hi");
     EXPECT_TRUE(encodes_to(p, client, v311::publish_qos0));
@@ -69,7 +69,7 @@ TEST(V311Publish, KnownAnswerQos1SpecExample) {
         ASSERT_EQ(r->payload.size(), 3u);
         EXPECT_EQ(r->payload[2], 0x03);
 
-        publish p;
+        publish_packet p;
         p.topic_name = "a/b";
         p.payload = payload_123;
         p.qos_level = qos::at_least_once;
@@ -89,7 +89,7 @@ TEST(V311Publish, KnownAnswerQos2DupRetainEmptyPayload) {
     EXPECT_EQ(r->payload_size, 0u);
     EXPECT_TRUE(r->payload.empty());
 
-    publish p;
+    publish_packet p;
     p.topic_name = "x";
     p.qos_level = qos::exactly_once;
     p.dup = true;
@@ -105,7 +105,7 @@ TEST(V311Publish, KnownAnswerSpecUtf8ExampleAsTopic) {
     EXPECT_TRUE(r->retain);
     EXPECT_TRUE(r->payload.empty());
 
-    publish p;
+    publish_packet p;
     p.topic_name = "A\xF0\xAA\x9B\x94";
     p.retain = true;
     EXPECT_TRUE(encodes_to(p, client, v311::publish_utf8_topic));
@@ -120,7 +120,7 @@ TEST(V311Publish, KnownAnswerTwoByteRemainingLength) {
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->payload_offset, 8u);
     EXPECT_EQ(r->payload_size, 200u);
-    publish p;
+    publish_packet p;
     p.topic_name = "t";
     p.payload = as_bytes(payload);
     p.qos_level = qos::at_least_once;
@@ -130,7 +130,7 @@ TEST(V311Publish, KnownAnswerTwoByteRemainingLength) {
 
 TEST(V311Publish, EncodeHeaderLeavesThePayloadOut) {
     const std::string payload(300, 'z');
-    publish p;
+    publish_packet p;
     p.topic_name = "a/b";
     p.payload = as_bytes(payload);
     p.qos_level = qos::exactly_once;
@@ -194,7 +194,7 @@ TEST(V311Publish, MQTT_2_3_1_1_Qos1And2NeedNonZeroPacketIdentifier) {
         for (const codec_options& opts : {client, server}) {
             EXPECT_TRUE(fails_with(decode_publish(std::span(bytes), opts),
                                    errc::packet_identifier_zero, 5, "MQTT-2.3.1-1"));
-            publish p;
+            publish_packet p;
             p.topic_name = "t";
             p.qos_level = qos{static_cast<std::uint8_t>((flags >> 1) & 3)};
             p.dup = (flags & 0x08) != 0;
@@ -214,7 +214,7 @@ TEST(V311Publish, MQTT_2_3_1_5_Qos0CarriesNoPacketIdentifier) {
     ASSERT_EQ(r->payload.size(), 2u);
     EXPECT_EQ(r->payload[1], 10);
     // The encoder refuses to be given one.
-    publish p;
+    publish_packet p;
     p.topic_name = "a/b";
     p.packet_id = 10;
     EXPECT_TRUE(refuses(p, client, errc::value_out_of_range, "MQTT-2.3.1-5"));
@@ -225,7 +225,7 @@ TEST(V311Publish, MQTT_3_3_1_2_DupOnQos0IsRejected) {
         const byte_vector bytes = publish_bytes(flags, "t", -1, "x");
         EXPECT_TRUE(fails_with(decode_publish(std::span(bytes), client), errc::dup_with_qos_0, 0,
                                "MQTT-3.3.1-2"));
-        publish p;
+        publish_packet p;
         p.topic_name = "t";
         p.dup = true;
         p.retain = (flags & 1) != 0;
@@ -238,7 +238,7 @@ TEST(V311Publish, MQTT_3_3_1_4_QosThreeIsMalformed) {
         const byte_vector bytes = publish_bytes(flags, "t", 1, "x");
         EXPECT_TRUE(fails_with(decode_publish(std::span(bytes), client), errc::qos_invalid, 0,
                                "MQTT-3.3.1-4"));
-        publish p;
+        publish_packet p;
         p.topic_name = "t";
         p.packet_id = 1;
         p.qos_level = qos{3};
@@ -263,7 +263,7 @@ TEST(V311Publish, MQTT_3_3_2_1_TopicNameMustBeUtf8) {
         const byte_vector bytes = publish_bytes(0x00, c.topic, -1, "p");
         EXPECT_TRUE(fails_with(decode_publish(std::span(bytes), client), c.code, 4 + c.at,
                                c.statement));
-        publish p;
+        publish_packet p;
         p.topic_name = c.topic;
         EXPECT_TRUE(refuses(p, client, c.code, c.statement));
     }
@@ -284,7 +284,7 @@ TEST(V311Publish, MQTT_1_5_3_1_SurrogateInTopicIsMalformed) {
         const std::uint32_t at = topic[0] == 'x' ? 5 : 4;
         EXPECT_TRUE(fails_with(decode_publish(std::span(bytes), client), errc::utf8_surrogate, at,
                                "MQTT-1.5.3-1"));
-        publish p;
+        publish_packet p;
         p.topic_name = topic;
         EXPECT_TRUE(refuses(p, client, errc::utf8_surrogate, "MQTT-1.5.3-1"));
     }
@@ -295,7 +295,7 @@ TEST(V311Publish, MQTT_1_5_3_2_NullInTopicIsMalformed) {
     const byte_vector bytes = publish_bytes(0x00, topic, -1);
     EXPECT_TRUE(fails_with(decode_publish(std::span(bytes), client), errc::utf8_null_character, 6,
                            "MQTT-1.5.3-2"));
-    publish p;
+    publish_packet p;
     p.topic_name = topic;
     EXPECT_TRUE(refuses(p, client, errc::utf8_null_character, "MQTT-1.5.3-2"));
 }
@@ -314,7 +314,7 @@ TEST(V311Publish, MQTT_1_5_3_3_ByteOrderMarkIsKept) {
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->topic_name, topic);  // neither skipped nor stripped
     EXPECT_EQ(r->topic_name.size(), 8u);
-    publish p;
+    publish_packet p;
     p.topic_name = topic;
     p.payload = as_bytes("x");
     EXPECT_TRUE(encodes_to(p, client, bytes));
@@ -331,7 +331,7 @@ TEST(V311Publish, MQTT_3_3_2_2_TopicNameMustNotContainWildcards) {
         EXPECT_TRUE(fails_with(decode_publish(std::span(bytes), client),
                                errc::topic_name_has_wildcard, 4 + c.at, "MQTT-3.3.2-2"))
             << c.topic;
-        publish p;
+        publish_packet p;
         p.topic_name = c.topic;
         EXPECT_TRUE(refuses(p, client, errc::topic_name_has_wildcard, "MQTT-3.3.2-2")) << c.topic;
     }
@@ -359,7 +359,7 @@ TEST(V311Publish, MQTT_4_7_3_1_TopicNameMustNotBeEmpty) {
     const byte_vector qos1 = publish_bytes(0x02, "", 1);
     EXPECT_TRUE(fails_with(decode_publish(std::span(qos1), client), errc::topic_name_empty, 2,
                            "MQTT-4.7.3-1"));
-    publish p;
+    publish_packet p;
     EXPECT_TRUE(refuses(p, client, errc::topic_name_empty, "MQTT-4.7.3-1"));
 }
 
@@ -369,7 +369,7 @@ TEST(V311Publish, MQTT_4_7_3_3_TopicNameLongerThan65535BytesCannotBeEncoded) {
     const auto r = decode_publish(std::span(bytes), client);
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->topic_name.size(), 65535u);
-    publish p;
+    publish_packet p;
     p.topic_name = longest;
     EXPECT_TRUE(encodes_to(p, client, bytes));
     const std::string too_long(65536, 'a');
@@ -378,7 +378,7 @@ TEST(V311Publish, MQTT_4_7_3_3_TopicNameLongerThan65535BytesCannotBeEncoded) {
 }
 
 TEST(V311Publish, PropertiesAreNotIn311) {
-    publish p;
+    publish_packet p;
     p.topic_name = "t";
     p.properties.message_expiry_interval = 5;
     EXPECT_TRUE(refuses(p, client, errc::not_in_protocol_version, ""));
@@ -388,7 +388,7 @@ TEST(V311Publish, PacketTooLargeForTheReceiverIsRefused) {
     codec_options small = client;
     small.maximum_packet_size = 8;
     // 30 06 00 01 74 + 3 payload bytes = 8 bytes: fits exactly.
-    publish p;
+    publish_packet p;
     p.topic_name = "t";
     p.payload = payload_123;
     const byte_vector fits = encode_ok(p, small);
@@ -415,25 +415,25 @@ void expect_ack(const result<View>& r, std::uint16_t id) {
 TEST(V311Puback, KnownAnswer) {
     for (const codec_options& opts : {client, server}) {
         expect_ack(decode_puback(std::span(v311::puback), opts), 10);
-        EXPECT_TRUE(encodes_to(puback{10}, opts, v311::puback));
+        EXPECT_TRUE(encodes_to(puback_packet{10}, opts, v311::puback));
     }
 }
 TEST(V311Pubrec, KnownAnswer) {
     for (const codec_options& opts : {client, server}) {
         expect_ack(decode_pubrec(std::span(v311::pubrec), opts), 11);
-        EXPECT_TRUE(encodes_to(pubrec{11}, opts, v311::pubrec));
+        EXPECT_TRUE(encodes_to(pubrec_packet{11}, opts, v311::pubrec));
     }
 }
 TEST(V311Pubrel, KnownAnswer) {
     for (const codec_options& opts : {client, server}) {
         expect_ack(decode_pubrel(std::span(v311::pubrel), opts), 12);
-        EXPECT_TRUE(encodes_to(pubrel{12}, opts, v311::pubrel));
+        EXPECT_TRUE(encodes_to(pubrel_packet{12}, opts, v311::pubrel));
     }
 }
 TEST(V311Pubcomp, KnownAnswer) {
     for (const codec_options& opts : {client, server}) {
         expect_ack(decode_pubcomp(std::span(v311::pubcomp), opts), 269);
-        EXPECT_TRUE(encodes_to(pubcomp{269}, opts, v311::pubcomp));
+        EXPECT_TRUE(encodes_to(pubcomp_packet{269}, opts, v311::pubcomp));
     }
 }
 
@@ -481,18 +481,18 @@ TEST(V311Puback, PacketIdentifierZeroIsRejected) {
                                ""))
             << type;
     }
-    EXPECT_TRUE(refuses(puback{0}, client, errc::packet_identifier_zero, ""));
-    EXPECT_TRUE(refuses(pubrec{0}, client, errc::packet_identifier_zero, ""));
-    EXPECT_TRUE(refuses(pubrel{0}, client, errc::packet_identifier_zero, ""));
-    EXPECT_TRUE(refuses(pubcomp{0}, client, errc::packet_identifier_zero, ""));
+    EXPECT_TRUE(refuses(puback_packet{0}, client, errc::packet_identifier_zero, ""));
+    EXPECT_TRUE(refuses(pubrec_packet{0}, client, errc::packet_identifier_zero, ""));
+    EXPECT_TRUE(refuses(pubrel_packet{0}, client, errc::packet_identifier_zero, ""));
+    EXPECT_TRUE(refuses(pubcomp_packet{0}, client, errc::packet_identifier_zero, ""));
 }
 
 TEST(V311Puback, ReasonCodesAndPropertiesAreNotIn311) {
-    EXPECT_TRUE(refuses(puback{1, reason_code::no_matching_subscribers}, client,
+    EXPECT_TRUE(refuses(puback_packet{1, reason_code::no_matching_subscribers}, client,
                         errc::not_in_protocol_version, ""));
-    EXPECT_TRUE(refuses(pubrel{1, reason_code::packet_identifier_not_found}, client,
+    EXPECT_TRUE(refuses(pubrel_packet{1, reason_code::packet_identifier_not_found}, client,
                         errc::not_in_protocol_version, ""));
-    puback with_properties{1};
+    puback_packet with_properties{1};
     with_properties.properties.reason_string = "why";
     EXPECT_TRUE(refuses(with_properties, client, errc::not_in_protocol_version, ""));
 }

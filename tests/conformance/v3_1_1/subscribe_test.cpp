@@ -51,7 +51,7 @@ TEST(V311Subscribe, KnownAnswerSpecExample) {
     EXPECT_EQ(r->subscriptions.encoded().size(), 12u);
 
     const subscription subs[] = {{"a/b", qos::at_least_once}, {"c/d", qos::exactly_once}};
-    subscribe s;
+    subscribe_packet s;
     s.packet_id = 10;
     s.subscriptions = subs;
     EXPECT_TRUE(encodes_to(s, client, v311::subscribe));
@@ -72,10 +72,10 @@ TEST(V311Subscribe, MQTT_2_3_1_1_PacketIdentifierMustBeNonZero) {
     builder b;
     b.u16(0).str("a").u8(0);
     const byte_vector bytes = b.packet(0x82);
-    EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client),
-                           errc::packet_identifier_zero, 2, "MQTT-2.3.1-1"));
+    EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client), errc::packet_identifier_zero,
+                           2, "MQTT-2.3.1-1"));
     const subscription subs[] = {{"a"}};
-    subscribe s;
+    subscribe_packet s;
     s.subscriptions = subs;
     EXPECT_TRUE(refuses(s, client, errc::packet_identifier_zero, "MQTT-2.3.1-1"));
 }
@@ -95,10 +95,10 @@ TEST(V311Subscribe, MQTT_3_8_3_1_TopicFiltersMustBeUtf8) {
     };
     for (const bad& c : cases) {
         const byte_vector bytes = subscribe_one(c.filter);
-        EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client), c.code, 6 + c.at,
-                               c.statement));
+        EXPECT_TRUE(
+            fails_with(decode_subscribe(std::span(bytes), client), c.code, 6 + c.at, c.statement));
         const subscription subs[] = {{c.filter}};
-        EXPECT_TRUE(refuses(subscribe{1, subs}, client, c.code, c.statement));
+        EXPECT_TRUE(refuses(subscribe_packet{1, subs}, client, c.code, c.statement));
     }
     // A later filter is checked as well as the first.
     builder b;
@@ -112,7 +112,8 @@ TEST(V311Subscribe, MQTT_3_8_3_3_AtLeastOneFilterIsRequired) {
     const byte_vector bytes = {0x82, 0x02, 0x00, 0x0A};
     EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client),
                            errc::subscribe_without_filters, 4, "MQTT-3.8.3-3"));
-    EXPECT_TRUE(refuses(subscribe{10}, client, errc::subscribe_without_filters, "MQTT-3.8.3-3"));
+    EXPECT_TRUE(
+        refuses(subscribe_packet{10}, client, errc::subscribe_without_filters, "MQTT-3.8.3-3"));
 }
 
 TEST(V311Subscribe, MQTT_3_8_3_4_ReservedOptionBitsAreMalformed) {
@@ -125,15 +126,15 @@ TEST(V311Subscribe, MQTT_3_8_3_4_ReservedOptionBitsAreMalformed) {
     // The 5.0 options live in those bits; the encoder will not write them under 3.1.1.
     subscription no_local{"a/b"};
     no_local.no_local = true;
-    EXPECT_TRUE(refuses(subscribe{10, std::span(&no_local, 1)}, client,
+    EXPECT_TRUE(refuses(subscribe_packet{10, std::span(&no_local, 1)}, client,
                         errc::subscription_options_reserved_bits, "MQTT-3.8.3-4"));
     subscription rap{"a/b"};
     rap.retain_as_published = true;
-    EXPECT_TRUE(refuses(subscribe{10, std::span(&rap, 1)}, client,
+    EXPECT_TRUE(refuses(subscribe_packet{10, std::span(&rap, 1)}, client,
                         errc::subscription_options_reserved_bits, "MQTT-3.8.3-4"));
     subscription handling{"a/b"};
     handling.retain = retain_handling::do_not_send;
-    EXPECT_TRUE(refuses(subscribe{10, std::span(&handling, 1)}, client,
+    EXPECT_TRUE(refuses(subscribe_packet{10, std::span(&handling, 1)}, client,
                         errc::subscription_options_reserved_bits, "MQTT-3.8.3-4"));
 }
 
@@ -142,8 +143,8 @@ TEST(V311Subscribe, MQTT_3_8_3_4_RequestedQosThreeIsMalformed) {
     EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client),
                            errc::subscription_requested_qos_invalid, 9, "MQTT-3.8.3-4"));
     const subscription subs[] = {{"a/b", qos{3}}};
-    EXPECT_TRUE(refuses(subscribe{10, subs}, client, errc::subscription_requested_qos_invalid,
-                        "MQTT-3.8.3-4"));
+    EXPECT_TRUE(refuses(subscribe_packet{10, subs}, client,
+                        errc::subscription_requested_qos_invalid, "MQTT-3.8.3-4"));
     // The text says malformed here; 5.0's Maximum QoS 3 is a Protocol Error instead.
     EXPECT_EQ(to_reason_code(errc::subscription_requested_qos_invalid),
               reason_code::malformed_packet);
@@ -154,15 +155,15 @@ TEST(V311Subscribe, MQTT_4_7_1_2_MultiLevelWildcardMustStandAloneAtTheEnd) {
         std::string_view filter;
         std::uint32_t at;
     };
-    for (const bad& c : {bad{"a#", 1}, bad{"a/#/b", 2}, bad{"#/", 0}, bad{"##", 0},
-                         bad{"a/b#", 3}, bad{"+/a#", 3}}) {
+    for (const bad& c : {bad{"a#", 1}, bad{"a/#/b", 2}, bad{"#/", 0}, bad{"##", 0}, bad{"a/b#", 3},
+                         bad{"+/a#", 3}}) {
         const byte_vector bytes = subscribe_one(c.filter);
         EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client),
                                errc::multi_level_wildcard_misplaced, 6 + c.at, "MQTT-4.7.1-2"))
             << c.filter;
         const subscription subs[] = {{c.filter}};
-        EXPECT_TRUE(refuses(subscribe{10, subs}, client, errc::multi_level_wildcard_misplaced,
-                            "MQTT-4.7.1-2"))
+        EXPECT_TRUE(refuses(subscribe_packet{10, subs}, client,
+                            errc::multi_level_wildcard_misplaced, "MQTT-4.7.1-2"))
             << c.filter;
     }
     for (const std::string_view ok : {"#", "a/#", "/#", "+/#", "a//#"}) {
@@ -176,15 +177,15 @@ TEST(V311Subscribe, MQTT_4_7_1_3_SingleLevelWildcardMustFillItsLevel) {
         std::string_view filter;
         std::uint32_t at;
     };
-    for (const bad& c : {bad{"a+", 1}, bad{"+a", 0}, bad{"a/+b", 2}, bad{"a/b+/c", 3},
-                         bad{"++", 0}}) {
+    for (const bad& c :
+         {bad{"a+", 1}, bad{"+a", 0}, bad{"a/+b", 2}, bad{"a/b+/c", 3}, bad{"++", 0}}) {
         const byte_vector bytes = subscribe_one(c.filter);
         EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client),
                                errc::single_level_wildcard_misplaced, 6 + c.at, "MQTT-4.7.1-3"))
             << c.filter;
         const subscription subs[] = {{c.filter}};
-        EXPECT_TRUE(refuses(subscribe{10, subs}, client, errc::single_level_wildcard_misplaced,
-                            "MQTT-4.7.1-3"))
+        EXPECT_TRUE(refuses(subscribe_packet{10, subs}, client,
+                            errc::single_level_wildcard_misplaced, "MQTT-4.7.1-3"))
             << c.filter;
     }
     for (const std::string_view ok : {"+", "+/+", "/+", "+/", "sport/+/player1", "+/tennis/#"}) {
@@ -195,39 +196,40 @@ TEST(V311Subscribe, MQTT_4_7_1_3_SingleLevelWildcardMustFillItsLevel) {
 
 TEST(V311Subscribe, MQTT_4_7_3_1_TopicFilterMustNotBeEmpty) {
     const byte_vector bytes = subscribe_one("");
-    EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client), errc::topic_filter_empty,
-                           4, "MQTT-4.7.3-1"));  // the length field: there is no character
+    EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client), errc::topic_filter_empty, 4,
+                           "MQTT-4.7.3-1"));  // the length field: there is no character
     const subscription subs[] = {{""}};
-    EXPECT_TRUE(refuses(subscribe{10, subs}, client, errc::topic_filter_empty, "MQTT-4.7.3-1"));
+    EXPECT_TRUE(
+        refuses(subscribe_packet{10, subs}, client, errc::topic_filter_empty, "MQTT-4.7.3-1"));
 }
 
 TEST(V311Subscribe, MQTT_4_7_3_2_TopicFilterMustNotContainNull) {
     const std::string_view filter("a/\0/b", 5);
     const byte_vector bytes = subscribe_one(filter);
-    EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client), errc::utf8_null_character,
-                           8, "MQTT-1.5.3-2"));
+    EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client), errc::utf8_null_character, 8,
+                           "MQTT-1.5.3-2"));
 }
 
 TEST(V311Subscribe, MQTT_4_7_3_3_TopicFilterLongerThan65535BytesCannotBeEncoded) {
     const std::string too_long(65536, 'f');
     const subscription subs[] = {{too_long}};
-    EXPECT_TRUE(refuses(subscribe{10, subs}, client, errc::field_too_long, "MQTT-4.7.3-3"));
+    EXPECT_TRUE(refuses(subscribe_packet{10, subs}, client, errc::field_too_long, "MQTT-4.7.3-3"));
 }
 
 TEST(V311Subscribe, TruncatedPairsAreMalformed) {
     builder no_options;
     no_options.u16(10).str("a/b");
     const byte_vector bytes = no_options.packet(0x82);
-    EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes), client), errc::packet_truncated, 9,
-                           ""));
+    EXPECT_TRUE(
+        fails_with(decode_subscribe(std::span(bytes), client), errc::packet_truncated, 9, ""));
     builder half_length;
     half_length.u16(10).str("a").u8(0).u8(0);
     const byte_vector bytes2 = half_length.packet(0x82);
-    EXPECT_TRUE(fails_with(decode_subscribe(std::span(bytes2), client), errc::packet_truncated, 8,
-                           ""));
+    EXPECT_TRUE(
+        fails_with(decode_subscribe(std::span(bytes2), client), errc::packet_truncated, 8, ""));
     const byte_vector no_id = {0x82, 0x01, 0x00};
-    EXPECT_TRUE(fails_with(decode_subscribe(std::span(no_id), client), errc::packet_truncated, 2,
-                           ""));
+    EXPECT_TRUE(
+        fails_with(decode_subscribe(std::span(no_id), client), errc::packet_truncated, 2, ""));
 }
 
 TEST(V311Subscribe, SharedSubscriptionSyntaxIsAnOrdinaryFilterIn311) {
@@ -243,12 +245,13 @@ TEST(V311Subscribe, SentByServerIsRejected) {
     EXPECT_TRUE(fails_with(decode_subscribe(std::span(v311::subscribe), server),
                            errc::packet_not_allowed_from_sender, 0, ""));
     const subscription subs[] = {{"a"}};
-    EXPECT_TRUE(refuses(subscribe{1, subs}, server, errc::packet_not_allowed_from_sender, ""));
+    EXPECT_TRUE(
+        refuses(subscribe_packet{1, subs}, server, errc::packet_not_allowed_from_sender, ""));
 }
 
 TEST(V311Subscribe, PropertiesAreNotIn311) {
     const subscription subs[] = {{"a"}};
-    subscribe s{1, subs};
+    subscribe_packet s{1, subs};
     s.properties.subscription_identifier = 5;
     EXPECT_TRUE(refuses(s, client, errc::not_in_protocol_version, ""));
 }
@@ -270,7 +273,7 @@ TEST(V311Suback, KnownAnswerSpecExample) {
 
     const reason_code codes[] = {granted_qos_0, reason_code::granted_qos_2,
                                  reason_code::unspecified_error};
-    EXPECT_TRUE(encodes_to(suback{10, codes}, server, v311::suback));
+    EXPECT_TRUE(encodes_to(suback_packet{10, codes}, server, v311::suback));
 }
 
 TEST(V311Suback, MQTT_3_9_3_2_ReservedReturnCodesAreRejected) {
@@ -282,10 +285,10 @@ TEST(V311Suback, MQTT_3_9_3_2_ReservedReturnCodesAreRejected) {
                                      reason_code{static_cast<std::uint8_t>(code)}};
         if (allowed) {
             EXPECT_TRUE(r.has_value()) << code;
-            EXPECT_TRUE(encodes_to(suback{10, codes}, server, bytes)) << code;
+            EXPECT_TRUE(encodes_to(suback_packet{10, codes}, server, bytes)) << code;
         } else {
             EXPECT_TRUE(fails_with(r, errc::reason_code_invalid, 5, "MQTT-3.9.3-2")) << code;
-            EXPECT_TRUE(refuses(suback{10, codes}, server, errc::reason_code_invalid,
+            EXPECT_TRUE(refuses(suback_packet{10, codes}, server, errc::reason_code_invalid,
                                 "MQTT-3.9.3-2"))
                 << code;
         }
@@ -294,17 +297,17 @@ TEST(V311Suback, MQTT_3_9_3_2_ReservedReturnCodesAreRejected) {
 
 TEST(V311Suback, AtLeastOneReturnCodeIsRequired) {
     const byte_vector bytes = {0x90, 0x02, 0x00, 0x0A};
-    EXPECT_TRUE(fails_with(decode_suback(std::span(bytes), server), errc::ack_without_reason_codes,
-                           4, ""));
-    EXPECT_TRUE(refuses(suback{10}, server, errc::ack_without_reason_codes, ""));
+    EXPECT_TRUE(
+        fails_with(decode_suback(std::span(bytes), server), errc::ack_without_reason_codes, 4, ""));
+    EXPECT_TRUE(refuses(suback_packet{10}, server, errc::ack_without_reason_codes, ""));
 }
 
 TEST(V311Suback, PacketIdentifierZeroIsRejected) {
     const byte_vector bytes = {0x90, 0x03, 0x00, 0x00, 0x00};
-    EXPECT_TRUE(fails_with(decode_suback(std::span(bytes), server), errc::packet_identifier_zero,
-                           2, ""));
+    EXPECT_TRUE(
+        fails_with(decode_suback(std::span(bytes), server), errc::packet_identifier_zero, 2, ""));
     const reason_code codes[] = {granted_qos_0};
-    EXPECT_TRUE(refuses(suback{0, codes}, server, errc::packet_identifier_zero, ""));
+    EXPECT_TRUE(refuses(suback_packet{0, codes}, server, errc::packet_identifier_zero, ""));
 }
 
 TEST(V311Suback, SentByClientIsRejected) {
@@ -325,7 +328,7 @@ TEST(V311Unsubscribe, KnownAnswerSpecExample) {
     EXPECT_EQ(got, (std::vector<std::string_view>{"a/b", "c/d"}));
 
     const std::string_view filters[] = {"a/b", "c/d"};
-    EXPECT_TRUE(encodes_to(unsubscribe{10, filters}, client, v311::unsubscribe));
+    EXPECT_TRUE(encodes_to(unsubscribe_packet{10, filters}, client, v311::unsubscribe));
 }
 
 TEST(V311Unsubscribe, MQTT_3_10_1_1_FlagsOtherThan0010AreMalformed) {
@@ -344,7 +347,8 @@ TEST(V311Unsubscribe, MQTT_3_10_3_1_TopicFiltersMustBeUtf8) {
     EXPECT_TRUE(fails_with(decode_unsubscribe(std::span(bytes), client), errc::utf8_ill_formed, 8,
                            "MQTT-1.5.3-1"));
     const std::string_view filters[] = {"a/\xE0\x9F\xBF"};
-    EXPECT_TRUE(refuses(unsubscribe{10, filters}, client, errc::utf8_ill_formed, "MQTT-1.5.3-1"));
+    EXPECT_TRUE(
+        refuses(unsubscribe_packet{10, filters}, client, errc::utf8_ill_formed, "MQTT-1.5.3-1"));
     // Packed one after another: the second is read where the first ends.
     builder b;
     b.u16(10).str("a").str("b/#");
@@ -358,7 +362,7 @@ TEST(V311Unsubscribe, MQTT_3_10_3_2_AtLeastOneFilterIsRequired) {
     const byte_vector bytes = {0xA2, 0x02, 0x00, 0x0A};
     EXPECT_TRUE(fails_with(decode_unsubscribe(std::span(bytes), client),
                            errc::unsubscribe_without_filters, 4, "MQTT-3.10.3-2"));
-    EXPECT_TRUE(refuses(unsubscribe{10}, client, errc::unsubscribe_without_filters,
+    EXPECT_TRUE(refuses(unsubscribe_packet{10}, client, errc::unsubscribe_without_filters,
                         "MQTT-3.10.3-2"));
 }
 
@@ -373,8 +377,8 @@ TEST(V311Unsubscribe, MQTT_4_7_1_2_FiltersFollowTheWildcardRules) {
     EXPECT_TRUE(fails_with(decode_unsubscribe(std::span(empty), client), errc::topic_filter_empty,
                            4, "MQTT-4.7.3-1"));
     const std::string_view filters[] = {"a+"};
-    EXPECT_TRUE(refuses(unsubscribe{10, filters}, client, errc::single_level_wildcard_misplaced,
-                        "MQTT-4.7.1-3"));
+    EXPECT_TRUE(refuses(unsubscribe_packet{10, filters}, client,
+                        errc::single_level_wildcard_misplaced, "MQTT-4.7.1-3"));
 }
 
 TEST(V311Unsubscribe, MQTT_2_3_1_1_PacketIdentifierMustBeNonZero) {
@@ -384,7 +388,7 @@ TEST(V311Unsubscribe, MQTT_2_3_1_1_PacketIdentifierMustBeNonZero) {
     EXPECT_TRUE(fails_with(decode_unsubscribe(std::span(bytes), client),
                            errc::packet_identifier_zero, 2, "MQTT-2.3.1-1"));
     const std::string_view filters[] = {"a"};
-    EXPECT_TRUE(refuses(unsubscribe{0, filters}, client, errc::packet_identifier_zero,
+    EXPECT_TRUE(refuses(unsubscribe_packet{0, filters}, client, errc::packet_identifier_zero,
                         "MQTT-2.3.1-1"));
 }
 
@@ -393,7 +397,7 @@ TEST(V311Unsuback, KnownAnswer) {
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->packet_id, 10);
     EXPECT_TRUE(r->reason_codes.empty());
-    EXPECT_TRUE(encodes_to(unsuback{10}, server, v311::unsuback));
+    EXPECT_TRUE(encodes_to(unsuback_packet{10}, server, v311::unsuback));
 }
 
 TEST(V311Unsuback, RemainingLengthOtherThanTwoIsMalformed) {
@@ -401,18 +405,18 @@ TEST(V311Unsuback, RemainingLengthOtherThanTwoIsMalformed) {
     EXPECT_TRUE(fails_with(decode_unsuback(std::span(longer), server),
                            errc::packet_has_trailing_bytes, 4, ""));
     const byte_vector shorter = {0xB0, 0x01, 0x0A};
-    EXPECT_TRUE(fails_with(decode_unsuback(std::span(shorter), server), errc::packet_truncated, 2,
-                           ""));
+    EXPECT_TRUE(
+        fails_with(decode_unsuback(std::span(shorter), server), errc::packet_truncated, 2, ""));
     // The 5.0 reason codes cannot be written under 3.1.1.
     const reason_code codes[] = {reason_code::success};
-    EXPECT_TRUE(refuses(unsuback{10, codes}, server, errc::not_in_protocol_version, ""));
+    EXPECT_TRUE(refuses(unsuback_packet{10, codes}, server, errc::not_in_protocol_version, ""));
 }
 
 TEST(V311Unsuback, PacketIdentifierZeroIsRejected) {
     const byte_vector bytes = {0xB0, 0x02, 0x00, 0x00};
-    EXPECT_TRUE(fails_with(decode_unsuback(std::span(bytes), server), errc::packet_identifier_zero,
-                           2, ""));
-    EXPECT_TRUE(refuses(unsuback{0}, server, errc::packet_identifier_zero, ""));
+    EXPECT_TRUE(
+        fails_with(decode_unsuback(std::span(bytes), server), errc::packet_identifier_zero, 2, ""));
+    EXPECT_TRUE(refuses(unsuback_packet{0}, server, errc::packet_identifier_zero, ""));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,16 +425,16 @@ TEST(V311Unsuback, PacketIdentifierZeroIsRejected) {
 
 TEST(V311Pingreq, KnownAnswer) {
     EXPECT_TRUE(decode_pingreq(std::span(v311::pingreq), client).has_value());
-    EXPECT_TRUE(encodes_to(pingreq{}, client, v311::pingreq));
-    EXPECT_TRUE(refuses(pingreq{}, server, errc::packet_not_allowed_from_sender, ""));
+    EXPECT_TRUE(encodes_to(pingreq_packet{}, client, v311::pingreq));
+    EXPECT_TRUE(refuses(pingreq_packet{}, server, errc::packet_not_allowed_from_sender, ""));
     EXPECT_TRUE(fails_with(decode_pingreq(std::span(v311::pingreq), server),
                            errc::packet_not_allowed_from_sender, 0, ""));
 }
 
 TEST(V311Pingresp, KnownAnswer) {
     EXPECT_TRUE(decode_pingresp(std::span(v311::pingresp), server).has_value());
-    EXPECT_TRUE(encodes_to(pingresp{}, server, v311::pingresp));
-    EXPECT_TRUE(refuses(pingresp{}, client, errc::packet_not_allowed_from_sender, ""));
+    EXPECT_TRUE(encodes_to(pingresp_packet{}, server, v311::pingresp));
+    EXPECT_TRUE(refuses(pingresp_packet{}, client, errc::packet_not_allowed_from_sender, ""));
 }
 
 TEST(V311Disconnect, KnownAnswer) {
@@ -438,7 +442,7 @@ TEST(V311Disconnect, KnownAnswer) {
     ASSERT_TRUE(r.has_value()) << describe(r.error());
     EXPECT_EQ(r->reason, normal_disconnection);
     EXPECT_TRUE(r->properties.empty());
-    EXPECT_TRUE(encodes_to(disconnect{}, client, v311::disconnect));
+    EXPECT_TRUE(encodes_to(disconnect_packet{}, client, v311::disconnect));
 }
 
 TEST(V311Disconnect, MQTT_3_14_1_1_ReservedFlagsMustBeZero) {
@@ -453,8 +457,8 @@ TEST(V311Disconnect, MQTT_3_14_1_1_ReservedFlagsMustBeZero) {
 TEST(V311Disconnect, OnlyTheClientSendsItIn311) {
     EXPECT_TRUE(fails_with(decode_disconnect(std::span(v311::disconnect), server),
                            errc::packet_not_allowed_from_sender, 0, ""));
-    EXPECT_TRUE(refuses(disconnect{}, server, errc::packet_not_allowed_from_sender, ""));
-    EXPECT_TRUE(refuses(disconnect{reason_code::unspecified_error}, client,
+    EXPECT_TRUE(refuses(disconnect_packet{}, server, errc::packet_not_allowed_from_sender, ""));
+    EXPECT_TRUE(refuses(disconnect_packet{reason_code::unspecified_error}, client,
                         errc::not_in_protocol_version, ""));
 }
 
@@ -462,8 +466,8 @@ TEST(V311Pingreq, RemainingLengthMustBeZero) {
     for (const unsigned type : {0xC0u, 0xD0u, 0xE0u}) {
         const byte_vector bytes = {static_cast<unsigned char>(type), 0x01, 0x00};
         const codec_options opts = type == 0xD0 ? server : client;
-        EXPECT_TRUE(fails_with(decode(std::span(bytes), opts), errc::packet_has_trailing_bytes, 2,
-                               ""))
+        EXPECT_TRUE(
+            fails_with(decode(std::span(bytes), opts), errc::packet_has_trailing_bytes, 2, ""))
             << type;
     }
 }
@@ -518,19 +522,19 @@ TEST(V311Packet, MQTT_2_2_2_2_EveryInvalidFixedHeaderFlagValueIsRejected) {
 TEST(V311Packet, PacketTypeZeroIsForbidden) {
     const byte_vector bytes = {0x00, 0x00};
     EXPECT_TRUE(fails_with(decode(std::span(bytes), client), errc::packet_type_invalid, 0, ""));
-    EXPECT_TRUE(fails_with(frame_packet(std::span(bytes), client), errc::packet_type_invalid, 0,
-                           ""));
+    EXPECT_TRUE(
+        fails_with(frame_packet(std::span(bytes), client), errc::packet_type_invalid, 0, ""));
 }
 
 TEST(V311Packet, AuthIsForbiddenIn311) {
     const byte_vector bytes = {0xF0, 0x00};
     for (const codec_options& opts : {client, server}) {
         EXPECT_TRUE(fails_with(decode(std::span(bytes), opts), errc::packet_type_invalid, 0, ""));
-        EXPECT_TRUE(fails_with(decode_auth(std::span(bytes), opts), errc::packet_type_invalid, 0,
-                               ""));
-        EXPECT_TRUE(fails_with(frame_packet(std::span(bytes), opts), errc::packet_type_invalid, 0,
-                               ""));
-        EXPECT_TRUE(refuses(auth{}, opts, errc::not_in_protocol_version, ""));
+        EXPECT_TRUE(
+            fails_with(decode_auth(std::span(bytes), opts), errc::packet_type_invalid, 0, ""));
+        EXPECT_TRUE(
+            fails_with(frame_packet(std::span(bytes), opts), errc::packet_type_invalid, 0, ""));
+        EXPECT_TRUE(refuses(auth_packet{}, opts, errc::not_in_protocol_version, ""));
     }
 }
 
@@ -542,8 +546,8 @@ TEST(V311Packet, RemainingLengthMustBeMinimal) {
     EXPECT_TRUE(fails_with(decode(std::span(padded_ack), client),
                            errc::variable_byte_integer_not_minimal, 2, ""));
     const byte_vector five = {0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F};
-    EXPECT_TRUE(fails_with(decode(std::span(five), client), errc::variable_byte_integer_too_long,
-                           4, ""));
+    EXPECT_TRUE(
+        fails_with(decode(std::span(five), client), errc::variable_byte_integer_too_long, 4, ""));
 }
 
 TEST(V311Packet, IncompleteInputIsNotDecoded) {
@@ -565,9 +569,9 @@ TEST(V311Packet, DecodeDispatchesOnTheTypeNibble) {
             << v.name;
         // The packet belongs to its sender only: from the other side it is refused, except the
         // types both sides send.
-        const codec_options other{.version = v.version,
-                                  .from = v.from == sender::client ? sender::server
-                                                                   : sender::client};
+        const codec_options other{
+            .version = v.version,
+            .from = v.from == sender::client ? sender::server : sender::client};
         const auto type = static_cast<packet_type>(v.bytes[0] >> 4);
         const bool both = type == packet_type::publish || type == packet_type::puback ||
                           type == packet_type::pubrec || type == packet_type::pubrel ||
@@ -594,7 +598,7 @@ TEST(V311Packet, GeneratedPublishesRoundTrip) {
                 topic.assign(topic_len, 'a');
                 topic[topic_len / 2] = '/';
                 payload.assign(payload_len, static_cast<char>(payload_len));
-                publish p;
+                publish_packet p;
                 p.topic_name = topic;
                 p.payload = as_bytes(payload);
                 p.qos_level = qos{static_cast<std::uint8_t>(q)};

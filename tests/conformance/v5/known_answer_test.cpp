@@ -515,7 +515,7 @@ struct reencoder {
     storage s1{}, s2{};
 
     bytes operator()(const connect_view<B>& v) {
-        connect c;
+        connect_packet c;
         c.client_id = v.client_id;
         c.keep_alive = v.keep_alive;
         c.clean_start = v.clean_start;
@@ -534,14 +534,14 @@ struct reencoder {
         return encode_ok(c, opts);
     }
     bytes operator()(const connack_view<B>& v) {
-        connack c;
+        connack_packet c;
         c.session_present = v.session_present;
         c.reason = v.reason;
         c.properties = to_set(v.properties, s1, connack_properties{});
         return encode_ok(c, opts);
     }
     bytes operator()(const publish_view<B>& v) {
-        publish p;
+        publish_packet p;
         p.topic_name = v.topic_name;
         p.payload = v.payload;
         p.qos_level = v.qos_level;
@@ -563,7 +563,7 @@ struct reencoder {
         for (const subscription_view& sv : v.subscriptions)
             s2.subscriptions.push_back(
                 {sv.topic_filter, sv.max_qos, sv.no_local, sv.retain_as_published, sv.retain});
-        subscribe s;
+        subscribe_packet s;
         s.packet_id = v.packet_id;
         s.subscriptions = s2.subscriptions;
         s.properties = to_set(v.properties, s1, subscribe_properties{});
@@ -571,7 +571,7 @@ struct reencoder {
     }
     bytes operator()(const suback_view<B>& v) {
         for (reason_code c : v.reason_codes) s2.codes.push_back(c);
-        suback a;
+        suback_packet a;
         a.packet_id = v.packet_id;
         a.reason_codes = s2.codes;
         a.properties = to_set(v.properties, s1, ack_properties{});
@@ -579,7 +579,7 @@ struct reencoder {
     }
     bytes operator()(const unsubscribe_view<B>& v) {
         for (std::string_view f : v.topic_filters) s2.filters.push_back(f);
-        unsubscribe u;
+        unsubscribe_packet u;
         u.packet_id = v.packet_id;
         u.topic_filters = s2.filters;
         u.properties = to_set(v.properties, s1, unsubscribe_properties{});
@@ -587,22 +587,22 @@ struct reencoder {
     }
     bytes operator()(const unsuback_view<B>& v) {
         for (reason_code c : v.reason_codes) s2.codes.push_back(c);
-        unsuback a;
+        unsuback_packet a;
         a.packet_id = v.packet_id;
         a.reason_codes = s2.codes;
         a.properties = to_set(v.properties, s1, ack_properties{});
         return encode_ok(a, opts);
     }
-    bytes operator()(const pingreq_view&) { return encode_ok(pingreq{}, opts); }
-    bytes operator()(const pingresp_view&) { return encode_ok(pingresp{}, opts); }
+    bytes operator()(const pingreq_view&) { return encode_ok(pingreq_packet{}, opts); }
+    bytes operator()(const pingresp_view&) { return encode_ok(pingresp_packet{}, opts); }
     bytes operator()(const disconnect_view<B>& v) {
-        disconnect d;
+        disconnect_packet d;
         d.reason = v.reason;
         d.properties = to_set(v.properties, s1, disconnect_properties{});
         return encode_ok(d, opts);
     }
     bytes operator()(const auth_view<B>& v) {
-        auth a;
+        auth_packet a;
         a.reason = v.reason;
         a.properties = to_set(v.properties, s1, auth_properties{});
         return encode_ok(a, opts);
@@ -625,12 +625,12 @@ testing::AssertionResult reencodes_to(std::span<const B> packet, const codec_opt
 /** Every form of the frame: the vector is exactly one complete packet. */
 template <std::size_t N>
 void expect_one_frame(const unsigned char (&a)[N], packet_type type) {
-    const auto f = frame_packet(in(a));
+    const auto f = frame_packet(in(a), from_client);
     ASSERT_TRUE(f.is_complete());
     EXPECT_EQ(f->type, type);
     EXPECT_EQ(f->size(), N);
     if (N > 1) {
-        const auto short_one = frame_packet(in(a).first(N - 1));
+        const auto short_one = frame_packet(in(a).first(N - 1), from_client);
         ASSERT_TRUE(short_one.needs_more());
         if (f->header_size < N) {
             EXPECT_EQ(short_one.need(), (need{1, true}));
@@ -706,7 +706,7 @@ TEST(V5Connect, KnownAnswerWithWillPropertiesUserNameAndPassword) {
     const std::byte auth_data[] = {std::byte{1}, std::byte{2}, std::byte{3}};
     const std::byte correlation[] = {std::byte{0xCA}, std::byte{0xFE}};
     const std::byte password[] = {std::byte{0x00}, std::byte{0xFF}, std::byte{0x7F}};
-    connect pkt;
+    connect_packet pkt;
     pkt.client_id = "client-1";
     pkt.keep_alive = 60;
     pkt.clean_start = true;
@@ -754,7 +754,7 @@ TEST(V5Connect, KnownAnswerMinimal) {
     EXPECT_FALSE(r->user_name.has_value());
     EXPECT_FALSE(r->password.has_value());
 
-    connect pkt;
+    connect_packet pkt;
     pkt.client_id = "";
     pkt.clean_start = false;
     EXPECT_EQ(encode_ok(pkt, from_client), to_bytes(kat::connect_minimal));
@@ -777,7 +777,7 @@ TEST(V5Connect, KnownAnswerPasswordWithoutUserName) {
     EXPECT_FALSE(r->user_name.has_value());
     EXPECT_EQ(bytes_of(r->password), (bytes{'s', 'e', 'c', 'r', 'e', 't'}));
 
-    connect pkt;
+    connect_packet pkt;
     pkt.client_id = "c";
     pkt.keep_alive = 65535;
     will_message will;
@@ -807,7 +807,7 @@ TEST(V5Connect, FromServerIsNotAllowed) {
                            reason_code::protocol_error};
     EXPECT_TRUE(
         rejects(V5_DECODER(decode_connect), to_bytes(kat::connect_minimal), from_server, x));
-    connect pkt;
+    connect_packet pkt;
     pkt.client_id = "c";
     EXPECT_TRUE(refuses(pkt, from_server, x));
 }
@@ -855,7 +855,7 @@ TEST(V5Connack, KnownAnswerWithEveryProperty) {
 
     const user_property users[] = {{"x", "y"}};
     const std::byte auth_data[] = {std::byte{0xAA}, std::byte{0xBB}};
-    connack pkt;
+    connack_packet pkt;
     pkt.session_present = true;
     pkt.properties.session_expiry_interval = 60;
     pkt.properties.receive_maximum = 10;
@@ -884,7 +884,7 @@ TEST(V5Connack, KnownAnswerRefused) {
     EXPECT_FALSE(r->session_present);
     EXPECT_EQ(r->reason, reason_code::use_another_server);
     EXPECT_TRUE(r->properties.empty());
-    connack pkt;
+    connack_packet pkt;
     pkt.reason = reason_code::use_another_server;
     EXPECT_EQ(encode_ok(pkt, from_server), to_bytes(kat::connack_refused));
 }
@@ -894,7 +894,7 @@ TEST(V5Connack, FromClientIsNotAllowed) {
                            reason_code::protocol_error};
     EXPECT_TRUE(
         rejects(V5_DECODER(decode_connack), to_bytes(kat::connack_refused), from_client, x));
-    EXPECT_TRUE(refuses(connack{}, from_client, x));
+    EXPECT_TRUE(refuses(connack_packet{}, from_client, x));
 }
 
 // =============================================================================================
@@ -936,7 +936,7 @@ TEST(V5Publish, KnownAnswerFromServerWithEveryProperty) {
     const user_property users[] = {{"n", "1"}, {"m", "x"}, {"n", "2"}};
     const std::uint32_t ids[] = {1, 128, 268435455};
     const std::byte correlation[] = {std::byte{1}, std::byte{2}};
-    publish pkt;
+    publish_packet pkt;
     pkt.topic_name = "a/b";
     pkt.payload = as_span("hello");
     pkt.qos_level = qos::exactly_once;
@@ -978,7 +978,7 @@ TEST(V5Publish, KnownAnswerQos0FromClient) {
     EXPECT_EQ(r->payload_offset, 6u);
     EXPECT_EQ(r->payload_size, 0u);
     EXPECT_TRUE(r->payload.empty());
-    publish pkt;
+    publish_packet pkt;
     pkt.topic_name = "t";
     EXPECT_EQ(encode_ok(pkt, from_client), to_bytes(kat::publish_qos0));
     EXPECT_EQ(encode_ok(pkt, from_server), to_bytes(kat::publish_qos0));
@@ -994,7 +994,7 @@ TEST(V5Publish, KnownAnswerEmptyTopicWithTopicAlias) {
     EXPECT_EQ(r->properties.topic_alias(), 1);
     EXPECT_EQ(bytes_of(r->payload), (bytes{0x00, 0xFF}));
     const std::byte payload[] = {std::byte{0x00}, std::byte{0xFF}};
-    publish pkt;
+    publish_packet pkt;
     pkt.qos_level = qos::at_least_once;
     pkt.packet_id = 65535;
     pkt.payload = payload;
@@ -1189,7 +1189,7 @@ TEST(V5Subscribe, KnownAnswerWithEveryOptionBitAndSubscriptionIdentifier) {
         {"$share/g/c", qos::at_most_once, false, true, retain_handling::send_on_subscribe},
     };
     const user_property users[] = {{"s", "1"}};
-    subscribe pkt;
+    subscribe_packet pkt;
     pkt.packet_id = 11;
     pkt.subscriptions = list;
     pkt.properties.subscription_identifier = 16383;
@@ -1204,7 +1204,7 @@ TEST(V5Subscribe, FromServerIsNotAllowed) {
     EXPECT_TRUE(
         rejects(V5_DECODER(decode_subscribe), to_bytes(kat::subscribe_full), from_server, x));
     const subscription list[] = {{"a"}};
-    subscribe pkt;
+    subscribe_packet pkt;
     pkt.packet_id = 1;
     pkt.subscriptions = list;
     EXPECT_TRUE(refuses(pkt, from_server, x));
@@ -1238,7 +1238,7 @@ TEST(V5Suback, KnownAnswerWithEveryReasonCode) {
     for (std::size_t i = 0; i < codes.size(); ++i) EXPECT_EQ(r->reason_codes[i], codes[i]);
 
     const user_property users[] = {{"a", "b"}};
-    suback pkt;
+    suback_packet pkt;
     pkt.packet_id = 11;
     pkt.reason_codes = codes;
     pkt.properties.reason_string = "partly";
@@ -1252,7 +1252,7 @@ TEST(V5Suback, FromClientIsNotAllowed) {
                            reason_code::protocol_error};
     EXPECT_TRUE(rejects(V5_DECODER(decode_suback), to_bytes(kat::suback_full), from_client, x));
     const reason_code codes[] = {reason_code::success};
-    suback pkt;
+    suback_packet pkt;
     pkt.packet_id = 1;
     pkt.reason_codes = codes;
     EXPECT_TRUE(refuses(pkt, from_client, x));
@@ -1271,7 +1271,7 @@ TEST(V5Unsubscribe, KnownAnswerWithUserProperty) {
 
     const std::string_view filters[] = {"a/+", "$share/g/#"};
     const user_property users[] = {{"u", "1"}};
-    unsubscribe pkt;
+    unsubscribe_packet pkt;
     pkt.packet_id = 12;
     pkt.topic_filters = filters;
     pkt.properties.user_properties = users;
@@ -1286,7 +1286,7 @@ TEST(V5Unsubscribe, FromServerIsNotAllowed) {
     EXPECT_TRUE(
         rejects(V5_DECODER(decode_unsubscribe), to_bytes(kat::unsubscribe_full), from_server, x));
     const std::string_view filters[] = {"a"};
-    unsubscribe pkt;
+    unsubscribe_packet pkt;
     pkt.packet_id = 1;
     pkt.topic_filters = filters;
     EXPECT_TRUE(refuses(pkt, from_server, x));
@@ -1311,7 +1311,7 @@ TEST(V5Unsuback, KnownAnswerWithEveryReasonCode) {
     EXPECT_EQ(std::vector<reason_code>(r->reason_codes.begin(), r->reason_codes.end()), codes);
 
     const user_property users[] = {{"a", "b"}};
-    unsuback pkt;
+    unsuback_packet pkt;
     pkt.packet_id = 12;
     pkt.reason_codes = codes;
     pkt.properties.reason_string = "done";
@@ -1325,7 +1325,7 @@ TEST(V5Unsuback, FromClientIsNotAllowed) {
                            reason_code::protocol_error};
     EXPECT_TRUE(rejects(V5_DECODER(decode_unsuback), to_bytes(kat::unsuback_full), from_client, x));
     const reason_code codes[] = {reason_code::success};
-    unsuback pkt;
+    unsuback_packet pkt;
     pkt.packet_id = 1;
     pkt.reason_codes = codes;
     EXPECT_TRUE(refuses(pkt, from_client, x));
@@ -1338,7 +1338,7 @@ TEST(V5Unsuback, FromClientIsNotAllowed) {
 TEST(V5Pingreq, KnownAnswer) {
     expect_one_frame(kat::pingreq, packet_type::pingreq);
     EXPECT_TRUE(decode_pingreq(in(kat::pingreq), from_client).has_value());
-    EXPECT_EQ(encode_ok(pingreq{}, from_client), to_bytes(kat::pingreq));
+    EXPECT_EQ(encode_ok(pingreq_packet{}, from_client), to_bytes(kat::pingreq));
     EXPECT_TRUE(reencodes_to(in(kat::pingreq), from_client, to_bytes(kat::pingreq)));
 }
 
@@ -1346,13 +1346,13 @@ TEST(V5Pingreq, FromServerIsNotAllowed) {
     const expected_error x{errc::packet_not_allowed_from_sender, 0, "",
                            reason_code::protocol_error};
     EXPECT_TRUE(rejects(V5_DECODER(decode_pingreq), to_bytes(kat::pingreq), from_server, x));
-    EXPECT_TRUE(refuses(pingreq{}, from_server, x));
+    EXPECT_TRUE(refuses(pingreq_packet{}, from_server, x));
 }
 
 TEST(V5Pingresp, KnownAnswer) {
     expect_one_frame(kat::pingresp, packet_type::pingresp);
     EXPECT_TRUE(decode_pingresp(in(kat::pingresp), from_server).has_value());
-    EXPECT_EQ(encode_ok(pingresp{}, from_server), to_bytes(kat::pingresp));
+    EXPECT_EQ(encode_ok(pingresp_packet{}, from_server), to_bytes(kat::pingresp));
     EXPECT_TRUE(reencodes_to(in(kat::pingresp), from_server, to_bytes(kat::pingresp)));
 }
 
@@ -1360,7 +1360,7 @@ TEST(V5Pingresp, FromClientIsNotAllowed) {
     const expected_error x{errc::packet_not_allowed_from_sender, 0, "",
                            reason_code::protocol_error};
     EXPECT_TRUE(rejects(V5_DECODER(decode_pingresp), to_bytes(kat::pingresp), from_client, x));
-    EXPECT_TRUE(refuses(pingresp{}, from_client, x));
+    EXPECT_TRUE(refuses(pingresp_packet{}, from_client, x));
 }
 
 // =============================================================================================
@@ -1373,21 +1373,21 @@ TEST(V5Disconnect, KnownAnswersInAllThreeLengths) {
         ASSERT_TRUE(r.has_value());
         EXPECT_EQ(r->reason, normal_disconnection);
         EXPECT_TRUE(r->properties.empty());
-        EXPECT_EQ(encode_ok(disconnect{}, opts), to_bytes(kat::disconnect_rl0));
+        EXPECT_EQ(encode_ok(disconnect_packet{}, opts), to_bytes(kat::disconnect_rl0));
     }
 
     const auto c1 = decode_disconnect(in(kat::disconnect_rl1_client), from_client);
     ASSERT_TRUE(c1.has_value());
     EXPECT_EQ(c1->reason, reason_code::disconnect_with_will_message);
     EXPECT_TRUE(c1->properties.empty());
-    disconnect d1;
+    disconnect_packet d1;
     d1.reason = reason_code::disconnect_with_will_message;
     EXPECT_EQ(encode_ok(d1, from_client), to_bytes(kat::disconnect_rl1_client));
 
     const auto s1 = decode_disconnect(in(kat::disconnect_rl1_server), from_server);
     ASSERT_TRUE(s1.has_value());
     EXPECT_EQ(s1->reason, reason_code::server_shutting_down);
-    disconnect d2;
+    disconnect_packet d2;
     d2.reason = reason_code::server_shutting_down;
     EXPECT_EQ(encode_ok(d2, from_server), to_bytes(kat::disconnect_rl1_server));
 
@@ -1401,7 +1401,7 @@ TEST(V5Disconnect, KnownAnswersInAllThreeLengths) {
     EXPECT_EQ(c2->properties.reason_string(), "bye");
     EXPECT_EQ(user_properties_of(c2->properties), (std::vector<user_property_view>{{"k", "v"}}));
     const user_property users[] = {{"k", "v"}};
-    disconnect d3;
+    disconnect_packet d3;
     d3.properties.session_expiry_interval = 0xFFFFFFFFu;
     d3.properties.reason_string = "bye";
     d3.properties.user_properties = users;
@@ -1415,7 +1415,7 @@ TEST(V5Disconnect, KnownAnswersInAllThreeLengths) {
         {property_id::reason_string, property_id::server_reference, property_id::user_property}));
     EXPECT_EQ(s2->properties.reason_string(), "moved");
     EXPECT_EQ(s2->properties.server_reference(), "b:1883");
-    disconnect d4;
+    disconnect_packet d4;
     d4.reason = reason_code::server_moved;
     d4.properties.reason_string = "moved";
     d4.properties.server_reference = "b:1883";
@@ -1440,7 +1440,7 @@ TEST(V5Disconnect, EncoderEmitsShortestForm) {
     EXPECT_TRUE(
         reencodes_to(as_bytes(packet(0xE0, {0x8E, 0x00})), from_server, packet(0xE0, {0x8E})));
     const user_property users[] = {{"a", "b"}};
-    disconnect d;
+    disconnect_packet d;
     d.properties.user_properties = users;
     builder body;
     body.u8(0x00).props(builder{}.raw({0x26}).str("a").str("b").b);
@@ -1497,7 +1497,7 @@ TEST(V5Disconnect, MQTT_3_14_2_1_ReasonCodesOfTheOtherSideAreNotForSender) {
             const bool mine = who == sent_by::both ||
                               (who == sent_by::client && opts.from == sender::client) ||
                               (who == sent_by::server && opts.from == sender::server);
-            disconnect d;
+            disconnect_packet d;
             d.reason = static_cast<reason_code>(code);
             for (const bytes& b : {packet(0xE0, {code}), packet(0xE0, {code, 0x00})}) {
                 if (mine) {
@@ -1538,13 +1538,13 @@ TEST(V5Auth, KnownAnswersInAllThreeLengths) {
         ASSERT_TRUE(a0.has_value());
         EXPECT_EQ(a0->reason, reason_code::success);
         EXPECT_TRUE(a0->properties.empty());
-        EXPECT_EQ(encode_ok(auth{}, opts), to_bytes(kat::auth_rl0));
+        EXPECT_EQ(encode_ok(auth_packet{}, opts), to_bytes(kat::auth_rl0));
 
         const auto a1 = decode_auth(in(kat::auth_rl1), opts);
         ASSERT_TRUE(a1.has_value());
         EXPECT_EQ(a1->reason, reason_code::re_authenticate);
         EXPECT_TRUE(a1->properties.empty());
-        auth p1;
+        auth_packet p1;
         p1.reason = reason_code::re_authenticate;
         EXPECT_EQ(encode_ok(p1, opts), to_bytes(kat::auth_rl1));
 
@@ -1560,7 +1560,7 @@ TEST(V5Auth, KnownAnswersInAllThreeLengths) {
         EXPECT_EQ(user_properties_of(a2->properties),
                   (std::vector<user_property_view>{{"k", "v"}}));
         const user_property users[] = {{"k", "v"}};
-        auth p2;
+        auth_packet p2;
         p2.reason = reason_code::continue_authentication;
         p2.properties.authentication_method = "SCRAM-SHA-1";
         p2.properties.authentication_data = as_span("r=");

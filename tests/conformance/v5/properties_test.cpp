@@ -315,7 +315,7 @@ TEST(V5Properties, OutOfRangeValuesAreProtocolErrors) {
 
 TEST(V5Properties, EncoderRefusesTheOutOfRangeValuesTheDecoderRejects) {
     const expected_error invalid{errc::property_value_invalid, 0, "", protocol};
-    connect c;
+    connect_packet c;
     c.client_id = "c";
     c.properties.receive_maximum = 0;
     EXPECT_TRUE(refuses(c, from_client, invalid));
@@ -331,7 +331,7 @@ TEST(V5Properties, EncoderRefusesTheOutOfRangeValuesTheDecoderRejects) {
     c.will = w;
     EXPECT_TRUE(refuses(c, from_client, invalid));
 
-    connack a;
+    connack_packet a;
     a.properties.maximum_qos = qos::exactly_once;
     EXPECT_TRUE(refuses(a, from_server, invalid));
     a.properties.maximum_qos = qos::at_most_once;
@@ -341,7 +341,7 @@ TEST(V5Properties, EncoderRefusesTheOutOfRangeValuesTheDecoderRejects) {
     a.properties.maximum_packet_size = 0;
     EXPECT_TRUE(refuses(a, from_server, invalid));
 
-    publish p;
+    publish_packet p;
     p.topic_name = "t";
     p.properties.payload_format_indicator = static_cast<payload_format>(2);
     EXPECT_TRUE(refuses(p, from_server, invalid));
@@ -350,7 +350,7 @@ TEST(V5Properties, EncoderRefusesTheOutOfRangeValuesTheDecoderRejects) {
         const std::uint32_t ids[] = {1, id};
         p.properties.subscription_identifiers = ids;
         EXPECT_TRUE(refuses(p, from_server, invalid)) << id;
-        subscribe s;
+        subscribe_packet s;
         s.packet_id = 1;
         const subscription list[] = {{"a"}};
         s.subscriptions = list;
@@ -439,14 +439,14 @@ TEST(V5Properties, AuthenticationDataWithoutMethodIsProtocolError) {
     }
     const std::byte data[] = {std::byte{1}};
     const expected_error x{errc::authentication_data_without_method, 0, "", protocol};
-    connect c;
+    connect_packet c;
     c.client_id = "c";
     c.properties.authentication_data = data;
     EXPECT_TRUE(refuses(c, from_client, x));
-    connack a;
+    connack_packet a;
     a.properties.authentication_data = data;
     EXPECT_TRUE(refuses(a, from_server, x));
-    auth au;
+    auth_packet au;
     au.reason = reason_code::continue_authentication;
     au.properties.authentication_data = data;
     EXPECT_TRUE(refuses(au, from_client, x));
@@ -488,7 +488,7 @@ TEST(V5Publish, ZeroLengthTopicNameNeedsATopicAlias) {
         packet(0x30, builder{}.str("").props(concat(sample(0x23), sample(0x26))).b);
     EXPECT_TRUE(accepts(V5_DECODER(decode_publish), with_alias, from_client));
     const user_property users[] = {{"k", "v"}};
-    publish p;
+    publish_packet p;
     p.properties.user_properties = users;
     EXPECT_TRUE(refuses(p, from_client, {errc::topic_name_empty, 0, "MQTT-4.7.3-1", protocol}));
     p.properties.topic_alias = 5;
