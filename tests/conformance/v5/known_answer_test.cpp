@@ -633,7 +633,7 @@ void expect_one_frame(const unsigned char (&a)[N], packet_type type) {
         const auto short_one = frame_packet(in(a).first(N - 1), from_client);
         ASSERT_TRUE(short_one.needs_more());
         if (f->header_size < N) {
-            EXPECT_EQ(short_one.need(), (need{1, true}));
+            EXPECT_EQ(short_one.need(), (need{1, true, *f}));
         }
     }
 }
