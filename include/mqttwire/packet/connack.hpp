@@ -24,9 +24,9 @@ struct connack_packet {
     connack_properties properties{};
 };
 
-/** A CONNACK refusing a CONNECT, with the protocol version to encode it in. */
+/** A CONNACK refusing a CONNECT, and the protocol version to encode it in (see refuse_connect). */
 struct connect_refusal {
-    protocol_version version = protocol_version::v5;
+    protocol_version version;
     connack_packet packet{};
 };
 
@@ -123,10 +123,6 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack_packet& c,
 }  // namespace detail
 
 /**
- * Decodes a CONNACK (sent by a server). 3.x: Remaining Length 2; return codes 0..5.
- * 5.0: flags, reason code, Property Length + properties.
- */
-/**
  * How a server answers a CONNECT that failed with `failure` (from decode_connect, or from
  * frame_packet on a connection's first packet), given the level the CONNECT declared
  * (declared_protocol_version): a CONNACK to send before closing, or std::nullopt to close
@@ -144,7 +140,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack_packet& c,
     const error& failure, std::optional<protocol_version> declared) noexcept {
     if (failure.code == errc::none || !declared) return std::nullopt;
     const reason_code reason = failure.to_reason_code();
-    connect_refusal out;
+    connect_refusal out{.version = protocol_version::v5};
     if (*declared == protocol_version::v5) {
         if (!is_allowed_reason_code(packet_type::connack, reason, protocol_version::v5,
                                     sender::server))
@@ -160,6 +156,10 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack_packet& c,
     return out;
 }
 
+/**
+ * Decodes a CONNACK (sent by a server). 3.x: Remaining Length 2; return codes 0..5.
+ * 5.0: flags, reason code, Property Length + properties.
+ */
 template <byte_range R>
 [[nodiscard]] constexpr result<connack_view<range_byte_t<R>>> decode_connack(
     R&& packet, const codec_options& opts) noexcept {
