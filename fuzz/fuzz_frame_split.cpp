@@ -37,6 +37,9 @@ step frame_at(std::span<const unsigned char> bytes, const mw::codec_options& opt
 void check_need_honest(std::span<const unsigned char> stream, std::size_t begin, std::size_t have,
                        const mw::need& need, const mw::codec_options& opts) {
     FUZZ_CHECK(need.bytes > 0);
+    // Exact once the Remaining Length is known, and then the answer carries the fixed header.
+    FUZZ_CHECK(need.exact == need.header_known());
+    FUZZ_CHECK(!need.exact || need.header.size() == have + need.bytes);
     const std::size_t left = stream.size() - begin;
     const std::size_t target = have + need.bytes;
     if (need.exact) {
@@ -44,6 +47,7 @@ void check_need_honest(std::span<const unsigned char> stream, std::size_t begin,
         if (target <= left) {
             const step s = frame_at(stream.subspan(begin, target), opts);
             FUZZ_CHECK(s.state == mw::progress::complete && s.head.size() == target);
+            FUZZ_CHECK(s.head == need.header);
             const step one_short = frame_at(stream.subspan(begin, target - 1), opts);
             FUZZ_CHECK(one_short.state == mw::progress::need_more && one_short.need.bytes == 1 &&
                        one_short.need.exact);

@@ -1,7 +1,8 @@
 // decode_publish_head at every prefix length: before the variable header is in it asks for
 // more (exactly as many as the head lacks once every length field is known, never past the
-// head), once it is in it gives what the whole-packet decode gives, and for a malformed packet
-// it fails with the whole-packet decode's error, no later than the bytes that decide it.
+// head; with the fixed header once the Remaining Length is in), once it is in it gives what
+// the whole-packet decode gives, and for a malformed packet it fails with the whole-packet
+// decode's error, no later than the bytes that decide it.
 #include <gtest/gtest.h>
 
 #include <cstddef>
@@ -142,6 +143,8 @@ TEST(PublishHead, AtEveryPrefixNeedsExactlyTheHeadThenGivesWhatTheWholeDecodeGiv
         const auto whole = decode_publish(std::span<const std::uint8_t>(b), s.opts);
         ASSERT_TRUE(whole.has_value()) << name(whole.error().code);
         ASSERT_EQ(whole->payload_offset, s.head_end);
+        std::size_t header_size = 2;  // the type byte and the Remaining Length
+        while (b[header_size - 1] & 0x80u) ++header_size;
         for (std::size_t k = 0; k <= b.size(); ++k) {
             SCOPED_TRACE(testing::Message() << "prefix " << k << " of " << b.size());
             const auto r = decode_publish_head(prefix(b, k), s.opts);
@@ -153,6 +156,14 @@ TEST(PublishHead, AtEveryPrefixNeedsExactlyTheHeadThenGivesWhatTheWholeDecodeGiv
                 EXPECT_EQ(n.exact, k >= s.lengths_known);
                 if (n.exact) {
                     EXPECT_EQ(k + n.bytes, s.head_end);
+                }
+                // Once the Remaining Length is in, the answer carries the fixed header.
+                EXPECT_EQ(n.header_known(), k >= header_size);
+                if (n.header_known()) {
+                    EXPECT_EQ(n.header.type, packet_type::publish);
+                    EXPECT_EQ(n.header.flags, b[0] & 0x0Fu);
+                    EXPECT_EQ(n.header.header_size, header_size);
+                    EXPECT_EQ(n.header.size(), b.size());
                 }
                 continue;
             }

@@ -93,6 +93,21 @@ TEST(Frame, EmptyInputNeedsAtLeastTwoBytes) {
     EXPECT_EQ(r.need(), (need{2, false}));
 }
 
+TEST(Frame, NeedMoreCarriesTheFixedHeaderOnceTheRemainingLengthIsKnown) {
+    // 34 05: PUBLISH QoS 2 (flags 4), Remaining Length 5, nothing of it here yet.
+    const byte_vector head = {0x34, 0x05, 0x00};
+    const auto r = frame_packet(std::span(head).first(2), v5_client);
+    ASSERT_TRUE(r.needs_more());
+    ASSERT_TRUE(r.need().header_known());
+    EXPECT_EQ(r.need().header, (frame{packet_type::publish, 4, 2, 5}));
+    EXPECT_EQ(r.need().header.size(), 7u);
+    EXPECT_EQ(frame_packet(std::span(head), v5_client).need().header, r.need().header);
+    // Not that far: the Remaining Length continues (0x80), or only the type byte is here.
+    const byte_vector open = {0x34, 0x80};
+    EXPECT_FALSE(frame_packet(std::span(open), v5_client).need().header_known());
+    EXPECT_FALSE(frame_packet(std::span(open).first(1), v5_client).need().header_known());
+}
+
 TEST(Frame, EveryVectorAtEverySplitPoint) {
     for (const sample& s : samples()) {
         ASSERT_FALSE(s.bytes.empty()) << s.name;
@@ -109,9 +124,12 @@ TEST(Frame, EveryVectorAtEverySplitPoint) {
             ASSERT_TRUE(r.needs_more()) << s.name << " " << n;
             const std::size_t missing = s.bytes.size() - n;
             if (n >= want.header_size) {
-                EXPECT_EQ(r.need(), (need{missing, true})) << s.name << " " << n;
+                // The fixed header comes with the answer once the Remaining Length is in.
+                EXPECT_EQ(r.need(), (need{missing, true, want})) << s.name << " " << n;
             } else {
                 EXPECT_FALSE(r.need().exact) << s.name << " " << n;
+                EXPECT_FALSE(r.need().header_known()) << s.name << " " << n;
+                EXPECT_EQ(r.need().header, frame{}) << s.name << " " << n;
                 EXPECT_GE(r.need().bytes, 1u) << s.name << " " << n;
                 EXPECT_LE(r.need().bytes, missing) << s.name << " " << n;
             }
@@ -220,12 +238,13 @@ TEST(Frame, MaximumPacketSizeFromACompleteHeader) {
         opts.maximum_packet_size = 100;
         // 30 62: 2 + 98 = 100 bytes, the limit itself: fine, and exact need.
         const byte_vector fits = {0x30, 0x62};
-        EXPECT_EQ(frame_packet(std::span(fits), opts).need(), (need{98, true}));
+        EXPECT_EQ(frame_packet(std::span(fits), opts).need(),
+                  (need{98, true, {packet_type::publish, 0, 2, 98}}));
         const byte_vector over = {0x30, 0x63};
         const std::string_view statement =
             from == sender::client ? "MQTT-3.2.2-15" : "MQTT-3.1.2-24";
-        EXPECT_TRUE(fails_with(frame_packet(std::span(over), opts), errc::packet_too_large, 1,
-                               statement));
+        EXPECT_TRUE(
+            fails_with(frame_packet(std::span(over), opts), errc::packet_too_large, 1, statement));
         opts.version = protocol_version::v3_1_1;
         EXPECT_TRUE(fails_with(frame_packet(std::span(over), opts), errc::packet_too_large, 1, ""));
     }
@@ -247,7 +266,8 @@ TEST(Frame, MaximumPacketSizeBeforeTheRemainingLengthIsComplete) {
         for (std::size_t i = 0; i < k; ++i) prefix.push_back(0x80);
         codec_options opts{.version = protocol_version::v3_1_1, .from = sender::client};
         opts.maximum_packet_size = static_cast<std::uint32_t>(smallest - 1);
-        EXPECT_TRUE(fails_with(frame_packet(std::span(prefix), opts), errc::packet_too_large, 1, ""))
+        EXPECT_TRUE(
+            fails_with(frame_packet(std::span(prefix), opts), errc::packet_too_large, 1, ""))
             << k;
         opts.maximum_packet_size = static_cast<std::uint32_t>(smallest);
         const auto r = frame_packet(std::span(prefix), opts);
@@ -273,7 +293,9 @@ TEST(Frame, LargestRemainingLength) {
     const byte_vector header = {0x30, 0xFF, 0xFF, 0xFF, 0x7F};
     const auto r = frame_packet(std::span(header), v5_client);
     ASSERT_TRUE(r.needs_more());
-    EXPECT_EQ(r.need(), (need{max_remaining_length, true}));
+    EXPECT_EQ(
+        r.need(),
+        (need{max_remaining_length, true, {packet_type::publish, 0, 5, max_remaining_length}}));
     codec_options opts = v5_client;
     opts.maximum_packet_size = max_packet_size - 1;
     EXPECT_TRUE(fails_with(frame_packet(std::span(header), opts), errc::packet_too_large, 1,
@@ -353,12 +375,12 @@ TEST(Frame, NothingReadsPastTheInput) {
 TEST(Frame, MalformedPacketsDoNotReadPastTheInput) {
     // Length fields that point past the end, at the page boundary.
     const byte_vector cases[] = {
-        {0x30, 0x02, 0x00, 0x05},                          // topic length 5, none there
-        {0x32, 0x03, 0x00, 0x01, 't'},                     // packet identifier missing
+        {0x30, 0x02, 0x00, 0x05},       // topic length 5, none there
+        {0x32, 0x03, 0x00, 0x01, 't'},  // packet identifier missing
         {0x10, 0x0C, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0xC2, 0x00, 0x00, 0x00, 0x01},
-        {0x82, 0x05, 0x00, 0x01, 0x00, 0x03, 'a'},         // filter cut, options missing
-        {0xA2, 0x04, 0x00, 0x01, 0xFF, 0xFF},              // filter length 65535
-        {0x90, 0x02, 0x00, 0x01},                          // no return codes
+        {0x82, 0x05, 0x00, 0x01, 0x00, 0x03, 'a'},           // filter cut, options missing
+        {0xA2, 0x04, 0x00, 0x01, 0xFF, 0xFF},                // filter length 65535
+        {0x90, 0x02, 0x00, 0x01},                            // no return codes
         {0x30, 0x07, 0x00, 0x05, 'a', 'b', 'c', 'd', 0xE2},  // UTF-8 cut at the end
     };
     mqttwire_test::guarded_page page;

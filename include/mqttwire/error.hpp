@@ -36,6 +36,7 @@ enum class errc : std::uint8_t {
     // Topics.
     topic_name_empty,
     topic_name_has_wildcard,
+    response_topic_has_wildcard,
     topic_filter_empty,
     multi_level_wildcard_misplaced,
     single_level_wildcard_misplaced,
@@ -67,7 +68,8 @@ enum class errc : std::uint8_t {
     unsubscribe_without_filters,
     ack_without_reason_codes,
     subscription_options_reserved_bits,
-    subscription_qos_invalid,
+    subscription_requested_qos_invalid,
+    subscription_maximum_qos_invalid,
     retain_handling_invalid,
     // Properties.
     property_length_overruns_packet,
@@ -96,8 +98,11 @@ struct errc_info {
 
 using rc = reason_code;
 
-// Indexed by errc. Malformed (0x81) means the bytes cannot be read as the spec lays them out;
-// Protocol Error (0x82) means they read fine but carry something the spec forbids there.
+// Indexed by errc. The codes follow 5.0's own definitions (§1.2, §4.13): Malformed Packet
+// (0x81) where the bytes cannot be parsed as the specification lays them out, or where its
+// text calls the case malformed; Protocol Error (0x82) where they parse but carry a value the
+// protocol forbids there; a more specific code where §3.2.2.2 or §3.14.2.1 defines one
+// (§4.13.1). tests/CONFORMANCE.md quotes the sentence that decides each row.
 inline constexpr errc_info errc_table[] = {
     {"none", "no error", rc::success, "", ""},
     {"packet_type_invalid", "packet type 0 is forbidden, and AUTH (15) exists only in MQTT 5.0",
@@ -142,6 +147,8 @@ inline constexpr errc_info errc_table[] = {
     {"topic_name_empty", "topic name is empty", rc::protocol_error, "MQTT-4.7.3-1", "MQTT-4.7.3-1"},
     {"topic_name_has_wildcard", "topic name contains a wildcard character ('+' or '#')",
      rc::topic_name_invalid, "MQTT-3.3.2-2", "MQTT-3.3.2-2"},
+    {"response_topic_has_wildcard", "Response Topic contains a wildcard character ('+' or '#')",
+     rc::protocol_error, "", "MQTT-3.3.2-14"},
     {"topic_filter_empty", "topic filter is empty", rc::topic_filter_invalid, "MQTT-4.7.3-1",
      "MQTT-4.7.3-1"},
     {"multi_level_wildcard_misplaced",
@@ -157,7 +164,7 @@ inline constexpr errc_info errc_table[] = {
      rc::protocol_error, "", "MQTT-3.8.3-4"},
     {"qos_invalid", "QoS 3 is not a quality of service", rc::malformed_packet, "MQTT-3.3.1-4",
      "MQTT-3.3.1-4"},
-    {"dup_with_qos_0", "DUP is set on a QoS 0 PUBLISH", rc::malformed_packet, "MQTT-3.3.1-2",
+    {"dup_with_qos_0", "DUP is set on a QoS 0 PUBLISH", rc::protocol_error, "MQTT-3.3.1-2",
      "MQTT-3.3.1-2"},
     {"packet_identifier_zero", "packet identifier must be non-zero", rc::protocol_error,
      "MQTT-2.3.1-1", "MQTT-2.2.1-3"},
@@ -174,13 +181,13 @@ inline constexpr errc_info errc_table[] = {
     {"connect_reserved_flag_set", "reserved CONNECT flag (bit 0) is set", rc::malformed_packet,
      "MQTT-3.1.2-3", "MQTT-3.1.2-3"},
     {"will_qos_invalid", "Will QoS is 3", rc::malformed_packet, "MQTT-3.1.2-14", "MQTT-3.1.2-12"},
-    {"will_qos_without_will", "Will QoS is set but the Will Flag is 0", rc::malformed_packet,
+    {"will_qos_without_will", "Will QoS is set but the Will Flag is 0", rc::protocol_error,
      "MQTT-3.1.2-13", "MQTT-3.1.2-11"},
-    {"will_retain_without_will", "Will Retain is set but the Will Flag is 0", rc::malformed_packet,
+    {"will_retain_without_will", "Will Retain is set but the Will Flag is 0", rc::protocol_error,
      "MQTT-3.1.2-15", "MQTT-3.1.2-13"},
     {"password_without_user_name",
      "Password Flag is set without the User Name Flag (allowed only in MQTT 5.0)",
-     rc::malformed_packet, "MQTT-3.1.2-22", ""},
+     rc::protocol_error, "MQTT-3.1.2-22", ""},
     {"client_identifier_length_invalid", "MQTT 3.1 client identifier must be 1 to 23 characters",
      rc::client_identifier_not_valid, "", ""},
     {"client_identifier_empty_without_clean_session",
@@ -191,7 +198,7 @@ inline constexpr errc_info errc_table[] = {
     {"session_present_with_failure", "Session Present is set with a non-zero return/reason code",
      rc::protocol_error, "MQTT-3.2.2-4", "MQTT-3.2.2-6"},
     {"reason_code_invalid", "reason or return code is not one this packet may carry",
-     rc::malformed_packet, "", ""},
+     rc::protocol_error, "", ""},
     {"reason_code_not_for_sender", "this DISCONNECT reason code may only be sent by the other side",
      rc::protocol_error, "", "MQTT-3.14.2-1"},
     {"subscribe_without_filters", "SUBSCRIBE carries no topic filter", rc::protocol_error,
@@ -202,8 +209,10 @@ inline constexpr errc_info errc_table[] = {
      rc::protocol_error, "", ""},
     {"subscription_options_reserved_bits", "reserved bits of the subscription options are set",
      rc::malformed_packet, "MQTT-3.8.3-4", "MQTT-3.8.3-5"},
-    {"subscription_qos_invalid", "requested subscription QoS is 3", rc::protocol_error,
-     "MQTT-3.8.3-4", ""},
+    {"subscription_requested_qos_invalid", "MQTT 3.x SUBSCRIBE Requested QoS is 3",
+     rc::malformed_packet, "MQTT-3.8.3-4", ""},
+    {"subscription_maximum_qos_invalid", "MQTT 5.0 subscription option Maximum QoS is 3",
+     rc::protocol_error, "", ""},
     {"retain_handling_invalid", "Retain Handling is 3", rc::protocol_error, "", ""},
     {"property_length_overruns_packet", "Property Length runs past the end of the packet",
      rc::malformed_packet, "", ""},
@@ -246,7 +255,6 @@ enum class statement_site : std::uint8_t {
     will_fields_missing,
     user_name_missing,
     password_missing,
-    response_topic,
     string_pair,
     too_large_for_server,
     too_large_for_client,
@@ -285,7 +293,6 @@ inline constexpr statement_pair statement_sites[] = {
     {"MQTT-3.1.2-9", "MQTT-3.1.2-9"},
     {"MQTT-3.1.2-19", "MQTT-3.1.2-17"},
     {"MQTT-3.1.2-21", "MQTT-3.1.2-19"},
-    {"", "MQTT-3.3.2-14"},
     {"", "MQTT-1.5.7-1"},
     {"", "MQTT-3.2.2-15"},
     {"", "MQTT-3.1.2-24"},
@@ -478,8 +485,20 @@ inline constexpr statement_tables statement_table = make_statement_tables();
  */
 struct error {
     errc code = errc::none;
+    /**
+     * Offset of the first offending byte from the start of the packet; for buffer_too_small,
+     * the size the buffer needs instead (see buffer_size_needed()), so no error grows a field.
+     */
     std::uint32_t offset = 0;
     std::string_view statement{};  // e.g. "MQTT-3.3.1-4"; empty when no numbered one applies
+
+    /**
+     * For buffer_too_small: the bytes the output buffer must hold (the whole packet from
+     * encode, the header from encode_header); 0 for every other error.
+     */
+    [[nodiscard]] constexpr std::size_t buffer_size_needed() const noexcept {
+        return code == errc::buffer_too_small ? offset : 0;
+    }
 
     [[nodiscard]] constexpr std::string_view message() const noexcept {
         return mqttwire::message(code);

@@ -16,21 +16,8 @@
 
 namespace mqttwire {
 
-/** The fixed header of a complete packet at the front of a stream. */
-struct frame {
-    packet_type type = packet_type::reserved;
-    /** Low nibble of the first byte (DUP/QoS/RETAIN for PUBLISH, reserved bits otherwise). */
-    std::uint8_t flags = 0;
-    /** Fixed header size: 1 type byte + 1..4 Remaining Length bytes. */
-    std::uint8_t header_size = 0;
-    std::uint32_t remaining_length = 0;
-
-    /** Bytes of the whole packet; the next packet starts there. */
-    [[nodiscard]] constexpr std::size_t size() const noexcept {
-        return std::size_t{header_size} + remaining_length;
-    }
-    friend constexpr bool operator==(const frame&, const frame&) = default;
-};
+// `frame`, the fixed header this returns, is defined in protocol.hpp, so that a "need more"
+// answer (result.hpp) can carry it too.
 
 namespace detail {
 
@@ -111,7 +98,8 @@ template <byte_like B>
  * Frames the packet at the front of `stream`.
  *
  * Complete: the whole packet is in `stream` (`frame.size()` bytes). Need more: `need().bytes`
- * more bytes at least; `need().exact` once the Remaining Length is known. Failed: packet type 0
+ * more bytes at least; once the Remaining Length is known, `need().exact` and `need().header`
+ * holds the fixed header, so a driver reads it from there. Failed: packet type 0
  * (or AUTH before 5.0), a Remaining Length over 4 bytes or not minimal, or a packet larger than
  * `opts.maximum_packet_size`, judged from the header bytes before any payload arrives.
  * Flags and contents are checked by decode, not here. Before CONNECT, pass `before_connect`.
@@ -126,7 +114,7 @@ template <byte_range R>
     const detail::header_scan h = detail::scan_fixed_header(s.data(), s.size(), opts);
     if (h.failure) return detail::to_error(h.failure, opts.version);
     if (h.need != 0) return need{h.need, false};
-    if (s.size() < h.head.size()) return need{h.head.size() - s.size(), true};
+    if (s.size() < h.head.size()) return need{h.head.size() - s.size(), true, h.head};
     return h.head;
 }
 

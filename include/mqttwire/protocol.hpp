@@ -1,6 +1,8 @@
-// Protocol-level vocabulary shared by every packet: versions, packet types, QoS, who sends.
+// Protocol-level vocabulary shared by every packet: versions, packet types, the fixed header,
+// QoS, who sends.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -27,6 +29,25 @@ enum class packet_type : std::uint8_t {
     pingresp = 13,
     disconnect = 14,
     auth = 15,
+};
+
+/**
+ * The fixed header of a packet: what frame_packet finds at the front of a stream, and what a
+ * "need more" answer carries once the Remaining Length has been read.
+ */
+struct frame {
+    packet_type type = packet_type::reserved;
+    /** Low nibble of the first byte (DUP/QoS/RETAIN for PUBLISH, reserved bits otherwise). */
+    std::uint8_t flags = 0;
+    /** Fixed header size: 1 type byte + 1..4 Remaining Length bytes; 0 in an unknown header. */
+    std::uint8_t header_size = 0;
+    std::uint32_t remaining_length = 0;
+
+    /** Bytes of the whole packet; the next packet starts there. */
+    [[nodiscard]] constexpr std::size_t size() const noexcept {
+        return std::size_t{header_size} + remaining_length;
+    }
+    friend constexpr bool operator==(const frame&, const frame&) = default;
 };
 
 /** Quality of service of a PUBLISH, a will, or a subscription. */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "protocol.hpp"
@@ -81,6 +82,32 @@ enum class connect_return_code : std::uint8_t {
         case connect_return_code::not_authorized: return "not_authorized";
     }
     return "unknown";
+}
+
+/**
+ * The MQTT 3.1/3.1.1 CONNACK return code that says what `code` says in a 5.0 CONNACK, where
+ * Table 3.1 has one: Success is 0 (accepted), Unsupported Protocol Version 1, Client
+ * Identifier not valid 2, Server unavailable and Server busy 3, Bad User Name or Password 4,
+ * Not authorized 5. std::nullopt for every other code: 3.1.1 has no return code for it, and a
+ * 3.x server that cannot use one closes the connection without a CONNACK (MQTT-3.2.2-6).
+ * @par Wire format
+ * 3.1.1 §3.2.2.3 Table 3.1 (return codes 0..5), 5.0 §3.2.2.2 Table 3-1 (reason codes).
+ */
+[[nodiscard]] constexpr std::optional<connect_return_code> to_connect_return_code(
+    reason_code code) noexcept {
+    switch (code) {
+        case reason_code::success: return connect_return_code::accepted;
+        case reason_code::unsupported_protocol_version:
+            return connect_return_code::unacceptable_protocol_version;
+        case reason_code::client_identifier_not_valid:
+            return connect_return_code::identifier_rejected;
+        case reason_code::server_unavailable:
+        case reason_code::server_busy: return connect_return_code::server_unavailable;
+        case reason_code::bad_user_name_or_password:
+            return connect_return_code::bad_user_name_or_password;
+        case reason_code::not_authorized: return connect_return_code::not_authorized;
+        default: return std::nullopt;
+    }
 }
 
 /** True for 0x80 and above: the operation failed. */
@@ -271,8 +298,8 @@ enum class connect_return_code : std::uint8_t {
 }
 
 /**
- * Whether `code` is a DISCONNECT reason code at all, for either side: distinguishes a code
- * reserved to the other side (Protocol Error) from one that exists nowhere (Malformed).
+ * Whether `code` is a DISCONNECT reason code at all, for either side: tells a code reserved to
+ * the other side (reason_code_not_for_sender) from one in neither table (reason_code_invalid).
  */
 [[nodiscard]] constexpr bool is_disconnect_reason_code(reason_code code) noexcept {
     return is_allowed_reason_code(packet_type::disconnect, code, protocol_version::v5,

@@ -10,6 +10,7 @@
 
 #include "detail/config.hpp"
 #include "error.hpp"
+#include "protocol.hpp"
 
 namespace mqttwire {
 
@@ -112,12 +113,23 @@ template <class View, class Fill>
 }
 }  // namespace detail
 
-/** How many more bytes an incomplete input needs. */
+/** How many more bytes an incomplete input needs, and the fixed header once it is known. */
 struct need {
     /** At least this many more bytes; exactly this many when `exact`. */
     std::size_t bytes = 0;
-    /** True once the Remaining Length is known, so the count is the exact shortfall. */
+    /**
+     * True when the count is the exact shortfall: from frame_packet, once the Remaining Length
+     * is known; from decode_publish_head, once the end of the variable header is.
+     */
     bool exact = false;
+    /**
+     * The fixed header (type, flags, header size, Remaining Length) once it has been read, so
+     * a driver need not parse it again; all zero before (see header_known()).
+     */
+    frame header{};
+
+    /** True once `header` holds the fixed header: the Remaining Length has been read. */
+    [[nodiscard]] constexpr bool header_known() const noexcept { return header.header_size != 0; }
     friend constexpr bool operator==(const need&, const need&) = default;
 };
 

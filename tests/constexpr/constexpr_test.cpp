@@ -408,10 +408,14 @@ constexpr bool frame_needs(std::string_view s, need expected) {
 }
 static_assert(frame_needs("", {2, false}));
 static_assert(frame_needs(std::string_view("\x30", 1), {1, false}));
-static_assert(frame_needs(std::string_view("\x30\x05", 2), {5, true}));
-static_assert(frame_needs(std::string_view("\x30\x05\x00\x01", 4), {3, true}));
+// Once the Remaining Length is read, the answer carries the fixed header.
+constexpr frame publish_5{packet_type::publish, 0, 2, 5};
+static_assert(frame_needs(std::string_view("\x30\x05", 2), {5, true, publish_5}));
+static_assert(frame_needs(std::string_view("\x30\x05\x00\x01", 4), {3, true, publish_5}));
 static_assert(frame_needs(std::string_view("\x30\x80", 2), {129, false}));  // RL >= 128
-static_assert(frame_needs(std::string_view("\x30\x80\x01", 3), {128, true}));
+static_assert(frame_needs(std::string_view("\x30\x80\x01", 3),
+                          {128, true, {packet_type::publish, 0, 3, 128}}));
+static_assert(!frame_packet(std::string_view("\x30", 1), client(v5)).need().header_known());
 
 constexpr bool frame_is(std::string_view s, frame expected) {
     const auto f = frame_packet(s, client(v5));
@@ -476,7 +480,7 @@ static_assert(fails(decode_disconnect(shutting_down, client(v5)), errc::reason_c
 static_assert(decode_disconnect(shutting_down, server(v5)).has_value());
 static_assert(to_reason_code(errc::reason_code_not_for_sender) == reason_code::protocol_error);
 
-// Password without a user name: malformed in 3.1.1 (MQTT-3.1.2-22), allowed in 5.0.
+// Password without a user name: a Protocol Error in 3.1.1 (MQTT-3.1.2-22), allowed in 5.0.
 static_assert([] {
     const auto pw = bin("pw");
     connect_packet c;
@@ -488,10 +492,11 @@ static_assert([] {
            encode(c, client(v5), out).has_value();
 }());
 
-// A buffer one byte short.
+// A buffer one byte short: the error says the size needed.
 static_assert([] {
     std::array<std::byte, 1> out{};
-    return fails(encode(pingreq_packet{}, client(v5), out), errc::buffer_too_small, 0, "");
+    const auto r = encode(pingreq_packet{}, client(v5), out);
+    return fails(r, errc::buffer_too_small, 2, "") && r.error().buffer_size_needed() == 2;
 }());
 
 TEST(Constexpr, EveryStaticAssertAboveHeldAtCompileTime) {

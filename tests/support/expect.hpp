@@ -74,7 +74,8 @@ template <class T>
 
 /**
  * `packet` encodes to exactly `expected`: encoded_size agrees, a buffer one byte short is
- * refused with buffer_too_small and left unwritten past its end, an exact buffer is filled.
+ * refused with buffer_too_small (saying the size needed) and left unwritten past its end, an exact
+ * buffer is filled.
  */
 template <class Packet>
 ::testing::AssertionResult encodes_to(const Packet& packet, const mqttwire::codec_options& opts,
@@ -88,8 +89,13 @@ template <class Packet>
     if (!expected.empty()) {
         const auto short_result =
             mqttwire::encode(packet, opts, std::span(buffer).first(expected.size() - 1));
-        if (short_result.has_value() || short_result.error().code != mqttwire::errc::buffer_too_small)
+        if (short_result.has_value() ||
+            short_result.error().code != mqttwire::errc::buffer_too_small)
             return ::testing::AssertionFailure() << "a buffer one byte short was not refused";
+        if (short_result.error().buffer_size_needed() != expected.size())
+            return ::testing::AssertionFailure()
+                   << "buffer_too_small needs " << short_result.error().buffer_size_needed()
+                   << ", not " << expected.size();
         for (std::size_t i = expected.size() - 1; i < buffer.size(); ++i)
             if (buffer[i] != std::byte{0xEE})
                 return ::testing::AssertionFailure() << "short encode wrote past its buffer";
@@ -101,9 +107,8 @@ template <class Packet>
     const auto got = std::span<const std::byte>(buffer).first(*written);
     for (std::size_t i = 0; i < expected.size(); ++i) {
         if (static_cast<unsigned char>(got[i]) != expected[i])
-            return ::testing::AssertionFailure()
-                   << "byte " << i << " differs\n  got      " << hex(got) << "\n  expected "
-                   << hex(expected);
+            return ::testing::AssertionFailure() << "byte " << i << " differs\n  got      "
+                                                 << hex(got) << "\n  expected " << hex(expected);
     }
     if (buffer[expected.size()] != std::byte{0xEE})
         return ::testing::AssertionFailure() << "encode wrote past the packet";
@@ -123,9 +128,8 @@ template <class Packet>
         return ::testing::AssertionFailure() << "encoded_size said " << describe(size.error())
                                              << ", encode said " << describe(written.error());
     if (size.error().code != code || size.error().statement != statement)
-        return ::testing::AssertionFailure()
-               << "got " << describe(size.error()) << ", expected " << mqttwire::name(code)
-               << " [" << statement << "]";
+        return ::testing::AssertionFailure() << "got " << describe(size.error()) << ", expected "
+                                             << mqttwire::name(code) << " [" << statement << "]";
     return ::testing::AssertionSuccess();
 }
 
@@ -154,9 +158,7 @@ public:
         return raw(text);
     }
     /** Offset the next byte will have in packet(): the body size plus a header of 2 bytes. */
-    [[nodiscard]] std::uint32_t at() const {
-        return static_cast<std::uint32_t>(2 + bytes_.size());
-    }
+    [[nodiscard]] std::uint32_t at() const { return static_cast<std::uint32_t>(2 + bytes_.size()); }
     [[nodiscard]] const byte_vector& body() const { return bytes_; }
     /** Fixed header byte `first`, the minimal Remaining Length, the body. */
     [[nodiscard]] byte_vector packet(unsigned first) const {

@@ -235,8 +235,9 @@ template <class Packet>
     const Packet& packet, const codec_options& opts, const encode_plan& plan,
     std::span<std::byte> out, bool header_only) noexcept {
     const std::size_t size = header_only ? plan.total - plan.payload : plan.total;
+    // The offset of buffer_too_small is the size needed (error::buffer_size_needed).
     if (out.size() < size)
-        return encode_failure(make_fault(errc::buffer_too_small, 0), opts.version);
+        return encode_failure(make_fault(errc::buffer_too_small, size), opts.version);
     // The plan has proved every write of emit_packet fits in `size` bytes, and `out` holds them.
     planned_writer w(out.first(size));
     emit_packet(packet, opts, plan, w, header_only);
@@ -297,7 +298,8 @@ template <encodable_packet Packet>
  * Encodes `packet` into `out` and returns the bytes written. Validates with the decoder's rules
  * first (it refuses whatever the decoder would reject), never writes outside `out`, and emits
  * the shortest equivalent form where 5.0 allows several.
- * @return errc::buffer_too_small when `out` is short; any rule's errc otherwise.
+ * @return errc::buffer_too_small when `out` is short (error::buffer_size_needed() says how
+ * large it must be); any rule's errc otherwise.
  */
 template <encodable_packet Packet>
 [[nodiscard]] constexpr result<std::size_t> encode(const Packet& packet, const codec_options& opts,

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "../properties/properties_view.hpp"
@@ -21,6 +22,12 @@ struct connack_packet {
     /** 3.x return code; must stay accepted when encoding 5.0. */
     connect_return_code return_code = connect_return_code::accepted;
     connack_properties properties{};
+};
+
+/** A CONNACK refusing a CONNECT, and the protocol version to encode it in (see refuse_connect). */
+struct connect_refusal {
+    protocol_version version;
+    connack_packet packet{};
 };
 
 /** A decoded CONNACK: `reason` (5.0) or `return_code` (3.x) is filled, the other left at success.
@@ -114,6 +121,40 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack_packet& c,
 }
 
 }  // namespace detail
+
+/**
+ * How a server answers a CONNECT that failed with `failure` (from decode_connect, or from
+ * frame_packet on a connection's first packet), given the level the CONNECT declared
+ * (declared_protocol_version): a CONNACK to send before closing, or std::nullopt to close
+ * without one. Session Present is 0 (3.1.1 MQTT-3.2.2-4, 5.0 MQTT-3.2.2-6).
+ * - Level 5: a 5.0 CONNACK with failure's reason code, where Table 3-1 lists it (5.0 §4.13.1:
+ *   a server MAY send a CONNACK with the Reason Code before closing).
+ * - Level 3 or 4, or one mqttwire does not speak: a 3.x CONNACK with that reason code's
+ *   return code (to_connect_return_code), encoded as 3.1 for level 3 and as 3.1.1 otherwise
+ *   (3.1.1 MQTT-3.1.2-2 answers an unsupported level with return code 1 in that format). None
+ *   when 3.1.1 has no return code for it: a CONNECT that does not conform is closed without a
+ *   CONNACK (3.1.1 MQTT-3.1.4-1, MQTT-3.2.2-6).
+ * - Nothing declared (not a CONNECT, not that far, not MQTT), or no failure: none.
+ */
+[[nodiscard]] constexpr std::optional<connect_refusal> refuse_connect(
+    const error& failure, std::optional<protocol_version> declared) noexcept {
+    if (failure.code == errc::none || !declared) return std::nullopt;
+    const reason_code reason = failure.to_reason_code();
+    connect_refusal out{.version = protocol_version::v5};
+    if (*declared == protocol_version::v5) {
+        if (!is_allowed_reason_code(packet_type::connack, reason, protocol_version::v5,
+                                    sender::server))
+            return std::nullopt;
+        out.packet.reason = reason;
+        return out;
+    }
+    const std::optional<connect_return_code> code = to_connect_return_code(reason);
+    if (!code) return std::nullopt;
+    out.version =
+        *declared == protocol_version::v3_1 ? protocol_version::v3_1 : protocol_version::v3_1_1;
+    out.packet.return_code = *code;
+    return out;
+}
 
 /**
  * Decodes a CONNACK (sent by a server). 3.x: Remaining Length 2; return codes 0..5.

@@ -235,6 +235,26 @@ template <byte_like B>
     return res;
 }
 
+/** declared_protocol_version on p[0, n): the level byte after a known Protocol Name, if any. */
+template <byte_like B>
+[[nodiscard]] constexpr std::optional<protocol_version> declared_version_at(
+    const B* p, std::size_t n) noexcept {
+    if (n < 2 || (to_u8(p[0]) >> 4) != static_cast<std::uint8_t>(packet_type::connect))
+        return std::nullopt;
+    // A Remaining Length that is not minimal still says where the packet ends.
+    const vbi_read length = read_vbi(p + 1, n - 1);
+    if (length.status != vbi_status::ok && length.status != vbi_status::not_minimal)
+        return std::nullopt;
+    const std::size_t begin = std::size_t{1} + length.length;
+    const std::size_t end = n - begin < length.value ? n : begin + length.value;
+    reader<B> r(p, begin, end);
+    std::span<const B> name{};
+    std::uint8_t level = 0;
+    if (!r.read_prefixed(name) || !r.read_u8(level)) return std::nullopt;
+    if (!equals(name, "MQTT") && !equals(name, "MQIsdp")) return std::nullopt;
+    return static_cast<protocol_version>(level);
+}
+
 [[nodiscard]] constexpr std::uint8_t connect_flags(const connect_packet& c) noexcept {
     unsigned flags = c.clean_start ? 0x02u : 0u;
     if (c.will) {
@@ -329,12 +349,36 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect_packet& c,
  * check_connect_flags, MQTT-3.1.2-9 (will fields present), 3.1.1 MQTT-3.1.2-18..-21 and 5.0
  * MQTT-3.1.2-16..-19 (user name and password present exactly when flagged), MQTT-3.1.3-1,
  * MQTT-3.1.3-3, MQTT-3.1.3-4, 3.1.1 MQTT-3.1.3-10/-11, 5.0 MQTT-3.1.3-11/-12, MQTT-3.1.4-1.
+ * On failure, declared_protocol_version(packet) and refuse_connect say how to answer.
  */
 template <byte_range R>
 [[nodiscard]] constexpr result<connect_view<range_byte_t<R>>> decode_connect(
     R&& packet, const codec_options& opts) noexcept {
     const auto s = detail::as_span(packet);
     return detail::decode_connect_at(s.data(), s.size(), opts);
+}
+
+/**
+ * The protocol level a CONNECT declares, read from the front of `packet` (the whole packet, or
+ * the prefix that has arrived), for a server whose decode_connect or frame_packet failed: the
+ * level says how the client reads a CONNACK (5: a 5.0 reason code; 3, 4: a 3.x return code;
+ * see refuse_connect). The byte is returned as declared, also a level mqttwire does not speak
+ * (is_supported() is false), or one that does not match the name ("MQIsdp" with 4).
+ *
+ * std::nullopt when the bytes do not get that far: not a CONNECT, a Remaining Length that is
+ * incomplete or longer than 4 bytes, a Protocol Name or level byte missing (within the bytes
+ * given and the Remaining Length), or a Protocol Name other than "MQTT" and "MQIsdp" (the
+ * client does not speak MQTT: 3.1.1 and 5.0 MQTT-3.1.2-1 let the server close). Nothing else
+ * is checked, and at most the first 14 bytes are read.
+ * @par Wire format
+ * Fixed header `0001 xxxx` + Remaining Length; Protocol Name (UTF-8 string "MQTT" or
+ * "MQIsdp"); Protocol Level (one byte).
+ */
+template <byte_range R>
+[[nodiscard]] constexpr std::optional<protocol_version> declared_protocol_version(
+    R&& packet) noexcept {
+    const auto s = detail::as_span(packet);
+    return detail::declared_version_at(s.data(), s.size());
 }
 
 }  // namespace mqttwire

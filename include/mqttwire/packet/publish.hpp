@@ -229,8 +229,9 @@ template <byte_range R>
 /**
  * Decodes a PUBLISH's fixed and variable header from a prefix of the packet, so a driver can
  * act on topic, identifier and properties and then pass the payload on in chunks.
- * Complete once the variable header is here; otherwise need (exact when it can be known) or
- * the error the whole packet would give.
+ * Complete once the variable header is here; otherwise need (exact when it can be known;
+ * with the fixed header once the Remaining Length has been read) or the error the whole packet
+ * would give.
  */
 template <byte_range R>
 [[nodiscard]] constexpr partial<publish_head_view<range_byte_t<R>>> decode_publish_head(
@@ -270,13 +271,14 @@ template <byte_range R>
     if (end.at <= n) return detail::to_error(e, opts.version);
     // A head that would end past the packet fails once the packet is in: never ask beyond it
     // (those bytes belong to the next packet, or never come).
-    if (end.at > f.size()) return need{f.size() - n, false};
-    return need{end.at - n, end.exact};
+    if (end.at > f.size()) return need{f.size() - n, false, f};
+    return need{end.at - n, end.exact, f};
 }
 
 /**
  * Encodes everything of `p` but its payload; send these bytes then `p.payload` (writev) and the
- * payload is never copied. Returns the header bytes written.
+ * payload is never copied. Returns the header bytes written; a short `out` fails with
+ * buffer_too_small, whose buffer_size_needed() is the header size.
  */
 [[nodiscard]] constexpr result<std::size_t> encode_header(const publish_packet& p,
                                                           const codec_options& opts,

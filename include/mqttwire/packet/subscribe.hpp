@@ -59,16 +59,20 @@ namespace detail {
 /**
  * The Subscription Options byte rule, shared by decode and encode.
  * @par Statements
- * 3.1.1 MQTT-3.8.3-4 (reserved bits, QoS 3); 5.0 MQTT-3.8.3-5 (bits 7..6), MQTT-3.8.3-4
- * (No Local on a shared subscription), §3.8.3.1 (QoS 3 and Retain Handling 3 are Protocol Errors).
+ * 3.1.1 MQTT-3.8.3-4 (reserved bits, Requested QoS 3: malformed); 5.0 MQTT-3.8.3-5 (bits
+ * 7..6), MQTT-3.8.3-4 (No Local on a shared subscription), §3.8.3.1 (Maximum QoS 3 and Retain
+ * Handling 3 are Protocol Errors). QoS 3 is one cause with a verdict per version, so one errc
+ * per verdict.
  */
 [[nodiscard]] constexpr fault check_subscription_options(std::uint8_t options,
                                                          protocol_version version, bool shared,
                                                          std::size_t at) noexcept {
     const std::uint8_t reserved = version == protocol_version::v5 ? 0xC0 : 0xFC;
     if (options & reserved) return make_fault(errc::subscription_options_reserved_bits, at);
-    if ((options & 0x3u) == 3) return make_fault(errc::subscription_qos_invalid, at);
-    if (version == protocol_version::v5) {
+    if (version != protocol_version::v5) {
+        if ((options & 0x3u) == 3) return make_fault(errc::subscription_requested_qos_invalid, at);
+    } else {
+        if ((options & 0x3u) == 3) return make_fault(errc::subscription_maximum_qos_invalid, at);
         if (((options >> 4) & 0x3u) == 3) return make_fault(errc::retain_handling_invalid, at);
         if (shared && (options & 0x4u))
             return make_fault(errc::no_local_on_shared_subscription, at);

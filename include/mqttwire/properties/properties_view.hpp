@@ -453,15 +453,14 @@ template <byte_like B>
                 const std::size_t n = k == 0 ? n1 : pos - f - 2;
                 // A Response Topic is a Topic Name (MQTT-3.3.2-13/-14): not empty, no wildcard.
                 if (topic && n == 0)
-                    return make_fault(errc::topic_name_empty, f + 2,
-                                      text_fault_site(p::response_topic, errc::topic_name_empty));
+                    return property_text_fault(p::response_topic, errc::topic_name_empty, f + 2);
                 // Constant rules at each call: the screen inlines for both.
                 const text_fault tf =
                     topic ? check_text(data + f + 2, n, text_rules::topic_name, opts.leniency)
                           : check_text(data + f + 2, n, text_rules::string, opts.leniency);
                 if (tf.code != errc::none)
-                    return make_fault(tf.code, f + 2 + tf.offset,
-                                      text_fault_site(static_cast<property_id>(raw), tf.code));
+                    return property_text_fault(static_cast<property_id>(raw), tf.code,
+                                               f + 2 + tf.offset);
             }
         }
         if (numeric) {

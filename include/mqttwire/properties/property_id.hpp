@@ -189,15 +189,18 @@ inline constexpr std::size_t property_slot_count = 27;
 }
 
 /**
- * The statement a text fault in property `id` breaks, for decode and encode alike: MQTT-1.5.7-1
- * for either string of a User Property, MQTT-3.3.2-14 for a wildcard in a Response Topic, the
- * errc's own otherwise (an ill-formed Response Topic breaks MQTT-1.5.4-1, not the wildcard rule).
+ * The fault a text check's `code` makes in property `id` at `at`, for decode and encode alike.
+ * A Response Topic is checked with the Topic Name rules but is not the Topic Name: a wildcard
+ * there is response_topic_has_wildcard (MQTT-3.3.2-14, a Protocol Error), not the Topic Name's
+ * topic_name_has_wildcard (0x90). Either string of a User Property names MQTT-1.5.7-1; any other
+ * fault keeps its errc's own statement (an ill-formed Response Topic breaks MQTT-1.5.4-1).
  */
-[[nodiscard]] constexpr statement_site text_fault_site(property_id id, errc code) noexcept {
-    if (id == property_id::user_property) return statement_site::string_pair;
+[[nodiscard]] constexpr fault property_text_fault(property_id id, errc code,
+                                                  std::size_t at) noexcept {
+    if (id == property_id::user_property) return make_fault(code, at, statement_site::string_pair);
     if (id == property_id::response_topic && code == errc::topic_name_has_wildcard)
-        return statement_site::response_topic;
-    return statement_site::errc_default;
+        return make_fault(errc::response_topic_has_wildcard, at);
+    return make_fault(code, at);
 }
 
 /**

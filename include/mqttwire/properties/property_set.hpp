@@ -288,9 +288,10 @@ public:
     }
 
 private:
-    constexpr void fail(errc e, statement_site site = statement_site::errc_default) noexcept {
-        if (!failure) failure = make_fault(e, 0, site);
+    constexpr void fail(const fault& f) noexcept {
+        if (!failure) failure = f;
     }
+    constexpr void fail(errc e) noexcept { fail(make_fault(e, 0)); }
     constexpr void number(property_id id, std::uint32_t v) noexcept {
         if (const errc e = check_numeric_property(id, v); e != errc::none) fail(e);
         if (id == property_id::session_expiry_interval && ctx_ == property_context::disconnect &&
@@ -302,7 +303,7 @@ private:
         const text_fault f = id == property_id::response_topic
                                  ? check_topic_name(s.data(), s.size(), opts_.leniency)
                                  : check_field_content(s, text_rules::string, opts_.leniency);
-        if (f.code != errc::none) fail(f.code, text_fault_site(id, f.code));
+        if (f.code != errc::none) fail(property_text_fault(id, f.code, 0));
     }
 
     property_context ctx_;

@@ -414,7 +414,7 @@ TEST(V31Subscribe, OptionsAndFiltersFollow311WithoutStatements) {
                            errc::subscription_options_reserved_bits, 7, ""));
     const byte_vector qos3 = {0x82, 0x06, 0x00, 0x07, 0x00, 0x01, 't', 0x03};
     EXPECT_TRUE(fails_with(decode_subscribe(std::span(qos3), client),
-                           errc::subscription_qos_invalid, 7, ""));
+                           errc::subscription_requested_qos_invalid, 7, ""));
     const byte_vector hash = {0x82, 0x07, 0x00, 0x07, 0x00, 0x02, '#', 'a', 0x00};
     EXPECT_TRUE(fails_with(decode_subscribe(std::span(hash), client),
                            errc::multi_level_wildcard_misplaced, 6, ""));

@@ -259,7 +259,7 @@ TEST(V311Connect, MQTT_3_1_2_11_WillFieldsWithoutWillFlagAreNotPartOfThePacket) 
     EXPECT_EQ(encoded[9] & 0x3C, 0);  // Will Flag, Will QoS and Will Retain all 0
 }
 
-TEST(V311Connect, MQTT_3_1_2_13_WillQosWithoutWillFlagIsMalformed) {
+TEST(V311Connect, MQTT_3_1_2_13_WillQosWithoutWillFlagIsProtocolError) {
     for (const unsigned flags : {0x0Au, 0x12u, 0x1Au}) {
         builder b = connect_header(flags);
         b.str("c");
@@ -268,6 +268,8 @@ TEST(V311Connect, MQTT_3_1_2_13_WillQosWithoutWillFlagIsMalformed) {
                                errc::will_qos_without_will, 9, "MQTT-3.1.2-13"))
             << "flags " << flags;
     }
+    // The flags byte reads fine and only its value is forbidden: not malformed.
+    EXPECT_EQ(to_reason_code(errc::will_qos_without_will), reason_code::protocol_error);
     // Without a will_message the encoder has no Will QoS to set.
 }
 
@@ -283,12 +285,13 @@ TEST(V311Connect, MQTT_3_1_2_14_WillQosThreeIsMalformed) {
     EXPECT_TRUE(refuses(c, client, errc::will_qos_invalid, "MQTT-3.1.2-14"));
 }
 
-TEST(V311Connect, MQTT_3_1_2_15_WillRetainWithoutWillFlagIsMalformed) {
+TEST(V311Connect, MQTT_3_1_2_15_WillRetainWithoutWillFlagIsProtocolError) {
     builder b = connect_header(0x22);
     b.str("c");
     const auto bytes = b.packet(0x10);
     EXPECT_TRUE(fails_with(decode_connect(std::span(bytes), client),
                            errc::will_retain_without_will, 9, "MQTT-3.1.2-15"));
+    EXPECT_EQ(to_reason_code(errc::will_retain_without_will), reason_code::protocol_error);
 }
 
 TEST(V311Connect, MQTT_3_1_2_18_NoUserNameWithoutUserNameFlag) {
@@ -338,7 +341,7 @@ TEST(V311Connect, MQTT_3_1_2_21_PasswordFlagRequiresPassword) {
                            password_at, "MQTT-3.1.2-21"));
 }
 
-TEST(V311Connect, MQTT_3_1_2_22_PasswordWithoutUserNameIsMalformed) {
+TEST(V311Connect, MQTT_3_1_2_22_PasswordWithoutUserNameIsProtocolError) {
     builder b = connect_header(0x42);
     b.str("c").str("pw");
     const auto bytes = b.packet(0x10);
@@ -348,6 +351,7 @@ TEST(V311Connect, MQTT_3_1_2_22_PasswordWithoutUserNameIsMalformed) {
     c.client_id = "c";
     c.password = as_bytes("pw");
     EXPECT_TRUE(refuses(c, client, errc::password_without_user_name, "MQTT-3.1.2-22"));
+    EXPECT_EQ(to_reason_code(errc::password_without_user_name), reason_code::protocol_error);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -633,7 +633,7 @@ void expect_one_frame(const unsigned char (&a)[N], packet_type type) {
         const auto short_one = frame_packet(in(a).first(N - 1), from_client);
         ASSERT_TRUE(short_one.needs_more());
         if (f->header_size < N) {
-            EXPECT_EQ(short_one.need(), (need{1, true}));
+            EXPECT_EQ(short_one.need(), (need{1, true, *f}));
         }
     }
 }
@@ -1509,7 +1509,7 @@ TEST(V5Disconnect, MQTT_3_14_2_1_ReasonCodesOfTheOtherSideAreNotForSender) {
                 } else {
                     EXPECT_TRUE(rejects(V5_DECODER(decode_disconnect), b, opts,
                                         {errc::reason_code_invalid, 2, "MQTT-3.14.2-1",
-                                         reason_code::malformed_packet}));
+                                         reason_code::protocol_error}));
                 }
             }
             if (mine) {
@@ -1519,9 +1519,9 @@ TEST(V5Disconnect, MQTT_3_14_2_1_ReasonCodesOfTheOtherSideAreNotForSender) {
                                     {errc::reason_code_not_for_sender, 0, "MQTT-3.14.2-1",
                                      reason_code::protocol_error}));
             } else {
-                EXPECT_TRUE(refuses(d, opts,
-                                    {errc::reason_code_invalid, 0, "MQTT-3.14.2-1",
-                                     reason_code::malformed_packet}));
+                EXPECT_TRUE(refuses(
+                    d, opts,
+                    {errc::reason_code_invalid, 0, "MQTT-3.14.2-1", reason_code::protocol_error}));
             }
         }
     }

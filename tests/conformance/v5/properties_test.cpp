@@ -495,12 +495,11 @@ TEST(V5Publish, ZeroLengthTopicNameNeedsATopicAlias) {
     EXPECT_EQ(encode_ok(p, from_client), with_alias);
 }
 
-TEST(V5Connect, WillResponseTopicWithWildcardIsRefused) {
+TEST(V5Connect, MQTT_3_3_2_14_WillResponseTopicWithWildcardIsProtocolError) {
     const context_case& c = contexts()[1];
     const built b = assemble(c, builder{}.u8(0x08).str("r/#").b);
-    EXPECT_TRUE(decode_rejects(c, b,
-                               {errc::topic_name_has_wildcard, b.at + 5, "MQTT-3.3.2-14",
-                                reason_code::topic_name_invalid}));
+    EXPECT_TRUE(decode_rejects(
+        c, b, {errc::response_topic_has_wildcard, b.at + 5, "MQTT-3.3.2-14", protocol}));
 }
 
 }  // namespace

@@ -439,11 +439,11 @@ TEST(V5Connect, MQTT_3_1_2_9_WillFieldsMustBePresent) {
                         from_client, {errc::packet_truncated, 20, "MQTT-3.1.2-9", malformed}));
 }
 
-TEST(V5Connect, MQTT_3_1_2_11_WillQosWithoutWillIsMalformed) {
+TEST(V5Connect, MQTT_3_1_2_11_WillQosWithoutWillIsProtocolError) {
     for (unsigned flags : {0x0Au, 0x12u, 0x1Au}) {
         EXPECT_TRUE(rejects(V5_DECODER(decode_connect), connect_bytes(flags, {}, str_field("c")),
                             from_client,
-                            {errc::will_qos_without_will, 9, "MQTT-3.1.2-11", malformed}));
+                            {errc::will_qos_without_will, 9, "MQTT-3.1.2-11", protocol}));
     }
 }
 
@@ -460,10 +460,10 @@ TEST(V5Connect, MQTT_3_1_2_12_WillQos3IsMalformed) {
     EXPECT_TRUE(refuses(c, from_client, {errc::will_qos_invalid, 0, "MQTT-3.1.2-12", malformed}));
 }
 
-TEST(V5Connect, MQTT_3_1_2_13_WillRetainWithoutWillIsMalformed) {
+TEST(V5Connect, MQTT_3_1_2_13_WillRetainWithoutWillIsProtocolError) {
     EXPECT_TRUE(rejects(V5_DECODER(decode_connect), connect_bytes(0x22, {}, str_field("c")),
                         from_client,
-                        {errc::will_retain_without_will, 9, "MQTT-3.1.2-13", malformed}));
+                        {errc::will_retain_without_will, 9, "MQTT-3.1.2-13", protocol}));
 }
 
 TEST(V5Connect, MQTT_3_1_2_16_UserNameWithoutItsFlagIsMalformed) {
@@ -642,7 +642,8 @@ TEST(V5Connack, MQTT_3_2_2_6_SessionPresentWithFailureIsRefused) {
 
 /**
  * Every byte value as a reason code: `allowed` decode and encode, the rest are refused as
- * reason_code_invalid at `offset` with `statement`.
+ * reason_code_invalid at `offset` with `statement`: a Protocol Error, since the packet parses
+ * and only the value is forbidden there.
  */
 template <class Decode, class MakePacket, class MakeStruct>
 void check_reason_codes(const std::set<unsigned>& allowed, Decode decode_one,
@@ -657,14 +658,14 @@ void check_reason_codes(const std::set<unsigned>& allowed, Decode decode_one,
                 EXPECT_TRUE(accepts(decode_one, b, opts));
             else
                 EXPECT_TRUE(rejects(decode_one, b, opts,
-                                    {errc::reason_code_invalid, offset, statement, malformed}));
+                                    {errc::reason_code_invalid, offset, statement, protocol}));
         }
         const auto pkt = make_struct(static_cast<reason_code>(code));
         if (ok)
             EXPECT_FALSE(encode_ok(pkt, opts).empty());
         else
             EXPECT_TRUE(refuses(pkt, opts,
-                                {errc::reason_code_invalid, encode_offset, statement, malformed}));
+                                {errc::reason_code_invalid, encode_offset, statement, protocol}));
     }
 }
 
@@ -689,16 +690,16 @@ TEST(V5Connack, MQTT_3_2_2_8_ReasonCodeMustBeAConnectReasonCode) {
 // 3.3 PUBLISH
 // =============================================================================================
 
-TEST(V5Publish, MQTT_3_3_1_2_DupWithQos0IsMalformed) {
+TEST(V5Publish, MQTT_3_3_1_2_DupWithQos0IsProtocolError) {
     EXPECT_TRUE(rejects(V5_DECODER(decode_publish), publish_bytes(0x38, "t", -1, {}), from_client,
-                        {errc::dup_with_qos_0, 0, "MQTT-3.3.1-2", malformed}));
+                        {errc::dup_with_qos_0, 0, "MQTT-3.3.1-2", protocol}));
     EXPECT_TRUE(rejects(V5_DECODER(decode_publish), publish_bytes(0x39, "t", -1, {}), from_server,
-                        {errc::dup_with_qos_0, 0, "MQTT-3.3.1-2", malformed}));
+                        {errc::dup_with_qos_0, 0, "MQTT-3.3.1-2", protocol}));
     publish_packet p;
     p.topic_name = "t";
     p.dup = true;
-    EXPECT_TRUE(refuses(p, from_client, {errc::dup_with_qos_0, 0, "MQTT-3.3.1-2", malformed}));
-    EXPECT_TRUE(refuses(p, from_server, {errc::dup_with_qos_0, 0, "MQTT-3.3.1-2", malformed}));
+    EXPECT_TRUE(refuses(p, from_client, {errc::dup_with_qos_0, 0, "MQTT-3.3.1-2", protocol}));
+    EXPECT_TRUE(refuses(p, from_server, {errc::dup_with_qos_0, 0, "MQTT-3.3.1-2", protocol}));
     p.qos_level = qos::at_least_once;
     p.packet_id = 1;
     EXPECT_EQ(encode_ok(p, from_client), publish_bytes(0x3A, "t", 1, {}));
@@ -771,29 +772,27 @@ TEST(V5Publish, MQTT_3_3_2_13_ResponseTopicMustBeUtf8) {
                 from_client, {errc::utf8_surrogate, 20, "MQTT-1.5.4-1", malformed}));
 }
 
-TEST(V5Publish, MQTT_3_3_2_14_ResponseTopicWildcardIsRefused) {
+TEST(V5Publish, MQTT_3_3_2_14_ResponseTopicWildcardIsProtocolError) {
     for (std::string_view topic : {"r/+", "#", "a#"}) {
         SCOPED_TRACE(topic);
         const bytes props = builder{}.u8(0x08).str(topic).b;
         const auto at = static_cast<std::uint32_t>(9 + topic.find_first_of("+#"));
-        EXPECT_TRUE(rejects(
-            V5_DECODER(decode_publish), publish_bytes(0x30, "t", -1, props), from_client,
-            {errc::topic_name_has_wildcard, at, "MQTT-3.3.2-14", reason_code::topic_name_invalid}));
+        EXPECT_TRUE(rejects(V5_DECODER(decode_publish), publish_bytes(0x30, "t", -1, props),
+                            from_client,
+                            {errc::response_topic_has_wildcard, at, "MQTT-3.3.2-14", protocol}));
         publish_packet p;
         p.topic_name = "t";
         p.properties.response_topic = topic;
-        EXPECT_TRUE(refuses(
-            p, from_client,
-            {errc::topic_name_has_wildcard, 0, "MQTT-3.3.2-14", reason_code::topic_name_invalid}));
+        EXPECT_TRUE(refuses(p, from_client,
+                            {errc::response_topic_has_wildcard, 0, "MQTT-3.3.2-14", protocol}));
         connect_packet c;
         c.client_id = "c";
         will_message w;
         w.topic = "w";
         w.properties.response_topic = topic;
         c.will = w;
-        EXPECT_TRUE(refuses(
-            c, from_client,
-            {errc::topic_name_has_wildcard, 0, "MQTT-3.3.2-14", reason_code::topic_name_invalid}));
+        EXPECT_TRUE(refuses(c, from_client,
+                            {errc::response_topic_has_wildcard, 0, "MQTT-3.3.2-14", protocol}));
     }
 }
 
@@ -941,7 +940,7 @@ TEST(V5Subscribe, MaximumQos3AndRetainHandling3AreProtocolErrors) {
     // 5.0 §3.8.3.1, no numbered statement.
     EXPECT_TRUE(rejects(V5_DECODER(decode_subscribe),
                         subscribe_bytes({}, builder{}.str("a").u8(0x03).b), from_client,
-                        {errc::subscription_qos_invalid, 8, "", protocol}));
+                        {errc::subscription_maximum_qos_invalid, 8, "", protocol}));
     EXPECT_TRUE(rejects(V5_DECODER(decode_subscribe),
                         subscribe_bytes({}, builder{}.str("a").u8(0x30).b), from_client,
                         {errc::retain_handling_invalid, 8, "", protocol}));
@@ -950,7 +949,7 @@ TEST(V5Subscribe, MaximumQos3AndRetainHandling3AreProtocolErrors) {
     subscribe_packet s;
     s.packet_id = 1;
     s.subscriptions = std::span<const subscription>(&sub, 1);
-    EXPECT_TRUE(refuses(s, from_client, {errc::subscription_qos_invalid, 0, "", protocol}));
+    EXPECT_TRUE(refuses(s, from_client, {errc::subscription_maximum_qos_invalid, 0, "", protocol}));
     sub.max_qos = qos::at_most_once;
     sub.retain = static_cast<retain_handling>(3);
     EXPECT_TRUE(refuses(s, from_client, {errc::retain_handling_invalid, 0, "", protocol}));
@@ -976,7 +975,7 @@ TEST(V5Suback, MQTT_3_9_3_2_ReasonCodesMustBeSubscribeReasonCodes) {
     // The offset is the code's own: the third of three here.
     EXPECT_TRUE(rejects(V5_DECODER(decode_suback),
                         packet(0x90, {0x00, 0x01, 0x00, 0x00, 0x01, 0x03}), from_server,
-                        {errc::reason_code_invalid, 7, "MQTT-3.9.3-2", malformed}));
+                        {errc::reason_code_invalid, 7, "MQTT-3.9.3-2", protocol}));
     EXPECT_TRUE(rejects(V5_DECODER(decode_suback), packet(0x90, {0x00, 0x01, 0x00}), from_server,
                         {errc::ack_without_reason_codes, 5, "", protocol}));
 }

@@ -158,7 +158,8 @@ testing::AssertionResult accepts(Decode decode_one, const bytes& b, const codec_
 
 /**
  * Encodes `p`, holding encoded_size and encode to the same answer and a buffer one byte short
- * to buffer_too_small. Returns the bytes; a failure is reported and yields an empty vector.
+ * to buffer_too_small with the size needed. Returns the bytes; a failure is reported and yields an
+ * empty vector.
  */
 template <class Packet>
 bytes encode_ok(const Packet& p, const codec_options& opts) {
@@ -181,6 +182,7 @@ bytes encode_ok(const Packet& p, const codec_options& opts) {
         EXPECT_FALSE(s.has_value());
         if (!s) {
             EXPECT_EQ(s.error().code, errc::buffer_too_small);
+            EXPECT_EQ(s.error().buffer_size_needed(), *size);
         }
     }
     bytes b(*n);
