@@ -2,6 +2,8 @@
 // while the already-validated property bytes are copied as they are.
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -140,16 +142,84 @@ namespace detail {
     return std::uint32_t{1} << property_layouts[static_cast<std::uint8_t>(id)].slot;
 }
 
-/** The new property values of a forward, as the encoder's own property set checks them. */
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr publish_properties added_properties(
-    const publish_changes& c) noexcept {
-    publish_properties p;
-    p.message_expiry_interval = c.message_expiry_interval;
-    if (c.topic_alias.what == topic_alias_change::action::set) p.topic_alias = c.topic_alias.alias;
-    p.user_properties = c.user_properties;
-    if (c.subscription_identifiers) p.subscription_identifiers = *c.subscription_identifiers;
-    return p;
+/**
+ * Sizes and checks the properties a forward adds, by the rules the encoder applies to a
+ * publish_properties: MQTT-3.3.2-8 (alias 0), the Subscription Identifier range and
+ * MQTT-3.3.4-6 (server only), User Property text (MQTT-1.5.4-1/-2, MQTT-1.5.7-1).
+ */
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault measure_added(const publish_changes& c,
+                                                                   const codec_options& opts,
+                                                                   std::size_t& size) noexcept {
+    if (c.topic_alias.what == topic_alias_change::action::set) {
+        if (const errc e = check_numeric_property(property_id::topic_alias, c.topic_alias.alias);
+            e != errc::none)
+            return make_fault(e, 0);
+        size += 3;
+    }
+    if (c.message_expiry_interval) size += 5;
+    if (c.subscription_identifiers && !c.subscription_identifiers->empty()) {
+        if (opts.from == sender::client)
+            return make_fault(errc::subscription_identifier_from_client, 0);
+        for (const std::uint32_t id : *c.subscription_identifiers) {
+            if (const errc e = check_numeric_property(property_id::subscription_identifier, id);
+                e != errc::none)
+                return make_fault(e, 0);
+            size += 1 + vbi_size(id);
+        }
+    }
+    for (const user_property& u : c.user_properties) {
+        for (const std::string_view text : {u.name, u.value}) {
+            if (text.size() > max_field_length) return make_fault(errc::field_too_long, 0);
+            const text_fault t = check_field_content(text, text_rules::string, opts.leniency);
+            if (t.code != errc::none)
+                return make_fault(t.code, 0, text_fault_site(property_id::user_property, t.code));
+        }
+        size += 5 + u.name.size() + u.value.size();
+    }
+    return {};
 }
+
+/** Whether a forward adds any property. */
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool adds_properties(
+    const publish_changes& c) noexcept {
+    return c.topic_alias.what == topic_alias_change::action::set ||
+           c.message_expiry_interval.has_value() ||
+           (c.subscription_identifiers && !c.subscription_identifiers->empty()) ||
+           !c.user_properties.empty();
+}
+
+/** Writes the properties measure_added has sized, after the source's. */
+MQTTWIRE_ALWAYS_INLINE constexpr void write_added(planned_writer& w,
+                                                  const publish_changes& c) noexcept {
+    if (c.message_expiry_interval) {
+        w.u8(static_cast<std::uint8_t>(property_id::message_expiry_interval));
+        w.u32(*c.message_expiry_interval);
+    }
+    if (c.topic_alias.what == topic_alias_change::action::set) {
+        w.u8(static_cast<std::uint8_t>(property_id::topic_alias));
+        w.u16(c.topic_alias.alias);
+    }
+    if (c.subscription_identifiers) {
+        for (const std::uint32_t id : *c.subscription_identifiers) {
+            w.u8(static_cast<std::uint8_t>(property_id::subscription_identifier));
+            w.vbi(id);
+        }
+    }
+    for (const user_property& u : c.user_properties) {
+        w.u8(static_cast<std::uint8_t>(property_id::user_property));
+        w.prefixed_text(u.name);
+        w.prefixed_text(u.value);
+    }
+}
+
+/** The property that has each slot of properties_view's offset table. */
+inline constexpr auto property_of_slot = [] {
+    std::array<property_id, 32> out{};
+    for (std::size_t i = 0; i <= max_property_id; ++i)
+        if (property_table[i].type != property_type::none)
+            out[property_table[i].slot] = static_cast<property_id>(i);
+    return out;
+}();
 
 /** Slots of the source properties a forward leaves out: replaced, removed, or not PUBLISH's. */
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::uint32_t dropped_slots(
@@ -179,13 +249,11 @@ template <byte_like B>
 [[nodiscard]] constexpr property_cuts find_cuts(const properties_view<B>& v,
                                                 std::uint32_t hits) noexcept {
     property_cuts cuts;
-    constexpr property_id candidates[] = {
-        property_id::message_expiry_interval, property_id::subscription_identifier,
-        property_id::will_delay_interval, property_id::topic_alias};
     const B* data = v.encoded().data();
-    for (const property_id id : candidates) {
-        const std::uint8_t slot = property_layouts[static_cast<std::uint8_t>(id)].slot;
-        if (!((hits >> slot) & 1u)) continue;
+    while (hits != 0) {
+        const auto slot = static_cast<std::uint8_t>(std::countr_zero(hits));
+        hits &= hits - 1;
+        const property_id id = property_of_slot[slot];
         if (id == property_id::subscription_identifier &&
             properties_access::subscription_identifier_count(v) > 1) {
             cuts.walk = true;
@@ -193,7 +261,7 @@ template <byte_like B>
         }
         const std::uint32_t value = properties_access::value_offset(v, slot);
         const auto size = static_cast<std::uint32_t>(value_size(type_of(id), data + value));
-        // Sorted by position as they are added (at most four).
+        // Kept sorted by position (at most four entries).
         unsigned i = cuts.count++;
         while (i > 0 && cuts.begin[i - 1] > value - 1) {
             cuts.begin[i] = cuts.begin[i - 1];
@@ -285,20 +353,18 @@ template <byte_like B>
     if (const fault e = check_publish_flags(q, c.dup, c.packet_id, opts)) return e;
     const bool v5 = opts.version == protocol_version::v5;
     const std::string_view topic = forwarded_topic(f);
-    const publish_properties added = added_properties(c);
     std::size_t list = 0;
     bool aliased = false;
     if (v5) {
-        aliased = added.topic_alias.has_value() ||
+        aliased = c.topic_alias.what == topic_alias_change::action::set ||
                   (c.topic_alias.what == topic_alias_change::action::keep &&
                    s.properties.contains(property_id::topic_alias));
         if (opts.from == sender::client && !c.subscription_identifiers &&
             s.properties.contains(property_id::subscription_identifier))
             return make_fault(errc::subscription_identifier_from_client, 0);
-        if (const fault e = measure_properties(added, property_context::publish, opts, list))
-            return e;
+        if (const fault e = measure_added(c, opts, list)) return e;
         list += kept_size(s.properties, dropped_slots(c));
-    } else if (has_properties(added)) {
+    } else if (adds_properties(c)) {
         return make_fault(errc::not_in_protocol_version, 0);
     }
     if (c.topic_name) {
@@ -334,8 +400,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_forward_header(const forwarded_publis
         w.bytes_from(list.data(), list.size());
     else
         w = write_kept_cut(w, s.properties, dropped);
-    const publish_properties added = added_properties(c);
-    if (has_properties(added)) w = write_property_list(w, added);
+    write_added(w, c);
 }
 
 // plan_packet and emit_packet make a forward an encodable_packet (found by ADL, as every
