@@ -320,12 +320,38 @@ template <byte_like B>
     return w;
 }
 
+/**
+ * The one property a forward leaves out, when it is one (the common case: a replaced
+ * Subscription Identifier or Topic Alias), as [begin, end) of the list; else begin == end.
+ */
+struct single_cut {
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+};
+
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr single_cut find_single_cut(
+    const properties_view<B>& v, std::uint32_t hits) noexcept {
+    if ((hits & (hits - 1)) != 0) return {};
+    const auto slot = static_cast<std::uint8_t>(std::countr_zero(hits));
+    const property_id id = property_of_slot[slot];
+    if (id == property_id::subscription_identifier &&
+        properties_access::subscription_identifier_count(v) > 1)
+        return {};
+    const std::uint32_t value = properties_access::value_offset(v, slot);
+    const auto size =
+        static_cast<std::uint32_t>(value_size(type_of(id), v.encoded().data() + value));
+    return {value - 1, value + size};
+}
+
 /** Size of what a forward keeps of the source list. */
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t kept_size(
     const properties_view<B>& v, std::uint32_t dropped) noexcept {
     const std::uint32_t hits = properties_access::present(v) & dropped;
     if (hits == 0) return v.encoded().size();
+    if (const single_cut cut = find_single_cut(v, hits); cut.end != 0)
+        return v.encoded().size() - (cut.end - cut.begin);
     return v.encoded().size() - find_cuts(v, hits).removed;
 }
 
@@ -398,8 +424,14 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_forward_header(const forwarded_publis
     // The common case, nothing of the source left out: one copy of the whole list.
     if ((properties_access::present(s.properties) & dropped) == 0)
         w.bytes_from(list.data(), list.size());
-    else
+    else if (const single_cut cut =
+                 find_single_cut(s.properties, properties_access::present(s.properties) & dropped);
+             cut.end != 0) {
+        w.bytes_from(list.data(), cut.begin);
+        w.bytes_from(list.data() + cut.end, list.size() - cut.end);
+    } else {
         w = write_kept_cut(w, s.properties, dropped);
+    }
     write_added(w, c);
 }
 
