@@ -208,16 +208,35 @@ template <byte_like B>
                                                                   std::size_t payload,
                                                                   const codec_options& opts,
                                                                   encode_plan& plan) noexcept {
+    // The rules of check_publish_flags and check_topic_to_send, written out: clang 14 keeps
+    // the helpers' faults apart and the P1 encode grows by 14 % of its instructions.
     const auto q = static_cast<std::uint8_t>(p.qos_level);
-    if (const fault f = check_publish_flags(q, p.dup, p.packet_id, opts)) return f;
+    if (q > 2) return make_fault(errc::qos_invalid, 0);
+    if (p.dup && q == 0 && opts.version != protocol_version::v3_1)
+        return make_fault(errc::dup_with_qos_0, 0);
+    if (q != 0 && p.packet_id == 0) {
+        return opts.from == sender::server
+                   ? make_fault(errc::packet_identifier_zero, 0, statement_site::server_packet_id)
+                   : make_fault(errc::packet_identifier_zero, 0);
+    }
+    if (q == 0 && p.packet_id != 0)
+        return make_fault(errc::value_out_of_range, 0, statement_site::qos_0_packet_id);
+    if (p.topic_name.size() > max_field_length) return make_fault(errc::field_too_long, 0);
     const bool v5 = opts.version == protocol_version::v5;
     const bool aliased = v5 && p.properties.topic_alias.has_value();
-    if (const fault f = check_topic_to_send(p.topic_name, aliased, opts)) return f;
+    if (std::is_constant_evaluated() || p.topic_name.empty() ||
+        !short_text_clean(p.topic_name.data(), p.topic_name.size(), text_rules::topic_name)) {
+        if (const text_fault t =
+                check_topic_name(p.topic_name.data(), p.topic_name.size(), opts.leniency, aliased);
+            t.code != errc::none)
+            return make_fault(t.code, 0);
+    }
     if (const fault f =
             measure_properties(p.properties, property_context::publish, opts, plan.properties))
         return f;
     if (!v5 && plan.properties != 0) return make_fault(errc::not_in_protocol_version, 0);
-    plan.flags = publish_flags(q, p.dup, p.retain);
+    plan.flags =
+        static_cast<std::uint8_t>((p.dup ? 0x8u : 0u) | (unsigned{q} << 1) | (p.retain ? 1u : 0u));
     plan.payload = payload;
     const std::size_t body = 2 + p.topic_name.size() + (q ? 2 : 0) +
                              property_block(plan.properties, opts.version) + payload;

@@ -359,19 +359,44 @@ struct properties_access {
 };
 
 /**
- * Validates the property list data[begin, end) (without its Property Length), every rule once,
- * and records it in `out`; fault offsets count from `data`.
+ * Reads a Property Length and the property list after it, validating every rule once (without
+ * `Prefixed`: the reader holds just the list, as stored).
  * @par Statements
  * 5.0 MQTT-1.5.4-1/-2 and MQTT-1.5.7-1 (strings), MQTT-3.3.2-8, MQTT-3.3.2-13/-14 (Response
  * Topic is a Topic Name), MQTT-3.3.4-6 (no Subscription Identifier from a client),
  * MQTT-3.14.2-2 (no Session Expiry Interval from a server's DISCONNECT); §2.2.2.2 (identifier
  * allowed in this packet, single-valued ones not repeated).
  */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault check_property_list(
-    const B* data, std::size_t begin, std::size_t end, property_context ctx,
-    const codec_options& opts, properties_view<B>& out) noexcept {
-    properties_access::start(out, data + begin, static_cast<std::uint32_t>(end - begin));
+template <byte_like B, bool Prefixed = true>
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr fault read_property_list(
+    reader<B>& r, property_context ctx, const codec_options& opts,
+    properties_view<B>& out) noexcept {
+    std::uint32_t length = 0;
+    if constexpr (!Prefixed) {
+        // A stored list (decode_properties): the reader holds exactly the list.
+        length = static_cast<std::uint32_t>(r.remaining());
+    } else {
+        const std::size_t length_at = r.offset();
+        // MQTT-2.2.2-1: the Property Length is there even for no properties; for a will, the Will
+        // Properties field is one the Will Flag requires (MQTT-3.1.2-9).
+        if (r.at_end())
+            return make_fault(errc::property_length_overruns_packet, length_at,
+                              ctx == property_context::will
+                                  ? statement_site::will_fields_missing
+                                  : statement_site::property_length_missing);
+        if (const errc e = r.read_vbi(length); e != errc::none)
+            return make_fault(
+                e == errc::packet_truncated ? errc::property_length_overruns_packet : e, length_at);
+        if (length > r.remaining())
+            return make_fault(errc::property_length_overruns_packet, length_at);
+    }
+
+    const std::size_t begin = r.offset();
+    const std::size_t end = begin + length;
+    const B* const data = r.data();
+    properties_access::start(out, data + begin, length);
+    r = reader<B>(data, end, r.end());
+
     using p = property_id;
     const std::uint64_t allowed = allowed_properties(ctx);
     // Identifiers that may not repeat here: all but User Property, and the Subscription
@@ -484,35 +509,6 @@ template <byte_like B>
     return {};
 }
 
-/**
- * Reads a Property Length and the property list after it, validating every rule once.
- * @par Statements
- * As check_property_list; MQTT-2.2.2-1 (the Property Length is present).
- */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_NOINLINE constexpr fault read_property_list(
-    reader<B>& r, property_context ctx, const codec_options& opts,
-    properties_view<B>& out) noexcept {
-    const std::size_t length_at = r.offset();
-    // MQTT-2.2.2-1: the Property Length is there even for no properties; for a will, the Will
-    // Properties field is one the Will Flag requires (MQTT-3.1.2-9).
-    if (r.at_end())
-        return make_fault(errc::property_length_overruns_packet, length_at,
-                          ctx == property_context::will ? statement_site::will_fields_missing
-                                                        : statement_site::property_length_missing);
-    std::uint32_t length = 0;
-    if (const errc e = r.read_vbi(length); e != errc::none)
-        return make_fault(e == errc::packet_truncated ? errc::property_length_overruns_packet : e,
-                          length_at);
-    if (length > r.remaining()) return make_fault(errc::property_length_overruns_packet, length_at);
-
-    const std::size_t begin = r.offset();
-    const std::size_t end = begin + length;
-    const B* const data = r.data();
-    r = reader<B>(data, end, r.end());
-    return check_property_list(data, begin, end, ctx, opts, out);
-}
-
 /** Reads a Property Length and its list; an empty list (the common case) stays inline. */
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault read_properties(
@@ -545,11 +541,13 @@ template <byte_like B>
 template <byte_range R>
 [[nodiscard]] constexpr result<properties_view<range_byte_t<R>>> decode_properties(
     R&& list, property_context ctx, const codec_options& opts) noexcept {
+    using B = range_byte_t<R>;
     const auto s = detail::as_span(list);
-    properties_view<range_byte_t<R>> out;
+    properties_view<B> out;
     if (s.size() > max_variable_byte_integer)
         return detail::to_error(detail::make_fault(errc::packet_too_large, 0), opts.version);
-    if (const detail::fault f = detail::check_property_list(s.data(), 0, s.size(), ctx, opts, out))
+    detail::reader<B> r(s.data(), 0, s.size());
+    if (const detail::fault f = detail::read_property_list<B, false>(r, ctx, opts, out))
         return detail::to_error(f, opts.version);
     return out;
 }
