@@ -1200,6 +1200,125 @@ void add_long_topic(std::string_view name, std::string topic) {
 }
 
 // ------------------------------------------------------------------------------------------
+// Forwarding: a server sends the decoded P3 on to a subscriber (new packet id, a Topic Alias
+// set, the Subscription Identifier replaced by the subscriber's), header only, by `forward`
+// and, as the baseline in the same run, by rebuilding publish_properties from the view.
+// ------------------------------------------------------------------------------------------
+
+struct forward_fixture {
+    explicit forward_fixture(const codec_options& o) : to(o) {}
+    byte_vec wire;  // P3 as received
+    std::optional<mw::publish_view<B>> source;
+    codec_options to;
+    byte_vec out = byte_vec(256);
+    mw::publish_changes changes;
+    // The rebuild's storage for the User Properties: user_property_view and user_property are
+    // different types, so they are copied one by one.
+    std::array<mw::user_property, 8> users{};
+    std::string setup_error;
+};
+
+constexpr std::array<std::uint32_t, 1> forward_subscription_ids{42};
+
+/** The source decoded again from `header` + payload, checked against the changes. */
+std::string forwarded_error(const forward_fixture& fx, in_span header) {
+    byte_vec whole(header.begin(), header.end());
+    whole.insert(whole.end(), fx.source->payload.begin(), fx.source->payload.end());
+    const auto r = mw::decode_publish(in_span(whole), fx.to);
+    if (!r) return error_text("the forwarded packet does not decode", r.error());
+    const mw::publish_view<B>& s = *fx.source;
+    if (r->topic_name != s.topic_name || r->packet_id != 7 || !same_bytes(r->payload, s.payload))
+        return "forwarded header fields differ";
+    if (fx.to.version != protocol_version::v5)
+        return r->properties.empty() ? std::string() : "3.1.1 forward kept properties";
+    const auto& pr = r->properties;
+    if (pr.topic_alias() != std::optional<std::uint16_t>(5) ||
+        pr.subscription_identifier() != std::optional<std::uint32_t>(42) ||
+        pr.subscription_identifiers().size() != 1 ||
+        pr.message_expiry_interval() != s.properties.message_expiry_interval() ||
+        pr.content_type() != s.properties.content_type() ||
+        pr.response_topic() != s.properties.response_topic() ||
+        pr.payload_format_indicator() != s.properties.payload_format_indicator() ||
+        !same_bytes(*pr.correlation_data(), *s.properties.correlation_data()) ||
+        pr.user_properties().size() != s.properties.user_properties().size() ||
+        !std::equal(pr.user_properties().begin(), pr.user_properties().end(),
+                    s.properties.user_properties().begin()))
+        return "forwarded properties differ";
+    return std::string();
+}
+
+/** The rebuild a broker writes without `forward`: every property field by field. */
+mw::publish_packet rebuild(forward_fixture& fx) {
+    const mw::publish_view<B>& s = *fx.source;
+    mw::publish_packet p;
+    p.topic_name = s.topic_name;
+    p.qos_level = s.qos_level;
+    p.retain = s.retain;
+    p.packet_id = 7;
+    p.payload = s.payload;
+    if (fx.to.version == protocol_version::v5) {
+        const mw::properties_view<B>& v = s.properties;
+        mw::publish_properties& pp = p.properties;
+        pp.payload_format_indicator = v.payload_format_indicator();
+        pp.message_expiry_interval = v.message_expiry_interval();
+        pp.content_type = v.content_type();
+        pp.response_topic = v.response_topic();
+        pp.correlation_data = v.correlation_data();
+        std::size_t n = 0;
+        for (const mw::user_property_view& u : v.user_properties())
+            if (n < fx.users.size()) fx.users[n++] = {u.name, u.value};
+        pp.user_properties = std::span<const mw::user_property>(fx.users.data(), n);
+        pp.topic_alias = 5;
+        pp.subscription_identifiers = forward_subscription_ids;
+    }
+    return p;
+}
+
+void add_forward(const packet_fixture<mw::publish_packet>& p3, version_tag ver) {
+    auto fx = std::make_shared<forward_fixture>(options(ver, sender::server));
+    fx->wire = p3.wire;
+    const auto r = mw::decode_publish(in_span(fx->wire), p3.opts);
+    if (r)
+        fx->source.emplace(*r);
+    else
+        fx->setup_error = error_text("P3 does not decode", r.error());
+    if (ver.version == protocol_version::v5) {
+        fx->changes.topic_alias = mw::topic_alias_change::set(5);
+        fx->changes.subscription_identifiers = forward_subscription_ids;
+    }
+    fx->changes.packet_id = 7;
+    const std::size_t header = p3.wire.size() - p3.packet.payload.size();
+    add(
+        case_name("forward", "P3", ver), header, 1,
+        [fx] {
+            if (!fx->setup_error.empty()) return fx->setup_error;
+            const auto n = mw::encode_header(mw::forward(*fx->source, fx->changes), fx->to,
+                                             std::span<std::byte>(fx->out));
+            if (!n) return error_text("forward failed", n.error());
+            return forwarded_error(*fx, in_span(fx->out).first(*n));
+        },
+        [fx] {
+            const auto n = mw::encode_header(mw::forward(*fx->source, fx->changes), fx->to,
+                                             std::span<std::byte>(fx->out));
+            use(n);
+            use(fx->out.data());
+        });
+    add(
+        case_name("rebuild", "P3", ver), header, 1,
+        [fx] {
+            if (!fx->setup_error.empty()) return fx->setup_error;
+            const auto n = mw::encode_header(rebuild(*fx), fx->to, std::span<std::byte>(fx->out));
+            if (!n) return error_text("rebuild failed", n.error());
+            return forwarded_error(*fx, in_span(fx->out).first(*n));
+        },
+        [fx] {
+            const auto n = mw::encode_header(rebuild(*fx), fx->to, std::span<std::byte>(fx->out));
+            use(n);
+            use(fx->out.data());
+        });
+}
+
+// ------------------------------------------------------------------------------------------
 // Every case.
 // ------------------------------------------------------------------------------------------
 
@@ -1229,6 +1348,8 @@ void register_all() {
         const byte_vec k3 = p3_known();
         const auto p3 = add_packet("P3", v5, sender::server, make_p3(), &k3);
         add_encode_header("P3", v5, p3);
+        add_forward(*p3, v5);
+        add_forward(*p3, v311);
         // decode, then read every property through its accessor, as a consumer would.
         add(
             case_name("decode_access", "P3", v5), p3->wire.size(), 1,

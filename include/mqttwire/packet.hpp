@@ -8,6 +8,7 @@
 #include "packet/connack.hpp"
 #include "packet/connect.hpp"
 #include "packet/disconnect.hpp"
+#include "packet/forward.hpp"
 #include "packet/ping.hpp"
 #include "packet/pub_ack.hpp"
 #include "packet/publish.hpp"

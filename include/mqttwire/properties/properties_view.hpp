@@ -16,6 +16,7 @@
 #include "../error.hpp"
 #include "../options.hpp"
 #include "../protocol.hpp"
+#include "../result.hpp"
 #include "../rules/topic.hpp"
 #include "../wire/bytes.hpp"
 #include "../wire/reader.hpp"
@@ -338,32 +339,57 @@ struct properties_access {
         }
         ++v.counts_[info.counter];
     }
+    /** Bit i: slot i of the offset table holds the first property with that slot. */
+    template <byte_like B>
+    [[nodiscard]] static constexpr std::uint32_t present(const properties_view<B>& v) noexcept {
+        return v.present_;
+    }
+    /** Offset in the list of the value of the first property using `slot` (when present). */
+    template <byte_like B>
+    [[nodiscard]] static constexpr std::uint32_t value_offset(const properties_view<B>& v,
+                                                              std::uint8_t slot) noexcept {
+        return v.slots_[slot];
+    }
+    /** How many Subscription Identifiers the list holds. */
+    template <byte_like B>
+    [[nodiscard]] static constexpr std::uint32_t subscription_identifier_count(
+        const properties_view<B>& v) noexcept {
+        return v.counts_[1];
+    }
 };
 
 /**
- * Reads a Property Length and the property list after it, validating every rule once.
+ * Reads a Property Length and the property list after it, validating every rule once (without
+ * `Prefixed`: the reader holds just the list, as stored).
  * @par Statements
  * 5.0 MQTT-1.5.4-1/-2 and MQTT-1.5.7-1 (strings), MQTT-3.3.2-8, MQTT-3.3.2-13/-14 (Response
  * Topic is a Topic Name), MQTT-3.3.4-6 (no Subscription Identifier from a client),
  * MQTT-3.14.2-2 (no Session Expiry Interval from a server's DISCONNECT); §2.2.2.2 (identifier
  * allowed in this packet, single-valued ones not repeated).
  */
-template <byte_like B>
+template <byte_like B, bool Prefixed = true>
 [[nodiscard]] MQTTWIRE_NOINLINE constexpr fault read_property_list(
     reader<B>& r, property_context ctx, const codec_options& opts,
     properties_view<B>& out) noexcept {
-    const std::size_t length_at = r.offset();
-    // MQTT-2.2.2-1: the Property Length is there even for no properties; for a will, the Will
-    // Properties field is one the Will Flag requires (MQTT-3.1.2-9).
-    if (r.at_end())
-        return make_fault(errc::property_length_overruns_packet, length_at,
-                          ctx == property_context::will ? statement_site::will_fields_missing
-                                                        : statement_site::property_length_missing);
     std::uint32_t length = 0;
-    if (const errc e = r.read_vbi(length); e != errc::none)
-        return make_fault(e == errc::packet_truncated ? errc::property_length_overruns_packet : e,
-                          length_at);
-    if (length > r.remaining()) return make_fault(errc::property_length_overruns_packet, length_at);
+    if constexpr (!Prefixed) {
+        // A stored list (decode_properties): the reader holds exactly the list.
+        length = static_cast<std::uint32_t>(r.remaining());
+    } else {
+        const std::size_t length_at = r.offset();
+        // MQTT-2.2.2-1: the Property Length is there even for no properties; for a will, the Will
+        // Properties field is one the Will Flag requires (MQTT-3.1.2-9).
+        if (r.at_end())
+            return make_fault(errc::property_length_overruns_packet, length_at,
+                              ctx == property_context::will
+                                  ? statement_site::will_fields_missing
+                                  : statement_site::property_length_missing);
+        if (const errc e = r.read_vbi(length); e != errc::none)
+            return make_fault(
+                e == errc::packet_truncated ? errc::property_length_overruns_packet : e, length_at);
+        if (length > r.remaining())
+            return make_fault(errc::property_length_overruns_packet, length_at);
+    }
 
     const std::size_t begin = r.offset();
     const std::size_t end = begin + length;
@@ -501,4 +527,28 @@ template <byte_like B>
 }
 
 }  // namespace detail
+
+/**
+ * Reopens a stored property list: the bytes of `properties_view::encoded()` (the list without
+ * its Property Length) kept with a retained or queued message, or a will. Validated again with
+ * every rule the decoder applies in `ctx` (stored bytes may have been corrupted, and a check is
+ * cheap next to the I/O that follows); error offsets count from the start of `list`.
+ * @return errc::property_*, utf8_*, topic_name_*, topic_alias_zero,
+ * subscription_identifier_from_client, session_expiry_from_server, packet_too_large (a list
+ * longer than a Property Length can say). The view borrows from `list`.
+ */
+template <byte_range R>
+[[nodiscard]] constexpr result<properties_view<range_byte_t<R>>> decode_properties(
+    R&& list, property_context ctx, const codec_options& opts) noexcept {
+    using B = range_byte_t<R>;
+    const auto s = detail::as_span(list);
+    properties_view<B> out;
+    if (s.size() > max_variable_byte_integer)
+        return detail::to_error(detail::make_fault(errc::packet_too_large, 0), opts.version);
+    detail::reader<B> r(s.data(), 0, s.size());
+    if (const detail::fault f = detail::read_property_list<B, false>(r, ctx, opts, out))
+        return detail::to_error(f, opts.version);
+    return out;
+}
+
 }  // namespace mqttwire

@@ -221,6 +221,11 @@ public:
     MQTTWIRE_ALWAYS_INLINE constexpr void bytes(std::span<const std::byte> b) noexcept {
         copy(b.data(), b.size());
     }
+    /** Bytes of any one-byte type (char, unsigned char, std::byte), as a decoded view gives. */
+    template <class T>
+    MQTTWIRE_ALWAYS_INLINE constexpr void bytes_from(const T* src, std::size_t n) noexcept {
+        copy(src, n);
+    }
     MQTTWIRE_ALWAYS_INLINE constexpr void text(std::string_view s) noexcept {
         copy(s.data(), s.size());
     }

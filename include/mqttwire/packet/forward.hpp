@@ -1,0 +1,492 @@
+// Forwarding a decoded PUBLISH (or a will) to a subscriber: the changes a broker makes, applied
+// while the already-validated property bytes are copied as they are.
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "../properties/properties_view.hpp"
+#include "../properties/property_set.hpp"
+#include "common.hpp"
+#include "connect.hpp"
+#include "publish.hpp"
+
+namespace mqttwire {
+
+/** What a forwarded PUBLISH does with a Topic Alias. */
+struct topic_alias_change {
+    enum class action : std::uint8_t { remove, keep, set };
+    action what = action::remove;
+    std::uint16_t alias = 0;  // with action::set: 1..the receiver's Topic Alias Maximum
+
+    /** No Topic Alias: the source's is dropped (the default, see publish_changes). */
+    [[nodiscard]] static constexpr topic_alias_change remove() noexcept { return {}; }
+    /** The source's Topic Alias, if any, is copied (only right on the connection it came on). */
+    [[nodiscard]] static constexpr topic_alias_change keep() noexcept { return {action::keep, 0}; }
+    /** This Topic Alias replaces the source's, if any. */
+    [[nodiscard]] static constexpr topic_alias_change set(std::uint16_t value) noexcept {
+        return {action::set, value};
+    }
+};
+
+/**
+ * The changes a broker makes to a PUBLISH it forwards. Every unset field keeps the source's
+ * value, except two that belong to one connection and are never carried over by default: DUP
+ * (MQTT-3.3.1-3: an outgoing DUP says only whether that packet is a retransmission) and the
+ * Topic Alias (MQTT-3.3.2-7: alias mappings do not cross connections).
+ */
+struct publish_changes {
+    /** QoS of the outgoing PUBLISH (the granted one); unset: the source's. */
+    std::optional<qos> qos_level{};
+    /** Non-zero when the outgoing QoS is above 0, else 0 (MQTT-2.2.1-2/-3). */
+    std::uint16_t packet_id = 0;
+    /** RETAIN of the outgoing PUBLISH; unset: the source's. */
+    std::optional<bool> retain{};
+    /** DUP of the outgoing PUBLISH: true only when resending it (MQTT-3.3.1-3). */
+    bool dup = false;
+    /** Replaces the Topic Name; "" with a Topic Alias set sends the alias alone (5.0). */
+    std::optional<std::string_view> topic_name{};
+    topic_alias_change topic_alias{};
+    /**
+     * Replaces every Subscription Identifier (5.0, server only, MQTT-3.3.4-6); an empty span
+     * removes them. Unset: the source's are copied.
+     */
+    std::optional<std::span<const std::uint32_t>> subscription_identifiers{};
+    /** Replaces the Message Expiry Interval: the time left (MQTT-3.3.2-6). Unset: copied. */
+    std::optional<std::uint32_t> message_expiry_interval{};
+    /** User Properties added after the source's, which are all kept in order (5.0). */
+    std::span<const user_property> user_properties{};
+};
+
+/**
+ * A PUBLISH forwarded with its header only: `encode_header` and `encoded_size` take it; the
+ * payload (`source->payload_size` bytes) is sent after it as it arrives. `encode` refuses it at
+ * compile time: the payload is not there. Built by `forward`; `source` must outlive it.
+ */
+template <byte_like B>
+struct forwarded_publish_head {
+    const publish_head_view<B>* source = nullptr;
+    publish_changes changes{};
+};
+
+/** A whole PUBLISH forwarded: `encode`, `encode_header` and `encoded_size` take it. */
+template <byte_like B>
+struct forwarded_publish : forwarded_publish_head<B> {
+    std::span<const B> payload{};
+};
+
+/**
+ * The PUBLISH `source` with `changes`, to encode for one subscriber. Nothing is copied here:
+ * the result points at `source`.
+ *
+ * Encoding it copies every property of the source but those the changes replace or remove as
+ * the validated bytes they are, in wire order with duplicates kept, and checks only the new
+ * values, by the rules `encode` applies to a `publish_packet`. Across versions: to 3.1.1 or
+ * 3.1 every property is dropped (a 5.0-only change is errc::not_in_protocol_version, an empty
+ * topic errc::topic_name_empty); from 3.x to 5.0 the list starts empty. A packet above
+ * `codec_options::maximum_packet_size` (the receiver's) is errc::packet_too_large: a server
+ * then discards the message for that client (5.0 MQTT-3.1.2-25).
+ */
+template <byte_like B>
+[[nodiscard]] constexpr forwarded_publish<B> forward(const publish_view<B>& source,
+                                                     const publish_changes& changes) noexcept {
+    forwarded_publish<B> f;
+    f.source = &source;
+    f.changes = changes;
+    f.payload = source.payload;
+    return f;
+}
+
+/**
+ * The PUBLISH whose head is `source` with `changes`, header only (see forwarded_publish_head):
+ * for a payload still arriving, relayed chunk by chunk after `encode_header`.
+ */
+template <byte_like B>
+[[nodiscard]] constexpr forwarded_publish_head<B> forward(const publish_head_view<B>& source,
+                                                          const publish_changes& changes) noexcept {
+    return {&source, changes};
+}
+
+// The result points at its source: a temporary would be gone before the encode.
+template <byte_like B>
+forwarded_publish<B> forward(const publish_view<B>&&, const publish_changes&) = delete;
+template <byte_like B>
+forwarded_publish_head<B> forward(const publish_head_view<B>&&, const publish_changes&) = delete;
+
+/**
+ * A will decoded from a CONNECT as the PUBLISH a server sends for it (5.0 §3.1.2.5): topic,
+ * payload, QoS and RETAIN of the will, its properties as the PUBLISH's. Forward the result:
+ * the Will Delay Interval, which no PUBLISH carries, is left out by the copy. Views into the
+ * CONNECT's bytes.
+ */
+template <byte_like B>
+[[nodiscard]] constexpr publish_view<B> will_publish(const will_message_view<B>& will) noexcept {
+    publish_view<B> p;
+    p.topic_name = will.topic;
+    p.qos_level = will.qos_level;
+    p.retain = will.retain;
+    p.properties = will.properties;
+    p.payload = will.payload;
+    p.payload_size = will.payload.size();
+    return p;
+}
+
+namespace detail {
+
+[[nodiscard]] constexpr std::uint32_t slot_bit(property_id id) noexcept {
+    return std::uint32_t{1} << property_layouts[static_cast<std::uint8_t>(id)].slot;
+}
+
+/**
+ * Sizes and checks the properties a forward adds, by the rules the encoder applies to a
+ * publish_properties: MQTT-3.3.2-8 (alias 0), the Subscription Identifier range and
+ * MQTT-3.3.4-6 (server only), User Property text (MQTT-1.5.4-1/-2, MQTT-1.5.7-1).
+ */
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault measure_added(const publish_changes& c,
+                                                                   const codec_options& opts,
+                                                                   std::size_t& size) noexcept {
+    if (c.topic_alias.what == topic_alias_change::action::set) {
+        if (const errc e = check_numeric_property(property_id::topic_alias, c.topic_alias.alias);
+            e != errc::none)
+            return make_fault(e, 0);
+        size += 3;
+    }
+    if (c.message_expiry_interval) size += 5;
+    if (c.subscription_identifiers && !c.subscription_identifiers->empty()) {
+        if (opts.from == sender::client)
+            return make_fault(errc::subscription_identifier_from_client, 0);
+        for (const std::uint32_t id : *c.subscription_identifiers) {
+            if (const errc e = check_numeric_property(property_id::subscription_identifier, id);
+                e != errc::none)
+                return make_fault(e, 0);
+            size += 1 + vbi_size(id);
+        }
+    }
+    for (const user_property& u : c.user_properties) {
+        for (const std::string_view text : {u.name, u.value}) {
+            if (text.size() > max_field_length) return make_fault(errc::field_too_long, 0);
+            const text_fault t = check_field_content(text, text_rules::string, opts.leniency);
+            if (t.code != errc::none)
+                return make_fault(t.code, 0, text_fault_site(property_id::user_property, t.code));
+        }
+        size += 5 + u.name.size() + u.value.size();
+    }
+    return {};
+}
+
+/** Whether a forward adds any property. */
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool adds_properties(
+    const publish_changes& c) noexcept {
+    return c.topic_alias.what == topic_alias_change::action::set ||
+           c.message_expiry_interval.has_value() ||
+           (c.subscription_identifiers && !c.subscription_identifiers->empty()) ||
+           !c.user_properties.empty();
+}
+
+/** Writes the properties measure_added has sized, after the source's. */
+MQTTWIRE_ALWAYS_INLINE constexpr void write_added(planned_writer& w,
+                                                  const publish_changes& c) noexcept {
+    if (c.message_expiry_interval) {
+        w.u8(static_cast<std::uint8_t>(property_id::message_expiry_interval));
+        w.u32(*c.message_expiry_interval);
+    }
+    if (c.topic_alias.what == topic_alias_change::action::set) {
+        w.u8(static_cast<std::uint8_t>(property_id::topic_alias));
+        w.u16(c.topic_alias.alias);
+    }
+    if (c.subscription_identifiers) {
+        for (const std::uint32_t id : *c.subscription_identifiers) {
+            w.u8(static_cast<std::uint8_t>(property_id::subscription_identifier));
+            w.vbi(id);
+        }
+    }
+    for (const user_property& u : c.user_properties) {
+        w.u8(static_cast<std::uint8_t>(property_id::user_property));
+        w.prefixed_text(u.name);
+        w.prefixed_text(u.value);
+    }
+}
+
+/** The property that has each slot of properties_view's offset table. */
+inline constexpr auto property_of_slot = [] {
+    std::array<property_id, 32> out{};
+    for (std::size_t i = 0; i <= max_property_id; ++i)
+        if (property_table[i].type != property_type::none)
+            out[property_table[i].slot] = static_cast<property_id>(i);
+    return out;
+}();
+
+/** Slots of the source properties a forward leaves out: replaced, removed, or not PUBLISH's. */
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::uint32_t dropped_slots(
+    const publish_changes& c) noexcept {
+    return slot_bit(property_id::will_delay_interval) |
+           (c.topic_alias.what != topic_alias_change::action::keep
+                ? slot_bit(property_id::topic_alias)
+                : 0) |
+           (c.subscription_identifiers ? slot_bit(property_id::subscription_identifier) : 0) |
+           (c.message_expiry_interval ? slot_bit(property_id::message_expiry_interval) : 0);
+}
+
+/**
+ * The source properties a forward leaves out, as byte ranges of the list in wire order. Each
+ * such property occurs once, but Subscription Identifiers may repeat: then `walk` is set and
+ * the list is copied property by property.
+ */
+struct property_cuts {
+    std::uint32_t begin[4] = {};
+    std::uint32_t end[4] = {};
+    unsigned count = 0;
+    std::uint32_t removed = 0;  // bytes left out
+    bool walk = false;
+};
+
+template <byte_like B>
+[[nodiscard]] constexpr property_cuts find_cuts(const properties_view<B>& v,
+                                                std::uint32_t hits) noexcept {
+    property_cuts cuts;
+    const B* data = v.encoded().data();
+    while (hits != 0) {
+        const auto slot = static_cast<std::uint8_t>(std::countr_zero(hits));
+        hits &= hits - 1;
+        const property_id id = property_of_slot[slot];
+        if (id == property_id::subscription_identifier &&
+            properties_access::subscription_identifier_count(v) > 1) {
+            cuts.walk = true;
+            continue;
+        }
+        const std::uint32_t value = properties_access::value_offset(v, slot);
+        const auto size = static_cast<std::uint32_t>(value_size(type_of(id), data + value));
+        // Kept sorted by position (at most four entries).
+        unsigned i = cuts.count++;
+        while (i > 0 && cuts.begin[i - 1] > value - 1) {
+            cuts.begin[i] = cuts.begin[i - 1];
+            cuts.end[i] = cuts.end[i - 1];
+            --i;
+        }
+        cuts.begin[i] = value - 1;
+        cuts.end[i] = value + size;
+        cuts.removed += 1 + size;
+    }
+    if (cuts.walk) {
+        // Every Subscription Identifier, by walking the list (a server's PUBLISH matching
+        // several subscriptions; rare).
+        std::size_t pos = 0;
+        const std::size_t n = v.encoded().size();
+        while (pos != n) {
+            const auto id = static_cast<property_id>(to_u8(data[pos]));
+            const std::size_t size = 1 + value_size(type_of(id), data + pos + 1);
+            if (id == property_id::subscription_identifier)
+                cuts.removed += static_cast<std::uint32_t>(size);
+            pos += size;
+        }
+    }
+    return cuts;
+}
+
+/** Copies the source list but the cut properties (and, walking, the dropped slots). */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr planned_writer write_kept_cut(
+    planned_writer w, const properties_view<B>& v, std::uint32_t dropped) noexcept {
+    const std::uint32_t hits = properties_access::present(v) & dropped;
+    const property_cuts cuts = find_cuts(v, hits);
+    const B* data = v.encoded().data();
+    const std::size_t n = v.encoded().size();
+    if (cuts.walk) {
+        std::size_t pos = 0, run = 0;
+        while (pos != n) {
+            const auto raw = to_u8(data[pos]);
+            const std::size_t size =
+                1 + value_size(type_of(static_cast<property_id>(raw)), data + pos + 1);
+            if ((dropped >> property_layouts[raw].slot) & 1u) {
+                w.bytes_from(data + run, pos - run);
+                run = pos + size;
+            }
+            pos += size;
+        }
+        w.bytes_from(data + run, n - run);
+        return w;
+    }
+    std::size_t from = 0;
+    for (unsigned i = 0; i < cuts.count; ++i) {
+        w.bytes_from(data + from, cuts.begin[i] - from);
+        from = cuts.end[i];
+    }
+    w.bytes_from(data + from, n - from);
+    return w;
+}
+
+/**
+ * The one property a forward leaves out, when it is one (the common case: a replaced
+ * Subscription Identifier or Topic Alias), as [begin, end) of the list; else begin == end.
+ */
+struct single_cut {
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+};
+
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr single_cut find_single_cut(
+    const properties_view<B>& v, std::uint32_t hits) noexcept {
+    if ((hits & (hits - 1)) != 0) return {};
+    const auto slot = static_cast<std::uint8_t>(std::countr_zero(hits));
+    const property_id id = property_of_slot[slot];
+    if (id == property_id::subscription_identifier &&
+        properties_access::subscription_identifier_count(v) > 1)
+        return {};
+    const std::uint32_t value = properties_access::value_offset(v, slot);
+    const auto size =
+        static_cast<std::uint32_t>(value_size(type_of(id), v.encoded().data() + value));
+    return {value - 1, value + size};
+}
+
+/** Size of what a forward keeps of the source list. */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t kept_size(
+    const properties_view<B>& v, std::uint32_t dropped) noexcept {
+    const std::uint32_t hits = properties_access::present(v) & dropped;
+    if (hits == 0) return v.encoded().size();
+    if (const single_cut cut = find_single_cut(v, hits); cut.end != 0)
+        return v.encoded().size() - (cut.end - cut.begin);
+    return v.encoded().size() - find_cuts(v, hits).removed;
+}
+
+/** The outgoing Topic Name and whether a Topic Alias goes with it. */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::string_view forwarded_topic(
+    const forwarded_publish_head<B>& f) noexcept {
+    return f.changes.topic_name ? *f.changes.topic_name : f.source->topic_name;
+}
+
+/**
+ * Plans a forward of `payload` payload bytes.
+ * @par Statements
+ * As plan_publish for the header; MQTT-4.7.3-1 / 5.0 §3.3.2.3.4 (empty topic only with an
+ * alias), MQTT-3.3.2-8 (alias 0), MQTT-3.3.4-6 (no Subscription Identifier from a client, kept
+ * or new), MQTT-3.1.2-24 / MQTT-3.2.2-15 (the receiver's Maximum Packet Size).
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_forward(
+    const forwarded_publish_head<B>& f, std::size_t payload, const codec_options& opts,
+    encode_plan& plan) noexcept {
+    const publish_head_view<B>& s = *f.source;
+    const publish_changes& c = f.changes;
+    const auto q = static_cast<std::uint8_t>(c.qos_level ? *c.qos_level : s.qos_level);
+    if (const fault e = check_publish_flags(q, c.dup, c.packet_id, opts)) return e;
+    const bool v5 = opts.version == protocol_version::v5;
+    const std::string_view topic = forwarded_topic(f);
+    std::size_t list = 0;
+    bool aliased = false;
+    if (v5) {
+        aliased = c.topic_alias.what == topic_alias_change::action::set ||
+                  (c.topic_alias.what == topic_alias_change::action::keep &&
+                   s.properties.contains(property_id::topic_alias));
+        if (opts.from == sender::client && !c.subscription_identifiers &&
+            s.properties.contains(property_id::subscription_identifier))
+            return make_fault(errc::subscription_identifier_from_client, 0);
+        if (const fault e = measure_added(c, opts, list)) return e;
+        list += kept_size(s.properties, dropped_slots(c));
+    } else if (adds_properties(c)) {
+        return make_fault(errc::not_in_protocol_version, 0);
+    }
+    if (c.topic_name) {
+        if (const fault e = check_topic_to_send(topic, aliased, opts)) return e;
+    } else if (topic.empty() && !aliased) {
+        // The source's topic passed its decoder; only the alias it leaned on can be gone.
+        return make_fault(errc::topic_name_empty, 0);
+    }
+    plan.properties = list;
+    plan.flags = publish_flags(q, c.dup, c.retain ? *c.retain : s.retain);
+    plan.payload = payload;
+    const std::size_t body =
+        2 + topic.size() + (q ? 2 : 0) + property_block(list, opts.version) + payload;
+    return finish_plan(plan, body, opts);
+}
+
+template <byte_like B>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_forward_header(const forwarded_publish_head<B>& f,
+                                                          const codec_options& opts,
+                                                          const encode_plan& plan,
+                                                          planned_writer& w) noexcept {
+    const publish_head_view<B>& s = *f.source;
+    const publish_changes& c = f.changes;
+    write_fixed_header(w, packet_type::publish, plan);
+    w.prefixed_text(forwarded_topic(f));
+    if (plan.flags & 0x6u) w.u16(c.packet_id);
+    if (opts.version != protocol_version::v5) return;
+    w.vbi(static_cast<std::uint32_t>(plan.properties));
+    const std::uint32_t dropped = dropped_slots(c);
+    const std::span<const B> list = s.properties.encoded();
+    // The common case, nothing of the source left out: one copy of the whole list.
+    if ((properties_access::present(s.properties) & dropped) == 0)
+        w.bytes_from(list.data(), list.size());
+    else if (const single_cut cut =
+                 find_single_cut(s.properties, properties_access::present(s.properties) & dropped);
+             cut.end != 0) {
+        w.bytes_from(list.data(), cut.begin);
+        w.bytes_from(list.data() + cut.end, list.size() - cut.end);
+    } else {
+        w = write_kept_cut(w, s.properties, dropped);
+    }
+    write_added(w, c);
+}
+
+// plan_packet and emit_packet make a forward an encodable_packet (found by ADL, as every
+// packet's).
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_packet(const forwarded_publish_head<B>& f,
+                                                                 const codec_options& opts,
+                                                                 encode_plan& plan) noexcept {
+    return plan_forward(f, f.source->payload_size, opts, plan);
+}
+template <byte_like B>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const forwarded_publish_head<B>& f,
+                                                  const codec_options& opts,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool) noexcept {
+    emit_forward_header(f, opts, plan, w);
+}
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_packet(const forwarded_publish<B>& f,
+                                                                 const codec_options& opts,
+                                                                 encode_plan& plan) noexcept {
+    return plan_forward(f, f.payload.size(), opts, plan);
+}
+template <byte_like B>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const forwarded_publish<B>& f,
+                                                  const codec_options& opts,
+                                                  const encode_plan& plan, planned_writer& w,
+                                                  bool header_only) noexcept {
+    emit_forward_header(f, opts, plan, w);
+    if (!header_only) w.bytes_from(f.payload.data(), f.payload.size());
+}
+
+}  // namespace detail
+
+/** A header-only forward has no payload to encode: use encode_header, then send the payload. */
+template <byte_like B>
+result<std::size_t> encode(const forwarded_publish_head<B>&, const codec_options&,
+                           std::span<std::byte>) = delete;
+
+/**
+ * Encodes the forwarded PUBLISH but its payload (`source->payload_size` bytes for a
+ * header-only forward), to be sent after these bytes. Returns the header bytes written.
+ */
+template <byte_like B>
+[[nodiscard]] constexpr result<std::size_t> encode_header(const forwarded_publish_head<B>& f,
+                                                          const codec_options& opts,
+                                                          std::span<std::byte> out) noexcept {
+    return detail::encode_with_plan(f, opts, out, true);
+}
+template <byte_like B>
+[[nodiscard]] constexpr result<std::size_t> encode_header(const forwarded_publish<B>& f,
+                                                          const codec_options& opts,
+                                                          std::span<std::byte> out) noexcept {
+    return detail::encode_with_plan(f, opts, out, true);
+}
+
+}  // namespace mqttwire
