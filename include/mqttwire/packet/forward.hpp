@@ -172,7 +172,7 @@ namespace detail {
             if (text.size() > max_field_length) return make_fault(errc::field_too_long, 0);
             const text_fault t = check_field_content(text, text_rules::string, opts.leniency);
             if (t.code != errc::none)
-                return make_fault(t.code, 0, text_fault_site(property_id::user_property, t.code));
+                return property_text_fault(property_id::user_property, t.code, 0);
         }
         size += 5 + u.name.size() + u.value.size();
     }
