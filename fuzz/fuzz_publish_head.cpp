@@ -94,6 +94,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             case mw::progress::need_more: {
                 FUZZ_CHECK(a.need.bytes > 0);
                 if (whole) FUZZ_CHECK(k < whole->payload_offset);
+                // The fixed header comes with the answer once its Remaining Length is in, and
+                // it is the one framing finds.
+                if (framed.is_complete())
+                    FUZZ_CHECK(a.need.header_known() == (k >= framed->header_size) &&
+                               (!a.need.header_known() || a.need.header == *framed));
                 const std::size_t target = k + a.need.bytes;
                 if (a.need.exact && target <= packet_size) {
                     const head_answer b = head_of(in.span(), target, opts);

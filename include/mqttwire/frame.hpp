@@ -108,8 +108,8 @@ template <byte_like B>
  * Integer of 1..4 bytes.
  */
 template <byte_range R>
-[[nodiscard]] constexpr partial<frame> frame_packet(R&& stream,
-                                                    const codec_options& opts) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr partial<frame> frame_packet(
+    R&& stream, const codec_options& opts) noexcept {
     const auto s = detail::as_span(stream);
     const detail::header_scan h = detail::scan_fixed_header(s.data(), s.size(), opts);
     if (h.failure) return detail::to_error(h.failure, opts.version);
