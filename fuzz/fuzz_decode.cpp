@@ -102,6 +102,14 @@ struct toucher {
         std::size_t n = 0;
         for (const mw::subscription_view& s : v.subscriptions) {
             touch_text<B>(s.topic_filter);
+            // The decoder accepted the filter, so a 5.0 "$share/" one has a ShareName.
+            const bool shared = s.topic_filter.starts_with("$share/");
+            FUZZ_CHECK(s.share_name().empty() == !(s.shared_subscriptions && shared));
+            // The options byte and the fields read from it agree (bits 7-6 are reserved).
+            FUZZ_CHECK((s.options & 0x3Fu) ==
+                       (static_cast<unsigned>(s.max_qos) | (s.no_local ? 0x4u : 0u) |
+                        (s.retain_as_published ? 0x8u : 0u) |
+                        (static_cast<unsigned>(s.retain) << 4)));
             ++n;
         }
         FUZZ_CHECK(n == v.subscriptions.size() && n > 0);

@@ -292,8 +292,8 @@ constexpr bool share_name_of_decoded(protocol_version v) {
                                              : decode_subscribe(std::span(three), opts);
     if (!r) return false;
     const subscription_view s = *r->subscriptions.begin();
-    return v == protocol_version::v5 ? s.share_name == "g" && s.options == 0x11
-                                     : s.share_name.empty() && s.options == 0x01;
+    return v == protocol_version::v5 ? s.share_name() == "g" && s.options == 0x11
+                                     : s.share_name().empty() && s.options == 0x01;
 }
 static_assert(share_name_of_decoded(protocol_version::v5));
 static_assert(share_name_of_decoded(protocol_version::v3_1_1));
@@ -333,18 +333,18 @@ TEST(SubscriptionView, V5GivesShareNameAndOptionsByte) {
     const auto subs = decoded(packet, protocol_version::v5);
     ASSERT_EQ(subs.size(), 4u);
     EXPECT_EQ(subs[0].topic_filter, "$share/group1/a/+");
-    EXPECT_EQ(subs[0].share_name, "group1");
+    EXPECT_EQ(subs[0].share_name(), "group1");
     EXPECT_EQ(subs[0].options, 0x29);
     EXPECT_EQ(subs[0].max_qos, qos::at_least_once);
     EXPECT_TRUE(subs[0].retain_as_published);
     EXPECT_EQ(subs[0].retain, retain_handling::do_not_send);
     EXPECT_EQ(split_shared_subscription(subs[0].topic_filter)->topic_filter, "a/+");
-    EXPECT_EQ(subs[1].share_name, "");
+    EXPECT_EQ(subs[1].share_name(), "");
     EXPECT_EQ(subs[1].options, 0x2E);
     EXPECT_TRUE(subs[1].no_local);
-    EXPECT_EQ(subs[2].share_name, "g");
+    EXPECT_EQ(subs[2].share_name(), "g");
     EXPECT_EQ(subs[2].options, 0x00);
-    EXPECT_EQ(subs[3].share_name, "");
+    EXPECT_EQ(subs[3].share_name(), "");
     EXPECT_EQ(subs[3].options, 0x01);
 }
 
@@ -354,7 +354,7 @@ TEST(SubscriptionView, V311HasNoShareNameButGivesOptionsByte) {
         const auto subs = decoded(packet, v);
         ASSERT_EQ(subs.size(), 2u);
         EXPECT_EQ(subs[0].topic_filter, "$share/group1/a/+");
-        EXPECT_EQ(subs[0].share_name, "");
+        EXPECT_EQ(subs[0].share_name(), "");
         EXPECT_EQ(subs[0].options, 0x01);
         EXPECT_EQ(subs[1].options, 0x02);
         EXPECT_EQ(subs[1].max_qos, qos::exactly_once);

@@ -28,8 +28,8 @@ enum class retain_handling : std::uint8_t {
 
 /**
  * One decoded Topic Filter + Subscription Options pair of a SUBSCRIBE. `topic_filter` is the
- * whole filter as sent, "$share/{ShareName}/" included; messages are matched with
- * `split_shared_subscription(topic_filter)->topic_filter` when `share_name` is not empty.
+ * whole filter as sent, "$share/{ShareName}/" included; a shared subscription matches messages
+ * with `split_shared_subscription(topic_filter)->topic_filter`.
  */
 struct subscription_view {
     std::string_view topic_filter{};
@@ -40,11 +40,22 @@ struct subscription_view {
     /** The Subscription Options byte as received (3.x: the Requested QoS byte). */
     std::uint8_t options = 0;
     /**
-     * The ShareName of a shared subscription (5.0 §4.8.2), empty when it is none. Only a 5.0
-     * SUBSCRIBE has them: under 3.1.1 and 3.1 "$share/g/a" is an ordinary filter and this stays
-     * empty (a server that wants the 5.0 meaning there calls split_shared_subscription).
+     * Whether a "$share/" filter is a shared subscription here: true in a 5.0 SUBSCRIBE. Under
+     * 3.1.1 and 3.1 "$share/g/a" is an ordinary filter (a server that gives it the 5.0 meaning
+     * there calls split_shared_subscription itself).
      */
-    std::string_view share_name{};
+    bool shared_subscriptions = false;
+
+    /**
+     * The ShareName of a shared subscription (5.0 §4.8.2), empty when this is none, and always
+     * empty from a 3.x SUBSCRIBE. Found on request, not while iterating: only a server that
+     * places subscriptions pays for it.
+     */
+    [[nodiscard]] constexpr std::string_view share_name() const noexcept {
+        if (!shared_subscriptions) return {};
+        const auto split = split_shared_subscription(topic_filter);
+        return split ? split->share_name : std::string_view{};
+    }
     friend constexpr bool operator==(const subscription_view&, const subscription_view&) = default;
 };
 
@@ -71,19 +82,16 @@ public:
             const std::string_view filter = detail::as_text(pos_ + 2, n);
             if constexpr (WithOptions) {
                 const std::uint8_t o = detail::to_u8(pos_[2 + n]);
-                std::string_view share_name{};
-                if (shared_subscriptions_ && detail::starts_with_share_prefix(pos_ + 2, n))
-                    share_name = share_name_of(filter);
                 if constexpr (std::endian::native == std::endian::little)
                     if (!std::is_constant_evaluated())
-                        return with_packed_options(filter, o, share_name);
+                        return with_packed_options(filter, o, shared_subscriptions_);
                 return {filter,
                         static_cast<qos>(o & 0x3u),
                         (o & 0x4u) != 0,
                         (o & 0x8u) != 0,
                         static_cast<retain_handling>((o >> 4) & 0x3u),
                         o,
-                        share_name};
+                        shared_subscriptions_};
             } else {
                 return filter;
             }
@@ -103,31 +111,26 @@ public:
 
     private:
         /**
-         * The view above with its five option bytes written by one 8-byte store, which keeps
-         * iterating about as cheap as before `options` and `share_name`: the multiply copies
-         * bits 0-1, 2, 3 and 4-5 of the byte to the low bits of bytes 0, 1, 2 and 3 (copies of
-         * the 6-bit value 0, 6, 13 and 20 bits up: no overlap, no carry); the byte is fifth.
+         * The view above with its six option bytes written by one 8-byte store, which keeps
+         * iterating about as cheap as before `options` and `shared_subscriptions`: the multiply
+         * copies bits 0-1, 2, 3 and 4-5 of the byte to the low bits of bytes 0, 1, 2 and 3
+         * (copies of the 6-bit value 0, 6, 13 and 20 bits up: no overlap, no carry); the byte
+         * itself is fifth, the flag sixth.
          */
         [[nodiscard]] static value_type with_packed_options(std::string_view filter, std::uint8_t o,
-                                                            std::string_view share_name) noexcept {
-            // The eight bytes from max_qos to share_name: the five fields and the padding.
+                                                            bool shared) noexcept {
+            // The eight bytes from max_qos on: the six fields and the padding.
             constexpr std::size_t at = offsetof(subscription_view, max_qos);
-            static_assert(offsetof(subscription_view, options) == at + 4 && sizeof(qos) == 1 &&
-                          sizeof(retain_handling) == 1 && sizeof(bool) == 1 &&
-                          offsetof(subscription_view, share_name) == at + 8);
+            static_assert(offsetof(subscription_view, options) == at + 4 &&
+                          offsetof(subscription_view, shared_subscriptions) == at + 5 &&
+                          sizeof(qos) == 1 && sizeof(retain_handling) == 1 && sizeof(bool) == 1 &&
+                          sizeof(subscription_view) == at + 8);
             value_type v;
             v.topic_filter = filter;
-            v.share_name = share_name;
-            const std::uint64_t fields =
-                ((std::uint64_t{o & 0x3Fu} * 0x102041u) & 0x03010103u) | (std::uint64_t{o} << 32);
+            const std::uint64_t fields = ((std::uint64_t{o & 0x3Fu} * 0x102041u) & 0x03010103u) |
+                                         (std::uint64_t{o} << 32) | (std::uint64_t{shared} << 40);
             std::memcpy(reinterpret_cast<unsigned char*>(&v) + at, &fields, 8);
             return v;
-        }
-        /** Out of line: most filters are no shared subscription, and the loop stays small. */
-        [[nodiscard]] MQTTWIRE_NOINLINE static constexpr std::string_view share_name_of(
-            std::string_view filter) noexcept {
-            const auto split = split_shared_subscription(filter);
-            return split ? split->share_name : std::string_view{};
         }
         [[nodiscard]] constexpr std::size_t length() const noexcept {
             return (std::size_t{detail::to_u8(pos_[0])} << 8) | detail::to_u8(pos_[1]);
@@ -139,8 +142,8 @@ public:
     constexpr topic_filter_list() noexcept = default;
     /**
      * `wire`: `count` validated entries back to back; `shared_subscriptions`: whether
-     * "$share/" filters are shared subscriptions (a 5.0 packet), which gives
-     * subscription_view::share_name.
+     * "$share/" filters are shared subscriptions (a 5.0 packet), passed on to each
+     * subscription_view.
      */
     constexpr topic_filter_list(std::span<const B> wire, std::size_t count,
                                 bool shared_subscriptions = false) noexcept

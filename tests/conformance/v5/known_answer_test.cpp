@@ -1176,11 +1176,13 @@ TEST(V5Subscribe, KnownAnswerWithEveryOptionBitAndSubscriptionIdentifier) {
     std::vector<subscription_view> subs(r->subscriptions.begin(), r->subscriptions.end());
     ASSERT_EQ(subs.size(), 3u);
     EXPECT_EQ(subs[0], (subscription_view{"a/+", qos::exactly_once, true, true,
-                                          retain_handling::do_not_send, 0x2E}));
+                                          retain_handling::do_not_send, 0x2E, true}));
     EXPECT_EQ(subs[1], (subscription_view{"b/#", qos::at_least_once, false, false,
-                                          retain_handling::send_if_new_subscription, 0x11}));
+                                          retain_handling::send_if_new_subscription, 0x11, true}));
     EXPECT_EQ(subs[2], (subscription_view{"$share/g/c", qos::at_most_once, false, true,
-                                          retain_handling::send_on_subscribe, 0x08, "g"}));
+                                          retain_handling::send_on_subscribe, 0x08, true}));
+    EXPECT_EQ(subs[2].share_name(), "g");
+    EXPECT_EQ(subs[0].share_name(), "");
     EXPECT_EQ(bytes_of(r->subscriptions.encoded()), slice(kat::subscribe_full, 15, 25));
 
     const subscription list[] = {
