@@ -411,7 +411,7 @@ inline constexpr statement_tables statement_table = make_statement_tables();
         slot = index.v5;
     else if (version == protocol_version::v3_1_1)
         slot = index.v3_1_1;  // MQTT 3.1 has no numbered statements.
-    if (slot == 0) return {};
+    if (slot == 0) return "";
     const char* id = statement_table.slots + (slot - 1) * statement_slot;
     return {id, id[statement_slot - 1] == '\0' ? statement_slot - 1 : statement_slot};
 }
@@ -437,7 +437,7 @@ inline constexpr statement_tables statement_table = make_statement_tables();
 [[nodiscard]] constexpr std::string_view name(errc code) noexcept {
 #ifdef MQTTWIRE_NO_ERROR_TEXT
     static_cast<void>(code);
-    return {};
+    return "";
 #else
     return detail::errc_names.values[detail::errc_row(code)];
 #endif
@@ -446,7 +446,7 @@ inline constexpr statement_tables statement_table = make_statement_tables();
 [[nodiscard]] constexpr std::string_view message(errc code) noexcept {
 #ifdef MQTTWIRE_NO_ERROR_TEXT
     static_cast<void>(code);
-    return {};
+    return "";
 #else
     return detail::errc_messages.values[detail::errc_row(code)];
 #endif
@@ -466,7 +466,7 @@ inline constexpr statement_tables statement_table = make_statement_tables();
 #ifdef MQTTWIRE_NO_ERROR_TEXT
     static_cast<void>(code);
     static_cast<void>(version);
-    return {};
+    return "";
 #else
     return detail::statement_of(detail::errc_row(code), version);
 #endif
@@ -479,7 +479,8 @@ inline constexpr statement_tables statement_table = make_statement_tables();
 struct error {
     errc code = errc::none;
     std::uint32_t offset = 0;
-    std::string_view statement{};  // e.g. "MQTT-3.3.1-4"; empty when no numbered one applies
+    // e.g. "MQTT-3.3.1-4"; empty when no numbered one applies, never null (printf's "%.*s").
+    std::string_view statement = "";
 
     [[nodiscard]] constexpr std::string_view message() const noexcept {
         return mqttwire::message(code);
@@ -509,7 +510,7 @@ struct fault {
 [[nodiscard]] constexpr error to_error(const fault& f, protocol_version version) noexcept {
 #ifdef MQTTWIRE_NO_ERROR_TEXT
     static_cast<void>(version);
-    return {f.code, f.offset, {}};
+    return {f.code, f.offset, ""};
 #else
     const std::size_t row = f.site == statement_site::errc_default
                                 ? errc_row(f.code)
