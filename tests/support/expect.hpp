@@ -1,6 +1,7 @@
 // Assertions shared by the primitive, framing and 3.x conformance tests: an error is checked
 // for its errc, offset and statement together, and an encode is checked against known bytes
 // through encoded_size, a short buffer and an exact one.
+// Built with MQTTWIRE_NO_ERROR_TEXT they require every statement to be empty (error_text.hpp).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "error_text.hpp"
 
 namespace mqttwire_test {
 
@@ -42,18 +45,22 @@ inline std::string_view as_text(std::span<const unsigned char> bytes) {
 }
 
 inline std::string describe(const mqttwire::error& e) {
-    return std::string(mqttwire::name(e.code)) + " at " + std::to_string(e.offset) + " [" +
-           std::string(e.statement) + "]";
+    return code_name(e.code) + " at " + std::to_string(e.offset) + " [" + std::string(e.statement) +
+           "]";
 }
 
-/** The error matches in code, offset and statement (empty statement = none expected). */
+/**
+ * The error matches in code, offset and statement (empty statement = none expected; with
+ * MQTTWIRE_NO_ERROR_TEXT every statement must be empty).
+ */
 inline ::testing::AssertionResult error_is(const mqttwire::error& e, mqttwire::errc code,
                                            std::uint32_t offset, std::string_view statement) {
+    statement = error_text(statement);
     if (e.code == code && e.offset == offset && e.statement == statement)
         return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure()
-           << "got " << describe(e) << ", expected " << mqttwire::name(code) << " at " << offset
-           << " [" << statement << "]";
+           << "got " << describe(e) << ", expected " << code_name(code) << " at " << offset << " ["
+           << statement << "]";
 }
 
 template <class T>
@@ -88,7 +95,8 @@ template <class Packet>
     if (!expected.empty()) {
         const auto short_result =
             mqttwire::encode(packet, opts, std::span(buffer).first(expected.size() - 1));
-        if (short_result.has_value() || short_result.error().code != mqttwire::errc::buffer_too_small)
+        if (short_result.has_value() ||
+            short_result.error().code != mqttwire::errc::buffer_too_small)
             return ::testing::AssertionFailure() << "a buffer one byte short was not refused";
         for (std::size_t i = expected.size() - 1; i < buffer.size(); ++i)
             if (buffer[i] != std::byte{0xEE})
@@ -101,9 +109,8 @@ template <class Packet>
     const auto got = std::span<const std::byte>(buffer).first(*written);
     for (std::size_t i = 0; i < expected.size(); ++i) {
         if (static_cast<unsigned char>(got[i]) != expected[i])
-            return ::testing::AssertionFailure()
-                   << "byte " << i << " differs\n  got      " << hex(got) << "\n  expected "
-                   << hex(expected);
+            return ::testing::AssertionFailure() << "byte " << i << " differs\n  got      "
+                                                 << hex(got) << "\n  expected " << hex(expected);
     }
     if (buffer[expected.size()] != std::byte{0xEE})
         return ::testing::AssertionFailure() << "encode wrote past the packet";
@@ -122,10 +129,10 @@ template <class Packet>
     if (size.error() != written.error())
         return ::testing::AssertionFailure() << "encoded_size said " << describe(size.error())
                                              << ", encode said " << describe(written.error());
+    statement = error_text(statement);
     if (size.error().code != code || size.error().statement != statement)
-        return ::testing::AssertionFailure()
-               << "got " << describe(size.error()) << ", expected " << mqttwire::name(code)
-               << " [" << statement << "]";
+        return ::testing::AssertionFailure() << "got " << describe(size.error()) << ", expected "
+                                             << code_name(code) << " [" << statement << "]";
     return ::testing::AssertionSuccess();
 }
 
@@ -154,9 +161,7 @@ public:
         return raw(text);
     }
     /** Offset the next byte will have in packet(): the body size plus a header of 2 bytes. */
-    [[nodiscard]] std::uint32_t at() const {
-        return static_cast<std::uint32_t>(2 + bytes_.size());
-    }
+    [[nodiscard]] std::uint32_t at() const { return static_cast<std::uint32_t>(2 + bytes_.size()); }
     [[nodiscard]] const byte_vector& body() const { return bytes_; }
     /** Fixed header byte `first`, the minimal Remaining Length, the body. */
     [[nodiscard]] byte_vector packet(unsigned first) const {
