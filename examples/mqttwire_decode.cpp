@@ -375,6 +375,23 @@ struct packet_context {
     bool v5() const { return version == mqttwire::protocol_version::v5; }
 };
 
+/**
+ * A payload is shown as text too when it is well-formed UTF-8 without U+0000, by the codec's own
+ * UTF-8 String check: control characters and noncharacters are allowed (a reader wants "ON\n"
+ * as text; the JSON escapes the controls), U+0000 is not (it marks binary data more often than
+ * text). The empty payload is text (""), so `payload_text` is present exactly when the payload
+ * is text.
+ */
+bool is_text(byte_view payload) {
+    constexpr mqttwire::leniency any_code_point{.allow_control_characters = true,
+                                                .allow_noncharacters = true};
+    return mqttwire::detail::check_text(payload.data(), payload.size(),
+                                        mqttwire::detail::text_rules::string, any_code_point)
+               .code == mqttwire::errc::none;
+}
+
+std::string_view as_text(byte_view payload) { return {payload.data(), payload.size()}; }
+
 void put_reason(json_line& j, mqttwire::reason_code code) {
     j.key("reason_code").number(static_cast<std::uint8_t>(code));
     j.key("reason_name").string(mqttwire::name(code));
@@ -422,6 +439,7 @@ void put_fields(json_line& j, const mqttwire::publish_view<char>& p, packet_cont
     if (p.qos_level != mqttwire::qos::at_most_once) j.key("packet_id").number(p.packet_id);
     if (ctx.v5()) put_properties(j, p.properties);
     j.key("payload").hex(p.payload);
+    if (is_text(p.payload)) j.key("payload_text").string(as_text(p.payload));
 }
 
 template <mqttwire::packet_type Type>

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "support/error_text.hpp"
+
 namespace {
 
 using namespace mqttwire;
@@ -331,7 +333,7 @@ TEST(PublishHead, OtherPacketTypesAndOversizedPacketsAreRefusedFromTheirHeader) 
     limited.maximum_packet_size = 100;
     const auto v5_large = decode_publish_head(prefix(v5.packet, 3), limited);
     ASSERT_TRUE(v5_large.has_error());
-    EXPECT_EQ(v5_large.error().statement, "MQTT-3.2.2-15");
+    EXPECT_EQ(v5_large.error().statement, mqttwire_test::error_text("MQTT-3.2.2-15"));
     EXPECT_EQ(v5_large.error().to_reason_code(), reason_code::packet_too_large);
 }
 

@@ -35,6 +35,14 @@ constexpr std::string_view shutting_down("\xE0\x01\x8B", 3);
 constexpr std::string_view pubrel_flags("\x60\x02\x00\x01", 4);
 
 static_assert(name(errc::qos_invalid).empty());
+// Empty, but never a null pointer: printf("%.*s", 0, nullptr) is undefined, and g++ refuses it
+// (-Wformat-overflow) in the README's example.
+static_assert(name(errc::qos_invalid).data() != nullptr);
+static_assert(message(errc::qos_invalid).data() != nullptr);
+static_assert(statement(errc::qos_invalid, protocol_version::v5).data() != nullptr);
+static_assert(decode_publish(qos3, client(protocol_version::v5)).error().statement.data() !=
+              nullptr);
+static_assert(error{}.statement.data() != nullptr);
 static_assert(message(errc::qos_invalid).empty());
 static_assert(statement(errc::qos_invalid, protocol_version::v5).empty());
 static_assert(to_reason_code(errc::qos_invalid) == reason_code::malformed_packet);

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include "support/error_text.hpp"
+
 namespace {
 
 using namespace mqttwire;
@@ -212,7 +214,7 @@ TEST(Options, ServerFirstReadNumbersConnectErrorsInThePacketsVersion) {
     const auto c = decode_connect(bytes_in(connect311), before_connect);
     ASSERT_FALSE(c.has_value());
     EXPECT_EQ(c.error().code, errc::will_qos_invalid);
-    EXPECT_EQ(c.error().statement, "MQTT-3.1.2-14");
+    EXPECT_EQ(c.error().statement, mqttwire_test::error_text("MQTT-3.1.2-14"));
     const auto any = decode(bytes_in(connect311), before_connect);
     ASSERT_FALSE(any.has_value());
     EXPECT_EQ(any.error(), c.error());

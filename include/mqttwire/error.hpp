@@ -418,7 +418,7 @@ inline constexpr statement_tables statement_table = make_statement_tables();
         slot = index.v5;
     else if (version == protocol_version::v3_1_1)
         slot = index.v3_1_1;  // MQTT 3.1 has no numbered statements.
-    if (slot == 0) return {};
+    if (slot == 0) return "";
     const char* id = statement_table.slots + (slot - 1) * statement_slot;
     return {id, id[statement_slot - 1] == '\0' ? statement_slot - 1 : statement_slot};
 }
@@ -444,7 +444,7 @@ inline constexpr statement_tables statement_table = make_statement_tables();
 [[nodiscard]] constexpr std::string_view name(errc code) noexcept {
 #ifdef MQTTWIRE_NO_ERROR_TEXT
     static_cast<void>(code);
-    return {};
+    return "";
 #else
     return detail::errc_names.values[detail::errc_row(code)];
 #endif
@@ -453,7 +453,7 @@ inline constexpr statement_tables statement_table = make_statement_tables();
 [[nodiscard]] constexpr std::string_view message(errc code) noexcept {
 #ifdef MQTTWIRE_NO_ERROR_TEXT
     static_cast<void>(code);
-    return {};
+    return "";
 #else
     return detail::errc_messages.values[detail::errc_row(code)];
 #endif
@@ -473,7 +473,7 @@ inline constexpr statement_tables statement_table = make_statement_tables();
 #ifdef MQTTWIRE_NO_ERROR_TEXT
     static_cast<void>(code);
     static_cast<void>(version);
-    return {};
+    return "";
 #else
     return detail::statement_of(detail::errc_row(code), version);
 #endif
@@ -490,7 +490,8 @@ struct error {
      * the size the buffer needs instead (see buffer_size_needed()), so no error grows a field.
      */
     std::uint32_t offset = 0;
-    std::string_view statement{};  // e.g. "MQTT-3.3.1-4"; empty when no numbered one applies
+    // e.g. "MQTT-3.3.1-4"; empty when no numbered one applies, never null (printf's "%.*s").
+    std::string_view statement = "";
 
     /**
      * For buffer_too_small: the bytes the output buffer must hold (the whole packet from
@@ -528,7 +529,7 @@ struct fault {
 [[nodiscard]] constexpr error to_error(const fault& f, protocol_version version) noexcept {
 #ifdef MQTTWIRE_NO_ERROR_TEXT
     static_cast<void>(version);
-    return {f.code, f.offset, {}};
+    return {f.code, f.offset, ""};
 #else
     const std::size_t row = f.site == statement_site::errc_default
                                 ? errc_row(f.code)

@@ -11,6 +11,8 @@
 #include <span>
 #include <string_view>
 
+#include "../support/error_text.hpp"
+
 namespace {
 
 using namespace mqttwire;
@@ -448,7 +450,7 @@ static_assert(frame_fails(std::string_view("\x30\x7F", 2), errc::packet_too_larg
 template <class Result>
 constexpr bool fails(const Result& r, errc code, std::uint32_t offset, std::string_view statement) {
     return !r.has_value() && r.error().code == code && r.error().offset == offset &&
-           r.error().statement == statement;
+           r.error().statement == mqttwire_test::error_text(statement);
 }
 
 // QoS 3 PUBLISH: one cause, numbered per version (3.1 has no numbered statements).

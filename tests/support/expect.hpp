@@ -1,6 +1,7 @@
 // Assertions shared by the primitive, framing and 3.x conformance tests: an error is checked
 // for its errc, offset and statement together, and an encode is checked against known bytes
 // through encoded_size, a short buffer and an exact one.
+// Built with MQTTWIRE_NO_ERROR_TEXT they require every statement to be empty (error_text.hpp).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "error_text.hpp"
 
 namespace mqttwire_test {
 
@@ -42,18 +45,22 @@ inline std::string_view as_text(std::span<const unsigned char> bytes) {
 }
 
 inline std::string describe(const mqttwire::error& e) {
-    return std::string(mqttwire::name(e.code)) + " at " + std::to_string(e.offset) + " [" +
-           std::string(e.statement) + "]";
+    return code_name(e.code) + " at " + std::to_string(e.offset) + " [" + std::string(e.statement) +
+           "]";
 }
 
-/** The error matches in code, offset and statement (empty statement = none expected). */
+/**
+ * The error matches in code, offset and statement (empty statement = none expected; with
+ * MQTTWIRE_NO_ERROR_TEXT every statement must be empty).
+ */
 inline ::testing::AssertionResult error_is(const mqttwire::error& e, mqttwire::errc code,
                                            std::uint32_t offset, std::string_view statement) {
+    statement = error_text(statement);
     if (e.code == code && e.offset == offset && e.statement == statement)
         return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure()
-           << "got " << describe(e) << ", expected " << mqttwire::name(code) << " at " << offset
-           << " [" << statement << "]";
+           << "got " << describe(e) << ", expected " << code_name(code) << " at " << offset << " ["
+           << statement << "]";
 }
 
 template <class T>
@@ -127,9 +134,10 @@ template <class Packet>
     if (size.error() != written.error())
         return ::testing::AssertionFailure() << "encoded_size said " << describe(size.error())
                                              << ", encode said " << describe(written.error());
+    statement = error_text(statement);
     if (size.error().code != code || size.error().statement != statement)
         return ::testing::AssertionFailure() << "got " << describe(size.error()) << ", expected "
-                                             << mqttwire::name(code) << " [" << statement << "]";
+                                             << code_name(code) << " [" << statement << "]";
     return ::testing::AssertionSuccess();
 }
 

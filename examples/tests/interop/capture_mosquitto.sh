@@ -110,10 +110,12 @@ def expected(level, role, side):
                 dict(type="DISCONNECT")]
     if role == "sub":
         return [connack, dict(type="SUBACK", reason_codes=[1]),
-                dict(type="PUBLISH", topic_name=topic, qos=1, retain=False, dup=False, payload=payload)]
+                dict(type="PUBLISH", topic_name=topic, qos=1, retain=False, dup=False, payload=payload,
+                     payload_text="ON")]
     if side == "client":
         return [dict(type="CONNECT", protocol_version=level, client_id=f"pub-{name}", clean_start=True),
-                dict(type="PUBLISH", topic_name=topic, qos=1, retain=False, dup=False, payload=payload),
+                dict(type="PUBLISH", topic_name=topic, qos=1, retain=False, dup=False, payload=payload,
+                     payload_text="ON"),
                 dict(type="DISCONNECT")]
     return [connack, ack(level, "PUBACK")]
 

@@ -185,6 +185,12 @@ class Session:
             fields["packet_id"] = msg.mid
         with_props(fields, getattr(msg, "properties", None), self.v5)
         fields["payload"] = msg.payload.hex()
+        # Text payloads (UTF-8 without U+0000) are shown as payload_text by mqttwire-decode.
+        try:
+            if b"\0" not in msg.payload:
+                fields["payload_text"] = msg.payload.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
         self.seen.append(fields)
         self.messages += 1
         self.events["message"].set()

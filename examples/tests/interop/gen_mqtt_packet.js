@@ -117,6 +117,8 @@ function expect (p, version) {
       if (e.qos > 0) e.packet_id = p.messageId
       withProps(e)
       e.payload = hex(p.payload || '')
+      // A payload given as a string is text: mqttwire-decode shows it as payload_text too.
+      if (typeof (p.payload || '') === 'string') e.payload_text = p.payload || ''
       return e
     }
     case 'puback':

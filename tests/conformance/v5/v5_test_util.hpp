@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "../../support/error_text.hpp"
+
 namespace mqttwire {
 // gtest prints scoped enums as raw bytes otherwise.
 inline void PrintTo(errc code, std::ostream* os) { *os << name(code); }
@@ -111,8 +113,10 @@ struct expected_error {
 };
 
 inline testing::AssertionResult matches(const error& e, const expected_error& x) {
-    if (e.code == x.code && e.offset == x.offset && e.statement == x.statement &&
-        e.to_reason_code() == x.reason && to_reason_code(e.code) == x.reason)
+    // Compiled without texts (MQTTWIRE_NO_ERROR_TEXT), the statement must be empty.
+    if (e.code == x.code && e.offset == x.offset &&
+        e.statement == mqttwire_test::error_text(x.statement) && e.to_reason_code() == x.reason &&
+        to_reason_code(e.code) == x.reason)
         return testing::AssertionSuccess();
     return testing::AssertionFailure()
            << "got {" << name(e.code) << ", offset " << e.offset << ", \"" << e.statement << "\", "
