@@ -13,9 +13,12 @@
 #include <string_view>
 #include <vector>
 
+#include "../support/error_text.hpp"
+
 namespace {
 
 using namespace mqttwire;
+using mqttwire_test::error_text;
 using bytes = std::vector<std::byte>;
 
 constexpr codec_options server5{.version = protocol_version::v5, .from = sender::server};
@@ -267,7 +270,7 @@ TEST(Forward, MQTT_3_3_2_8_TopicAliasZeroIsRefused) {
         forward(*src, {.packet_id = 1, .topic_alias = topic_alias_change::set(0)}), server5);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::topic_alias_zero);
-    EXPECT_EQ(r.error().statement, "MQTT-3.3.2-8");
+    EXPECT_EQ(r.error().statement, error_text("MQTT-3.3.2-8"));
 }
 
 TEST(Forward, MQTT_4_7_3_1_AliasedSourceNeedsATopicOnceTheAliasIsGone) {
@@ -326,7 +329,7 @@ TEST(Forward, MQTT_3_3_4_6_NoSubscriptionIdentifierFromAClient) {
     const auto kept = encoded_size(forward(*src, {.packet_id = 1}), client5);
     ASSERT_FALSE(kept);
     EXPECT_EQ(kept.error().code, errc::subscription_identifier_from_client);
-    EXPECT_EQ(kept.error().statement, "MQTT-3.3.4-6");
+    EXPECT_EQ(kept.error().statement, error_text("MQTT-3.3.4-6"));
     const std::uint32_t ids[] = {1};
     const auto added =
         encoded_size(forward(*src, {.packet_id = 1, .subscription_identifiers = ids}), client5);
@@ -434,7 +437,8 @@ TEST(Forward, MQTT_3_1_2_24_ReceiversMaximumPacketSizeHonoured) {
     const auto r = encoded_size(f, small);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::packet_too_large);
-    EXPECT_EQ(r.error().statement, "MQTT-3.1.2-24");  // the server then drops it, MQTT-3.1.2-25
+    EXPECT_EQ(r.error().statement,
+              error_text("MQTT-3.1.2-24"));  // the server then drops it, MQTT-3.1.2-25
     bytes buf(64);
     EXPECT_EQ(encode_header(
                   forward(static_cast<const publish_head_view<std::byte>&>(*src), {.packet_id = 1}),
@@ -452,7 +456,7 @@ TEST(Forward, MQTT_3_1_2_24_ReceiversMaximumPacketSizeHonoured) {
     ASSERT_TRUE(psrc);
     const auto c = encoded_size(forward(*psrc, {.packet_id = 1}), client_small);
     ASSERT_FALSE(c);
-    EXPECT_EQ(c.error().statement, "MQTT-3.2.2-15");
+    EXPECT_EQ(c.error().statement, error_text("MQTT-3.2.2-15"));
 }
 
 TEST(Forward, WillPublishedWithoutWillDelay) {
@@ -534,7 +538,7 @@ TEST(EncodeHeader, PayloadSizeInsteadOfThePayload) {
     const auto r = encode_header(p, payload.size(), limit, out);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::packet_too_large);
-    EXPECT_EQ(r.error().statement, "MQTT-3.2.2-15");
+    EXPECT_EQ(r.error().statement, error_text("MQTT-3.2.2-15"));
     const auto big = encode_header(p, std::size_t{1} << 28, client5, out);
     ASSERT_FALSE(big);
     EXPECT_EQ(big.error().code, errc::packet_too_large);
