@@ -50,7 +50,8 @@ const std::vector<spec_row>& spec_table() {
         {0x23, kind::two, {ctx::publish}},
         {0x24, kind::byte, {ctx::connack}},
         {0x25, kind::byte, {ctx::connack}},
-        {0x26, kind::pair,
+        {0x26,
+         kind::pair,
          {ctx::connect, ctx::will, ctx::connack, ctx::publish, ctx::ack, ctx::subscribe,
           ctx::unsubscribe, ctx::disconnect, ctx::auth}},
         {0x27, kind::four, {ctx::connect, ctx::connack}},
@@ -143,15 +144,18 @@ verdict reference(const unsigned char* p, std::size_t n, ctx where, const mw::co
                 const std::size_t len = be16(p + value_at);
                 size = 2 + len;
                 if (row->type == kind::text) {
-                    const auto t = id == 0x08
-                                       ? fuzz::reference::check_topic_name(
-                                             p + value_at + 2, len,
-                                             o.leniency.allow_control_characters,
-                                             o.leniency.allow_noncharacters, false)
-                                       : fuzz::reference::check_text(
-                                             p + value_at + 2, len, false,
-                                             o.leniency.allow_control_characters,
-                                             o.leniency.allow_noncharacters);
+                    const auto t =
+                        id == 0x08
+                            ? fuzz::reference::check_topic_name(
+                                  p + value_at + 2, len, o.leniency.allow_control_characters,
+                                  o.leniency.allow_noncharacters, false)
+                            : fuzz::reference::check_text(p + value_at + 2, len, false,
+                                                          o.leniency.allow_control_characters,
+                                                          o.leniency.allow_noncharacters);
+                    // A wildcard in a Response Topic is a Protocol Error of its own (0x82), not
+                    // an invalid Topic Name: the Response Topic is not the packet's Topic Name.
+                    if (id == 0x08 && t.code == errc::topic_name_has_wildcard)
+                        return fail(errc::response_topic_has_wildcard, value_at + 2 + t.offset);
                     if (t.code != errc::none) return fail(t.code, value_at + 2 + t.offset);
                 }
                 break;
@@ -176,11 +180,19 @@ verdict reference(const unsigned char* p, std::size_t n, ctx where, const mw::co
         }
         // Value ranges (5.0 §3.1.2.11, §3.2.2.3, §3.3.2.3, §3.8.2.1).
         switch (id) {
-            case 0x01: case 0x17: case 0x19: case 0x24: case 0x25: case 0x28: case 0x29:
+            case 0x01:
+            case 0x17:
+            case 0x19:
+            case 0x24:
+            case 0x25:
+            case 0x28:
+            case 0x29:
             case 0x2A:
                 if (number > 1) return fail(errc::property_value_invalid, value_at);
                 break;
-            case 0x21: case 0x27: case 0x0B:
+            case 0x21:
+            case 0x27:
+            case 0x0B:
                 if (number == 0) return fail(errc::property_value_invalid, value_at);
                 break;
             case 0x23:
@@ -214,12 +226,11 @@ void round_trip(const mw::properties_view<unsigned char>& view, const verdict& e
     mw::detail::writer w(out);
     mw::detail::write_properties(w, set, size);
     FUZZ_CHECK(!w.overflowed());
-    const verdict again = reference(reinterpret_cast<const unsigned char*>(out.data()),
-                                    w.written(), where, opts);
+    const verdict again =
+        reference(reinterpret_cast<const unsigned char*>(out.data()), w.written(), where, opts);
     FUZZ_CHECK(again.code == errc::none && again.length == expect.length);
     FUZZ_CHECK_MSG(again.values == expect.values,
-                   "entries differ after the round trip through " +
-                       fuzz::describe_properties(set));
+                   "entries differ after the round trip through " + fuzz::describe_properties(set));
 }
 
 }  // namespace
