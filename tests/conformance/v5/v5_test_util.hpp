@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../../support/error_text.hpp"
+#include "../../support/packet_builder.hpp"
 
 namespace mqttwire {
 // gtest prints scoped enums as raw bytes otherwise.
@@ -40,56 +41,13 @@ using bytes = std::vector<std::uint8_t>;
 inline constexpr codec_options from_client{protocol_version::v5, sender::client};
 inline constexpr codec_options from_server{protocol_version::v5, sender::server};
 
-/** Appends wire fields; `str` is a UTF-8 Encoded String (two-byte length, then the bytes). */
-struct builder {
-    bytes b;
-    builder& u8(unsigned v) {
-        b.push_back(static_cast<std::uint8_t>(v));
-        return *this;
-    }
-    builder& u16(unsigned v) { return u8(v >> 8).u8(v & 0xFFu); }
-    builder& u32(std::uint32_t v) { return u16(v >> 16).u16(v & 0xFFFFu); }
-    builder& vbi(std::uint32_t v) {
-        do {
-            unsigned byte = v & 0x7Fu;
-            v >>= 7;
-            if (v != 0) byte |= 0x80u;
-            u8(byte);
-        } while (v != 0);
-        return *this;
-    }
-    builder& str(std::string_view s) {
-        u16(static_cast<unsigned>(s.size()));
-        for (char c : s) u8(static_cast<unsigned char>(c));
-        return *this;
-    }
-    builder& raw(const bytes& more) {
-        b.insert(b.end(), more.begin(), more.end());
-        return *this;
-    }
-    builder& raw(std::initializer_list<unsigned> more) {
-        for (unsigned v : more) u8(v);
-        return *this;
-    }
-    /** A Property Length and the properties. */
-    builder& props(const bytes& list) {
-        vbi(static_cast<std::uint32_t>(list.size()));
-        return raw(list);
-    }
-    [[nodiscard]] std::size_t size() const { return b.size(); }
-};
+using builder = mqttwire_test::basic_packet_builder<std::uint8_t>;
 
 /** A whole packet: first byte, Remaining Length, body. */
-inline bytes packet(unsigned first, const bytes& body) {
-    builder out;
-    out.u8(first).vbi(static_cast<std::uint32_t>(body.size())).raw(body);
-    return out.b;
-}
+inline bytes packet(unsigned first, const bytes& body) { return mqttwire_test::whole_packet(first, body); }
 
 inline bytes packet(unsigned first, std::initializer_list<unsigned> body) {
-    builder b;
-    b.raw(body);
-    return packet(first, b.b);
+    return packet(first, builder{}.raw(body).b);
 }
 
 /** Fixed header size of a packet whose body has `body` bytes. */

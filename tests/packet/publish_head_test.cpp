@@ -13,49 +13,19 @@
 #include <string_view>
 #include <vector>
 
-#include "support/error_text.hpp"
+#include "../support/error_text.hpp"
+#include "../support/packet_builder.hpp"
 
 namespace {
 
 using namespace mqttwire;
 using bytes = std::vector<std::uint8_t>;
 
-struct builder {
-    bytes b;
-    builder& u8(unsigned v) {
-        b.push_back(static_cast<std::uint8_t>(v));
-        return *this;
-    }
-    builder& u16(unsigned v) { return u8(v >> 8).u8(v & 0xFFu); }
-    builder& vbi(std::size_t v) {
-        do {
-            unsigned byte = v & 0x7Fu;
-            v >>= 7;
-            if (v != 0) byte |= 0x80u;
-            u8(byte);
-        } while (v != 0);
-        return *this;
-    }
-    builder& str(std::string_view s) {
-        u16(static_cast<unsigned>(s.size()));
-        for (char c : s) u8(static_cast<unsigned char>(c));
-        return *this;
-    }
-    builder& raw(const bytes& more) {
-        b.insert(b.end(), more.begin(), more.end());
-        return *this;
-    }
-    builder& fill(std::size_t n, unsigned v) {
-        b.insert(b.end(), n, static_cast<std::uint8_t>(v));
-        return *this;
-    }
-};
+using builder = mqttwire_test::basic_packet_builder<std::uint8_t>;
 
-bytes packet(unsigned first, const bytes& body) {
-    return builder{}.u8(first).vbi(body.size()).raw(body).b;
-}
+bytes packet(unsigned first, const bytes& body) { return mqttwire_test::whole_packet(first, body); }
 
-std::size_t vbi_size(std::size_t v) { return builder{}.vbi(v).b.size(); }
+std::size_t vbi_size(std::size_t v) { return mqttwire_test::vbi_bytes(v); }
 
 std::span<const std::byte> prefix(const bytes& b, std::size_t k) {
     return std::as_bytes(std::span<const std::uint8_t>(b.data(), k));
