@@ -213,8 +213,8 @@ public:
     }
     /** Every value of a property that may repeat, in wire order. */
     template <property_id Id>
-        requires(may_repeat(Id))
-    [[nodiscard]] constexpr property_range<B, Id> get_all() const noexcept {
+    requires(may_repeat(Id))
+        [[nodiscard]] constexpr property_range<B, Id> get_all() const noexcept {
         const auto at = slot(Id);
         const B* end = data_ + size_;
         return {at ? data_ + at - 1 : end, end, counts_[detail::counter_of(Id)]};

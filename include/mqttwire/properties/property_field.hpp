@@ -82,14 +82,14 @@ concept property_member = is_property_member<std::remove_cvref_t<T>>::value;
 /** Stands in for any field in a brace initializer, to count a set's fields. */
 struct any_property_member {
     template <class F>
-        requires property_member<F>
+    requires property_member<F>
     constexpr operator F() const noexcept;  // NOLINT: only named in unevaluated initializers
 };
 
 template <class Set, class Indexes>
 struct initializable_with : std::false_type {};
 template <class Set, std::size_t... I>
-    requires requires { Set{(void(I), any_property_member{})...}; }
+requires requires { Set{(void(I), any_property_member{})...}; }
 struct initializable_with<Set, std::index_sequence<I...>> : std::true_type {};
 
 /** Largest cap of fields a set may have; a set with more fails the static_assert below. */
@@ -126,6 +126,9 @@ template <class Set, class F>
 MQTTWIRE_ALWAYS_INLINE constexpr void for_each_property(Set& set, F&& f) {
     constexpr std::size_t n = detail::field_count<std::remove_const_t<Set>>;
     static_assert(n >= 1 && n <= detail::max_set_fields, "not a typed property set");
+    // C++20 has no reflection: a structured binding, which must spell out how many names it
+    // binds, is the one way to reach an aggregate's members without naming them; so one case per
+    // field count, and the sets' own declarations stay the only list of their fields.
     if constexpr (n == 1) {
         auto& [f0] = set;
         detail::call_each(f, f0);
@@ -176,16 +179,23 @@ MQTTWIRE_ALWAYS_INLINE constexpr void for_each_property(Set& set, F&& f) {
         detail::call_each(f, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15);
     } else if constexpr (n == 17) {
         auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16] = set;
-        detail::call_each(f, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16);
+        detail::call_each(f, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15,
+                          f16);
     } else if constexpr (n == 18) {
-        auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17] = set;
-        detail::call_each(f, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17);
+        auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17] =
+            set;
+        detail::call_each(f, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15,
+                          f16, f17);
     } else if constexpr (n == 19) {
-        auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18] = set;
-        detail::call_each(f, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18);
+        auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+               f18] = set;
+        detail::call_each(f, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15,
+                          f16, f17, f18);
     } else if constexpr (n == 20) {
-        auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19] = set;
-        detail::call_each(f, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19);
+        auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18,
+               f19] = set;
+        detail::call_each(f, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15,
+                          f16, f17, f18, f19);
     }
 }
 

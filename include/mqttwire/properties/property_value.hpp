@@ -74,8 +74,8 @@ using property_value_t =
 
 /** Type of one value of property Id read from a decoded list of `B` bytes. */
 template <byte_like B, property_id Id>
-using property_view_value_t = typename decltype(detail::property_value_type<Id, std::span<const B>,
-                                                                            user_property_view>())::
-    type;
+using property_view_value_t =
+    typename decltype(detail::property_value_type<Id, std::span<const B>,
+                                                  user_property_view>())::type;
 
 }  // namespace mqttwire

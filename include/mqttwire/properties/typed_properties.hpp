@@ -64,8 +64,7 @@ struct connack_properties {
     property_field<property_id::assigned_client_identifier> assigned_client_identifier{};
     property_field<property_id::topic_alias_maximum> topic_alias_maximum{};
     property_field<property_id::reason_string> reason_string{};
-    property_field<property_id::wildcard_subscription_available>
-        wildcard_subscription_available{};
+    property_field<property_id::wildcard_subscription_available> wildcard_subscription_available{};
     property_field<property_id::subscription_identifier_available>
         subscription_identifier_available{};
     property_field<property_id::shared_subscription_available> shared_subscription_available{};
@@ -177,8 +176,8 @@ namespace detail {
 /** Every typed set; each names its property_context, so the order here does not matter. */
 using all_property_sets =
     std::tuple<connect_properties, will_properties, connack_properties, publish_properties,
-               ack_properties, subscribe_properties, unsubscribe_properties,
-               disconnect_properties, auth_properties>;
+               ack_properties, subscribe_properties, unsubscribe_properties, disconnect_properties,
+               auth_properties>;
 
 inline constexpr std::size_t property_context_count = std::tuple_size_v<all_property_sets>;
 
