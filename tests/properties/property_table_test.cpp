@@ -52,10 +52,10 @@ static_assert(view_types_follow_the_table(std::make_index_sequence<property_coun
 
 // The named accessors are the generic one.
 static_assert(std::is_same_v<decltype(properties_view<char>{}.maximum_qos()), std::optional<qos>>);
-static_assert(std::is_same_v<decltype(properties_view<char>{}.retain_available()),
-                             std::optional<bool>>);
-static_assert(std::is_same_v<decltype(properties_view<char>{}.user_properties()),
-                             user_property_range<char>>);
+static_assert(
+    std::is_same_v<decltype(properties_view<char>{}.retain_available()), std::optional<bool>>);
+static_assert(
+    std::is_same_v<decltype(properties_view<char>{}.user_properties()), user_property_range<char>>);
 
 static_assert(property_count == 27);
 static_assert(property_ids.front() == payload_format_indicator);
@@ -75,8 +75,8 @@ static_assert(detail::field_count<unsubscribe_properties> == 1);
 static_assert(detail::field_count<disconnect_properties> == 4);
 static_assert(detail::field_count<auth_properties> == 4);
 
-static_assert(std::is_same_v<decltype(publish_properties{}.content_type),
-                             property_field<content_type>>);
+static_assert(
+    std::is_same_v<decltype(publish_properties{}.content_type), property_field<content_type>>);
 static_assert(std::is_same_v<decltype(publish_properties{}.subscription_identifiers),
                              property_list<subscription_identifier>>);
 static_assert(std::is_same_v<property_set_for<ctx::publish>, publish_properties>);
@@ -113,9 +113,14 @@ static_assert(visit_is_for_each_property<auth_properties>());
 consteval bool publish_visits_in_declaration_order() {
     id_recorder r;
     publish_properties{}.visit(r);
-    const property_id want[] = {payload_format_indicator, message_expiry_interval, topic_alias,
-                                response_topic,           correlation_data,        user_property,
-                                subscription_identifier,  content_type};
+    const property_id want[] = {payload_format_indicator,
+                                message_expiry_interval,
+                                topic_alias,
+                                response_topic,
+                                correlation_data,
+                                user_property,
+                                subscription_identifier,
+                                content_type};
     for (std::size_t i = 0; i < 8; ++i)
         if (r.ids[i] != want[i]) return false;
     return r.n == 8;
@@ -149,16 +154,14 @@ TEST(PropertyTable, Table2_4_PacketsColumnIsTheSetsFields) {
          mask({session_expiry_interval, authentication_method, authentication_data,
                request_problem_information, request_response_information, receive_maximum,
                topic_alias_maximum, user_property, maximum_packet_size})},
-        {ctx::will,
-         mask({payload_format_indicator, message_expiry_interval, content_type, response_topic,
-               correlation_data, will_delay_interval, user_property})},
+        {ctx::will, mask({payload_format_indicator, message_expiry_interval, content_type,
+                          response_topic, correlation_data, will_delay_interval, user_property})},
         {ctx::connack,
          mask({session_expiry_interval, assigned_client_identifier, server_keep_alive,
-               authentication_method, authentication_data, response_information,
-               server_reference, reason_string, receive_maximum, topic_alias_maximum,
-               maximum_qos, retain_available, user_property, maximum_packet_size,
-               wildcard_subscription_available, subscription_identifier_available,
-               shared_subscription_available})},
+               authentication_method, authentication_data, response_information, server_reference,
+               reason_string, receive_maximum, topic_alias_maximum, maximum_qos, retain_available,
+               user_property, maximum_packet_size, wildcard_subscription_available,
+               subscription_identifier_available, shared_subscription_available})},
         {ctx::publish,
          mask({payload_format_indicator, message_expiry_interval, content_type, response_topic,
                correlation_data, subscription_identifier, topic_alias, user_property})},
@@ -167,8 +170,8 @@ TEST(PropertyTable, Table2_4_PacketsColumnIsTheSetsFields) {
         {ctx::unsubscribe, mask({user_property})},
         {ctx::disconnect,
          mask({session_expiry_interval, server_reference, reason_string, user_property})},
-        {ctx::auth, mask({authentication_method, authentication_data, reason_string,
-                          user_property})},
+        {ctx::auth,
+         mask({authentication_method, authentication_data, reason_string, user_property})},
     };
     for (const row& r : table)
         EXPECT_EQ(detail::allowed_properties(r.where), r.ids) << static_cast<int>(r.where);
@@ -218,9 +221,7 @@ struct fill_every_field {
             f = static_cast<T>(Id == maximum_packet_size ? 70000 : 300);
     }
     constexpr void operator()(property_list<user_property>& f) const { f = sample_users; }
-    constexpr void operator()(property_list<subscription_identifier>& f) const {
-        f = sample_ids;
-    }
+    constexpr void operator()(property_list<subscription_identifier>& f) const { f = sample_ids; }
 };
 
 /** Every field of `set` is what the view's accessor for its identifier reads. */
@@ -289,8 +290,8 @@ void round_trip_full_set() {
         wire = encode_all(puback_packet{.packet_id = 1, .properties = set}, server5);
     } else if constexpr (Set::context == ctx::subscribe) {
         const subscription subs[] = {{.topic_filter = "f"}};
-        wire = encode_all(subscribe_packet{.packet_id = 1, .subscriptions = subs, .properties = set},
-                          client5);
+        wire = encode_all(
+            subscribe_packet{.packet_id = 1, .subscriptions = subs, .properties = set}, client5);
     } else if constexpr (Set::context == ctx::unsubscribe) {
         const std::string_view filters[] = {"f"};
         wire = encode_all(
@@ -301,8 +302,8 @@ void round_trip_full_set() {
     } else {
         wire = encode_all(auth_packet{.properties = set}, client5);
     }
-    const bool from_server = Set::context == ctx::connack || Set::context == ctx::publish ||
-                             Set::context == ctx::ack;
+    const bool from_server =
+        Set::context == ctx::connack || Set::context == ctx::publish || Set::context == ctx::ack;
     const auto r = decode(std::span<const std::byte>(wire), from_server ? server5 : client5);
     ASSERT_TRUE(r.has_value()) << name(r.error().code);
     std::visit(
@@ -325,7 +326,8 @@ void round_trip_full_set() {
 TEST(PropertyTable, EveryFieldOfEverySetReadsBackThroughItsAccessor) {
     []<std::size_t... I>(std::index_sequence<I...>) {
         (round_trip_full_set<std::tuple_element_t<I, detail::all_property_sets>>(), ...);
-    }(std::make_index_sequence<detail::property_context_count>{});
+    }
+    (std::make_index_sequence<detail::property_context_count>{});
 }
 
 TEST(PropertyTable, NamedAccessorsAreTheGenericOne) {
