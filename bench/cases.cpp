@@ -152,121 +152,35 @@ void require(std::string& err, bool ok, std::string_view what) {
     }
 }
 
-/** Compares every field of a typed property set with the decoded properties, via visit(). */
-class property_check {
-public:
-    property_check(const mw::properties_view<B>& view, std::string& err) : view_(view), err_(err) {}
-
-    void operator()(mw::property_id id, const std::optional<std::uint32_t>& want) {
-        using enum mw::property_id;
-        std::optional<std::uint32_t> got;
-        switch (id) {
-            case session_expiry_interval: got = view_.session_expiry_interval(); break;
-            case maximum_packet_size: got = view_.maximum_packet_size(); break;
-            case message_expiry_interval: got = view_.message_expiry_interval(); break;
-            case will_delay_interval: got = view_.will_delay_interval(); break;
-            case subscription_identifier: got = view_.subscription_identifier(); break;
-            default: return fail(id);
-        }
-        if (got != want) fail(id);
-    }
-    void operator()(mw::property_id id, const std::optional<std::uint16_t>& want) {
-        using enum mw::property_id;
-        std::optional<std::uint16_t> got;
-        switch (id) {
-            case receive_maximum: got = view_.receive_maximum(); break;
-            case topic_alias_maximum: got = view_.topic_alias_maximum(); break;
-            case topic_alias: got = view_.topic_alias(); break;
-            case server_keep_alive: got = view_.server_keep_alive(); break;
-            default: return fail(id);
-        }
-        if (got != want) fail(id);
-    }
-    void operator()(mw::property_id id, const std::optional<bool>& want) {
-        using enum mw::property_id;
-        std::optional<bool> got;
-        switch (id) {
-            case request_response_information: got = view_.request_response_information(); break;
-            case request_problem_information: got = view_.request_problem_information(); break;
-            case retain_available: got = view_.retain_available(); break;
-            case wildcard_subscription_available:
-                got = view_.wildcard_subscription_available();
-                break;
-            case subscription_identifier_available:
-                got = view_.subscription_identifier_available();
-                break;
-            case shared_subscription_available: got = view_.shared_subscription_available(); break;
-            default: return fail(id);
-        }
-        if (got != want) fail(id);
-    }
-    void operator()(mw::property_id id, const std::optional<mw::payload_format>& want) {
-        if (view_.payload_format_indicator() != want) fail(id);
-    }
-    void operator()(mw::property_id id, const std::optional<qos>& want) {
-        if (view_.maximum_qos() != want) fail(id);
-    }
-    void operator()(mw::property_id id, const std::optional<std::string_view>& want) {
-        using enum mw::property_id;
-        std::optional<std::string_view> got;
-        switch (id) {
-            case authentication_method: got = view_.authentication_method(); break;
-            case content_type: got = view_.content_type(); break;
-            case response_topic: got = view_.response_topic(); break;
-            case assigned_client_identifier: got = view_.assigned_client_identifier(); break;
-            case reason_string: got = view_.reason_string(); break;
-            case response_information: got = view_.response_information(); break;
-            case server_reference: got = view_.server_reference(); break;
-            default: return fail(id);
-        }
-        if (got != want) fail(id);
-    }
-    void operator()(mw::property_id id, const std::optional<in_span>& want) {
-        using enum mw::property_id;
-        std::optional<in_span> got;
-        switch (id) {
-            case authentication_data: got = view_.authentication_data(); break;
-            case correlation_data: got = view_.correlation_data(); break;
-            default: return fail(id);
-        }
-        if (got.has_value() != want.has_value() || (got && !same_bytes(*got, *want))) fail(id);
-    }
-    void operator()(mw::property_id id, std::span<const mw::user_property> want) {
-        const auto got = view_.user_properties();
-        if (got.size() != want.size()) return fail(id);
-        std::size_t i = 0;
-        for (const mw::user_property_view& u : got) {
-            if (i >= want.size() || u.name != want[i].name || u.value != want[i].value)
-                return fail(id);
-            ++i;
-        }
-        if (i != want.size()) fail(id);
-    }
-    void operator()(mw::property_id id, std::span<const std::uint32_t> want) {
-        const auto got = view_.subscription_identifiers();
-        if (got.size() != want.size()) return fail(id);
-        std::size_t i = 0;
-        for (const std::uint32_t v : got) {
-            if (i >= want.size() || v != want[i]) return fail(id);
-            ++i;
-        }
-        if (i != want.size()) fail(id);
-    }
-
-private:
-    void fail(mw::property_id id) {
-        if (err_.empty())
-            err_ = "property 0x" + hex(std::span<const B>{reinterpret_cast<const B*>(&id), 1}) +
-                   " differs";
-    }
-    const mw::properties_view<B>& view_;
-    std::string& err_;
-};
-
+/** Compares every field of a typed property set with the decoded properties. */
 template <class Props>
 void compare_properties(std::string& err, const mw::properties_view<B>& view, const Props& want) {
-    property_check check(view, err);
-    want.visit(check);
+    mw::for_each_property(want, [&](const auto& field) {
+        constexpr mw::property_id id = std::remove_cvref_t<decltype(field)>::id;
+        bool same = true;
+        if constexpr (requires { field.size(); }) {
+            // A property_list: the same values in the same order.
+            const auto got = view.get_all<id>();
+            same = got.size() == field.size();
+            std::size_t i = 0;
+            for (const auto& g : got) {
+                if (!same || i >= field.size()) break;
+                if constexpr (id == mw::property_id::user_property)
+                    same = g.name == field[i].name && g.value == field[i].value;
+                else
+                    same = g == field[i];
+                ++i;
+            }
+            same = same && i == field.size();
+        } else if constexpr (mw::type_of(id) == mw::property_type::binary_data) {
+            const auto got = view.get<id>();
+            same = got.has_value() == field.has_value() && (!got || same_bytes(*got, *field));
+        } else {
+            same = view.get<id>() == field.standard();
+        }
+        if (!same && err.empty())
+            err = "property " + std::string(mw::name(id)) + " differs";
+    });
 }
 
 void compare(std::string& err, const mw::publish_view<B>& v, const mw::publish_packet& p,
@@ -1234,15 +1148,20 @@ std::string forwarded_error(const forward_fixture& fx, in_span header) {
     const auto& pr = r->properties;
     if (pr.topic_alias() != std::optional<std::uint16_t>(5) ||
         pr.subscription_identifier() != std::optional<std::uint32_t>(42) ||
-        pr.subscription_identifiers().size() != 1 ||
-        pr.message_expiry_interval() != s.properties.message_expiry_interval() ||
-        pr.content_type() != s.properties.content_type() ||
-        pr.response_topic() != s.properties.response_topic() ||
-        pr.payload_format_indicator() != s.properties.payload_format_indicator() ||
-        !same_bytes(*pr.correlation_data(), *s.properties.correlation_data()) ||
-        pr.user_properties().size() != s.properties.user_properties().size() ||
-        !std::equal(pr.user_properties().begin(), pr.user_properties().end(),
-                    s.properties.user_properties().begin()))
+        pr.subscription_identifiers().size() != 1)
+        return "forwarded properties differ";
+    // Every other property is the source's, byte for byte and in the same order.
+    auto passed_through = [](const mw::properties_view<B>& list) {
+        std::vector<in_span> out;
+        for (const mw::property_entry<B>& e : mw::all_properties(list))
+            if (e.id != mw::property_id::topic_alias &&
+                e.id != mw::property_id::subscription_identifier)
+                out.push_back(e.encoded);
+        return out;
+    };
+    const std::vector<in_span> got = passed_through(pr);
+    const std::vector<in_span> want = passed_through(s.properties);
+    if (!std::equal(got.begin(), got.end(), want.begin(), want.end(), same_bytes))
         return "forwarded properties differ";
     return std::string();
 }

@@ -348,11 +348,9 @@ void put_value(json_line& j, const property_entry& e) {
 void put_properties(json_line& j, const properties& p) {
     j.key("properties");
     j.begin_object();
-    for (std::uint8_t raw = 1; raw <= mqttwire::max_property_id; ++raw) {
-        const auto id = static_cast<mqttwire::property_id>(raw);
-        if (mqttwire::type_of(id) == mqttwire::property_type::none || !p.contains(id)) continue;
-        const bool repeatable = id == mqttwire::property_id::user_property ||
-                                id == mqttwire::property_id::subscription_identifier;
+    for (const mqttwire::property_id id : mqttwire::property_ids) {
+        if (!p.contains(id)) continue;
+        const bool repeatable = mqttwire::may_repeat(id);
         j.key(mqttwire::name(id));
         if (repeatable) j.begin_array();
         for (const property_entry& e : mqttwire::all_properties(p)) {

@@ -117,63 +117,30 @@ struct arena {
 // View -> packet struct.
 // ---------------------------------------------------------------------------------------------
 
-/** Fills whichever fields the property set `Set` has from a decoded property list. */
+/** Fills every field of the property set `Set` from a decoded property list. */
 template <class Set, class B>
 Set to_set(const mw::properties_view<B>& v, arena& a) {
     Set s{};
-    if constexpr (requires { s.payload_format_indicator; })
-        s.payload_format_indicator = v.payload_format_indicator();
-    if constexpr (requires { s.message_expiry_interval; })
-        s.message_expiry_interval = v.message_expiry_interval();
-    if constexpr (requires { s.content_type; }) s.content_type = v.content_type();
-    if constexpr (requires { s.response_topic; }) s.response_topic = v.response_topic();
-    if constexpr (requires { s.correlation_data; }) {
-        if (auto d = v.correlation_data()) s.correlation_data = as_bytes(*d);
-    }
-    if constexpr (requires { s.subscription_identifiers; }) {
-        std::vector<std::uint32_t> ids;
-        for (std::uint32_t id : v.subscription_identifiers()) ids.push_back(id);
-        s.subscription_identifiers = a.keep(a.ids, std::move(ids));
-    } else if constexpr (requires { s.subscription_identifier; }) {
-        s.subscription_identifier = v.subscription_identifier();
-    }
-    if constexpr (requires { s.session_expiry_interval; })
-        s.session_expiry_interval = v.session_expiry_interval();
-    if constexpr (requires { s.assigned_client_identifier; })
-        s.assigned_client_identifier = v.assigned_client_identifier();
-    if constexpr (requires { s.server_keep_alive; }) s.server_keep_alive = v.server_keep_alive();
-    if constexpr (requires { s.authentication_method; })
-        s.authentication_method = v.authentication_method();
-    if constexpr (requires { s.authentication_data; }) {
-        if (auto d = v.authentication_data()) s.authentication_data = as_bytes(*d);
-    }
-    if constexpr (requires { s.request_problem_information; })
-        s.request_problem_information = v.request_problem_information();
-    if constexpr (requires { s.will_delay_interval; })
-        s.will_delay_interval = v.will_delay_interval();
-    if constexpr (requires { s.request_response_information; })
-        s.request_response_information = v.request_response_information();
-    if constexpr (requires { s.response_information; })
-        s.response_information = v.response_information();
-    if constexpr (requires { s.server_reference; }) s.server_reference = v.server_reference();
-    if constexpr (requires { s.reason_string; }) s.reason_string = v.reason_string();
-    if constexpr (requires { s.receive_maximum; }) s.receive_maximum = v.receive_maximum();
-    if constexpr (requires { s.topic_alias_maximum; })
-        s.topic_alias_maximum = v.topic_alias_maximum();
-    if constexpr (requires { s.topic_alias; }) s.topic_alias = v.topic_alias();
-    if constexpr (requires { s.maximum_qos; }) s.maximum_qos = v.maximum_qos();
-    if constexpr (requires { s.retain_available; }) s.retain_available = v.retain_available();
-    if constexpr (requires { s.maximum_packet_size; })
-        s.maximum_packet_size = v.maximum_packet_size();
-    if constexpr (requires { s.wildcard_subscription_available; })
-        s.wildcard_subscription_available = v.wildcard_subscription_available();
-    if constexpr (requires { s.subscription_identifier_available; })
-        s.subscription_identifier_available = v.subscription_identifier_available();
-    if constexpr (requires { s.shared_subscription_available; })
-        s.shared_subscription_available = v.shared_subscription_available();
-    std::vector<mw::user_property> ups;
-    for (const mw::user_property_view& p : v.user_properties()) ups.push_back({p.name, p.value});
-    s.user_properties = a.keep(a.user_properties, std::move(ups));
+    mw::for_each_property(s, [&](auto& field) {
+        constexpr mw::property_id id = std::remove_cvref_t<decltype(field)>::id;
+        if constexpr (requires { field.size(); }) {
+            // A property_list: every value, in wire order, kept in the arena.
+            if constexpr (id == mw::property_id::user_property) {
+                std::vector<mw::user_property> ups;
+                for (const mw::user_property_view& p : v.template get_all<id>())
+                    ups.push_back({p.name, p.value});
+                field = a.keep(a.user_properties, std::move(ups));
+            } else {
+                std::vector<std::uint32_t> ids;
+                for (std::uint32_t x : v.template get_all<id>()) ids.push_back(x);
+                field = a.keep(a.ids, std::move(ids));
+            }
+        } else if constexpr (mw::type_of(id) == mw::property_type::binary_data) {
+            if (auto d = v.template get<id>()) field = as_bytes(*d);
+        } else {
+            field = v.template get<id>();
+        }
+    });
     return s;
 }
 

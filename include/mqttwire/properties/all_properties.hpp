@@ -57,13 +57,9 @@ template <byte_like B>
         case property_type::two_byte_integer:
         case property_type::four_byte_integer: e.integer = be_at(v, size); break;
         case property_type::variable_byte_integer: e.integer = vbi_at(v); break;
-        case property_type::utf8_string: e.text = as_text(v + 2, size - 2); break;
-        case property_type::binary_data: e.binary = std::span<const B>(v + 2, size - 2); break;
-        case property_type::utf8_string_pair: {
-            const std::size_t n = be_at(v, 2);
-            e.pair = {as_text(v + 2, n), as_text(v + 4 + n, size - 4 - n)};
-            break;
-        }
+        case property_type::utf8_string: e.text = text_at(v); break;
+        case property_type::binary_data: e.binary = binary_at(v); break;
+        case property_type::utf8_string_pair: e.pair = pair_at(v); break;
         case property_type::none: break;
     }
     return e;

@@ -22,16 +22,10 @@
 #include "../wire/reader.hpp"
 #include "../wire/utf8.hpp"
 #include "property_id.hpp"
+#include "property_rules.hpp"
+#include "property_value.hpp"
 
 namespace mqttwire {
-
-/** One User Property, as views into the packet. */
-struct user_property_view {
-    std::string_view name{};
-    std::string_view value{};
-    friend constexpr bool operator==(const user_property_view&,
-                                     const user_property_view&) = default;
-};
 
 namespace detail {
 
@@ -74,33 +68,70 @@ template <byte_like B>
     }
 }
 
-}  // namespace detail
+/** The UTF-8 String whose two-byte length is at p. */
+template <byte_like B>
+[[nodiscard]] constexpr std::string_view text_at(const B* p) noexcept {
+    return as_text(p + 2, be_at(p, 2));
+}
 
-namespace detail {
+/** The Binary Data whose two-byte length is at p. */
+template <byte_like B>
+[[nodiscard]] constexpr std::span<const B> binary_at(const B* p) noexcept {
+    return std::span<const B>(p + 2, be_at(p, 2));
+}
+
+/** The UTF-8 String Pair at p. */
+template <byte_like B>
+[[nodiscard]] constexpr user_property_view pair_at(const B* p) noexcept {
+    const std::size_t n = be_at(p, 2);
+    return {as_text(p + 2, n), text_at(p + 2 + n)};
+}
+
+/** The value of property Id whose value bytes start at p (validated input only). */
+template <property_id Id, byte_like B>
+[[nodiscard]] constexpr property_view_value_t<B, Id> read_value(const B* p) noexcept {
+    using T = property_view_value_t<B, Id>;
+    constexpr property_type type = type_of(Id);
+    if constexpr (type == property_type::byte) {
+        if constexpr (std::is_same_v<T, bool>)
+            return to_u8(*p) != 0;
+        else
+            return static_cast<T>(to_u8(*p));
+    } else if constexpr (type == property_type::two_byte_integer) {
+        return static_cast<std::uint16_t>(be_at(p, 2));
+    } else if constexpr (type == property_type::four_byte_integer) {
+        return be_at(p, 4);
+    } else if constexpr (type == property_type::variable_byte_integer) {
+        return vbi_at(p);
+    } else if constexpr (type == property_type::utf8_string) {
+        return text_at(p);
+    } else if constexpr (type == property_type::binary_data) {
+        return binary_at(p);
+    } else {
+        return pair_at(p);
+    }
+}
+
 struct properties_access;
+
 }  // namespace detail
 
 /** Iterates the properties with one identifier (User Property or Subscription Identifier). */
-template <byte_like B, class Value, property_id Id>
+template <byte_like B, property_id Id>
 class property_range {
 public:
+    using value_type = property_view_value_t<B, Id>;
+
     class iterator {
     public:
-        using value_type = Value;
+        using value_type = property_view_value_t<B, Id>;
         using difference_type = std::ptrdiff_t;
         using iterator_category = std::forward_iterator_tag;
 
         constexpr iterator() noexcept = default;
         constexpr iterator(const B* pos, const B* end) noexcept : pos_(pos), end_(end) { seek(); }
-        [[nodiscard]] constexpr Value operator*() const noexcept {
-            const B* v = pos_ + 1;
-            if constexpr (Id == property_id::user_property) {
-                const std::size_t n = detail::be_at(v, 2);
-                const std::size_t m = detail::be_at(v + 2 + n, 2);
-                return {detail::as_text(v + 2, n), detail::as_text(v + 4 + n, m)};
-            } else {
-                return detail::vbi_at(v);
-            }
+        [[nodiscard]] constexpr value_type operator*() const noexcept {
+            return detail::read_value<Id>(pos_ + 1);
         }
         constexpr iterator& operator++() noexcept {
             advance();
@@ -144,10 +175,9 @@ private:
 };
 
 template <byte_like B>
-using user_property_range = property_range<B, user_property_view, property_id::user_property>;
+using user_property_range = property_range<B, property_id::user_property>;
 template <byte_like B>
-using subscription_identifier_range =
-    property_range<B, std::uint32_t, property_id::subscription_identifier>;
+using subscription_identifier_range = property_range<B, property_id::subscription_identifier>;
 
 /**
  * Validated MQTT 5.0 properties of one packet (or of a CONNECT's will). A view: valid while the
@@ -172,104 +202,111 @@ public:
     /** Whether a property with this identifier is present. */
     [[nodiscard]] constexpr bool contains(property_id id) const noexcept { return slot(id) != 0; }
 
-    [[nodiscard]] constexpr std::optional<payload_format> payload_format_indicator()
-        const noexcept {
-        if (auto v = byte_of(property_id::payload_format_indicator))
-            return static_cast<payload_format>(*v);
+    /**
+     * The value of property Id (the first one, if it repeats), typed as the property table
+     * says: std::optional<property_view_value_t<B, Id>>, empty when the list does not hold it.
+     */
+    template <property_id Id>
+    [[nodiscard]] constexpr std::optional<property_view_value_t<B, Id>> get() const noexcept {
+        if (const auto at = slot(Id)) return detail::read_value<Id>(data_ + at);
         return std::nullopt;
     }
-    [[nodiscard]] constexpr std::optional<std::uint32_t> message_expiry_interval() const noexcept {
-        return int_of(property_id::message_expiry_interval, 4);
+    /** Every value of a property that may repeat, in wire order. */
+    template <property_id Id>
+    requires(may_repeat(Id))
+        [[nodiscard]] constexpr property_range<B, Id> get_all() const noexcept {
+        const auto at = slot(Id);
+        const B* end = data_ + size_;
+        return {at ? data_ + at - 1 : end, end, counts_[detail::counter_of(Id)]};
     }
-    [[nodiscard]] constexpr std::optional<std::string_view> content_type() const noexcept {
-        return text_of(property_id::content_type);
+
+    // One accessor per property, named as the property table names it.
+    [[nodiscard]] constexpr auto payload_format_indicator() const noexcept {
+        return get<property_id::payload_format_indicator>();
     }
-    [[nodiscard]] constexpr std::optional<std::string_view> response_topic() const noexcept {
-        return text_of(property_id::response_topic);
+    [[nodiscard]] constexpr auto message_expiry_interval() const noexcept {
+        return get<property_id::message_expiry_interval>();
     }
-    [[nodiscard]] constexpr std::optional<std::span<const B>> correlation_data() const noexcept {
-        return binary_of(property_id::correlation_data);
+    [[nodiscard]] constexpr auto content_type() const noexcept {
+        return get<property_id::content_type>();
+    }
+    [[nodiscard]] constexpr auto response_topic() const noexcept {
+        return get<property_id::response_topic>();
+    }
+    [[nodiscard]] constexpr auto correlation_data() const noexcept {
+        return get<property_id::correlation_data>();
     }
     /** First Subscription Identifier (SUBSCRIBE carries at most one). */
-    [[nodiscard]] constexpr std::optional<std::uint32_t> subscription_identifier() const noexcept {
-        if (const auto at = slot(property_id::subscription_identifier))
-            return detail::vbi_at(data_ + at);
-        return std::nullopt;
+    [[nodiscard]] constexpr auto subscription_identifier() const noexcept {
+        return get<property_id::subscription_identifier>();
     }
     /** Every Subscription Identifier, in wire order (a server's PUBLISH may carry several). */
-    [[nodiscard]] constexpr subscription_identifier_range<B> subscription_identifiers()
-        const noexcept {
-        const auto at = slot(property_id::subscription_identifier);
-        const B* end = data_ + size_;
-        return {at ? data_ + at - 1 : end, end, counts_[1]};
+    [[nodiscard]] constexpr auto subscription_identifiers() const noexcept {
+        return get_all<property_id::subscription_identifier>();
     }
-    [[nodiscard]] constexpr std::optional<std::uint32_t> session_expiry_interval() const noexcept {
-        return int_of(property_id::session_expiry_interval, 4);
+    [[nodiscard]] constexpr auto session_expiry_interval() const noexcept {
+        return get<property_id::session_expiry_interval>();
     }
-    [[nodiscard]] constexpr std::optional<std::string_view> assigned_client_identifier()
-        const noexcept {
-        return text_of(property_id::assigned_client_identifier);
+    [[nodiscard]] constexpr auto assigned_client_identifier() const noexcept {
+        return get<property_id::assigned_client_identifier>();
     }
-    [[nodiscard]] constexpr std::optional<std::uint16_t> server_keep_alive() const noexcept {
-        return short_of(property_id::server_keep_alive);
+    [[nodiscard]] constexpr auto server_keep_alive() const noexcept {
+        return get<property_id::server_keep_alive>();
     }
-    [[nodiscard]] constexpr std::optional<std::string_view> authentication_method() const noexcept {
-        return text_of(property_id::authentication_method);
+    [[nodiscard]] constexpr auto authentication_method() const noexcept {
+        return get<property_id::authentication_method>();
     }
-    [[nodiscard]] constexpr std::optional<std::span<const B>> authentication_data() const noexcept {
-        return binary_of(property_id::authentication_data);
+    [[nodiscard]] constexpr auto authentication_data() const noexcept {
+        return get<property_id::authentication_data>();
     }
-    [[nodiscard]] constexpr std::optional<bool> request_problem_information() const noexcept {
-        return flag_of(property_id::request_problem_information);
+    [[nodiscard]] constexpr auto request_problem_information() const noexcept {
+        return get<property_id::request_problem_information>();
     }
-    [[nodiscard]] constexpr std::optional<std::uint32_t> will_delay_interval() const noexcept {
-        return int_of(property_id::will_delay_interval, 4);
+    [[nodiscard]] constexpr auto will_delay_interval() const noexcept {
+        return get<property_id::will_delay_interval>();
     }
-    [[nodiscard]] constexpr std::optional<bool> request_response_information() const noexcept {
-        return flag_of(property_id::request_response_information);
+    [[nodiscard]] constexpr auto request_response_information() const noexcept {
+        return get<property_id::request_response_information>();
     }
-    [[nodiscard]] constexpr std::optional<std::string_view> response_information() const noexcept {
-        return text_of(property_id::response_information);
+    [[nodiscard]] constexpr auto response_information() const noexcept {
+        return get<property_id::response_information>();
     }
-    [[nodiscard]] constexpr std::optional<std::string_view> server_reference() const noexcept {
-        return text_of(property_id::server_reference);
+    [[nodiscard]] constexpr auto server_reference() const noexcept {
+        return get<property_id::server_reference>();
     }
-    [[nodiscard]] constexpr std::optional<std::string_view> reason_string() const noexcept {
-        return text_of(property_id::reason_string);
+    [[nodiscard]] constexpr auto reason_string() const noexcept {
+        return get<property_id::reason_string>();
     }
-    [[nodiscard]] constexpr std::optional<std::uint16_t> receive_maximum() const noexcept {
-        return short_of(property_id::receive_maximum);
+    [[nodiscard]] constexpr auto receive_maximum() const noexcept {
+        return get<property_id::receive_maximum>();
     }
-    [[nodiscard]] constexpr std::optional<std::uint16_t> topic_alias_maximum() const noexcept {
-        return short_of(property_id::topic_alias_maximum);
+    [[nodiscard]] constexpr auto topic_alias_maximum() const noexcept {
+        return get<property_id::topic_alias_maximum>();
     }
-    [[nodiscard]] constexpr std::optional<std::uint16_t> topic_alias() const noexcept {
-        return short_of(property_id::topic_alias);
+    [[nodiscard]] constexpr auto topic_alias() const noexcept {
+        return get<property_id::topic_alias>();
     }
-    [[nodiscard]] constexpr std::optional<qos> maximum_qos() const noexcept {
-        if (auto v = byte_of(property_id::maximum_qos)) return static_cast<qos>(*v);
-        return std::nullopt;
+    [[nodiscard]] constexpr auto maximum_qos() const noexcept {
+        return get<property_id::maximum_qos>();
     }
-    [[nodiscard]] constexpr std::optional<bool> retain_available() const noexcept {
-        return flag_of(property_id::retain_available);
+    [[nodiscard]] constexpr auto retain_available() const noexcept {
+        return get<property_id::retain_available>();
     }
-    [[nodiscard]] constexpr std::optional<std::uint32_t> maximum_packet_size() const noexcept {
-        return int_of(property_id::maximum_packet_size, 4);
+    [[nodiscard]] constexpr auto maximum_packet_size() const noexcept {
+        return get<property_id::maximum_packet_size>();
     }
-    [[nodiscard]] constexpr std::optional<bool> wildcard_subscription_available() const noexcept {
-        return flag_of(property_id::wildcard_subscription_available);
+    [[nodiscard]] constexpr auto wildcard_subscription_available() const noexcept {
+        return get<property_id::wildcard_subscription_available>();
     }
-    [[nodiscard]] constexpr std::optional<bool> subscription_identifier_available() const noexcept {
-        return flag_of(property_id::subscription_identifier_available);
+    [[nodiscard]] constexpr auto subscription_identifier_available() const noexcept {
+        return get<property_id::subscription_identifier_available>();
     }
-    [[nodiscard]] constexpr std::optional<bool> shared_subscription_available() const noexcept {
-        return flag_of(property_id::shared_subscription_available);
+    [[nodiscard]] constexpr auto shared_subscription_available() const noexcept {
+        return get<property_id::shared_subscription_available>();
     }
     /** User Property pairs in wire order, duplicates kept (MQTT-3.3.2-18 needs the order). */
-    [[nodiscard]] constexpr user_property_range<B> user_properties() const noexcept {
-        const B* end = data_ + size_;
-        const auto at = slot(property_id::user_property);
-        return {at ? data_ + at - 1 : end, end, counts_[0]};
+    [[nodiscard]] constexpr auto user_properties() const noexcept {
+        return get_all<property_id::user_property>();
     }
 
 private:
@@ -278,9 +315,9 @@ private:
     const B* data_ = nullptr;
     std::uint32_t size_ = 0;
     std::uint32_t present_ = 0;  // bit i: slots_[i] holds the value offset of a property
-    // User Properties, Subscription Identifiers, and a count no one reads (every other
+    // A count per repeatable identifier (detail::counter_of), and one no one reads (every other
     // property), so that the decoder counts without a branch.
-    std::array<std::uint32_t, 3> counts_{};
+    std::array<std::uint32_t, detail::repeatable_count + 1> counts_{};
     std::array<std::uint32_t, detail::property_slot_count> slots_;  // valid where present_ says
 
     [[nodiscard]] constexpr std::uint32_t slot(property_id id) const noexcept {
@@ -288,35 +325,6 @@ private:
         if (raw > max_property_id) return 0;
         const std::uint8_t i = detail::property_layouts[raw].slot;
         return (present_ >> i) & 1u ? slots_[i] : 0;
-    }
-    [[nodiscard]] constexpr std::optional<std::uint8_t> byte_of(property_id id) const noexcept {
-        if (const auto at = slot(id)) return detail::to_u8(data_[at]);
-        return std::nullopt;
-    }
-    [[nodiscard]] constexpr std::optional<bool> flag_of(property_id id) const noexcept {
-        if (const auto at = slot(id)) return detail::to_u8(data_[at]) != 0;
-        return std::nullopt;
-    }
-    [[nodiscard]] constexpr std::optional<std::uint16_t> short_of(property_id id) const noexcept {
-        if (const auto at = slot(id))
-            return static_cast<std::uint16_t>(detail::be_at(data_ + at, 2));
-        return std::nullopt;
-    }
-    [[nodiscard]] constexpr std::optional<std::uint32_t> int_of(property_id id,
-                                                                std::size_t n) const noexcept {
-        if (const auto at = slot(id)) return detail::be_at(data_ + at, n);
-        return std::nullopt;
-    }
-    [[nodiscard]] constexpr std::optional<std::string_view> text_of(property_id id) const noexcept {
-        if (const auto at = slot(id))
-            return detail::as_text(data_ + at + 2, detail::be_at(data_ + at, 2));
-        return std::nullopt;
-    }
-    [[nodiscard]] constexpr std::optional<std::span<const B>> binary_of(
-        property_id id) const noexcept {
-        if (const auto at = slot(id))
-            return std::span<const B>(data_ + at + 2, detail::be_at(data_ + at, 2));
-        return std::nullopt;
     }
 };
 
@@ -354,7 +362,7 @@ struct properties_access {
     template <byte_like B>
     [[nodiscard]] static constexpr std::uint32_t subscription_identifier_count(
         const properties_view<B>& v) noexcept {
-        return v.counts_[1];
+        return v.counts_[counter_of(property_id::subscription_identifier)];
     }
 };
 
@@ -398,22 +406,13 @@ template <byte_like B, bool Prefixed = true>
     r = reader<B>(data, end, r.end());
 
     using p = property_id;
-    const std::uint64_t allowed = allowed_properties(ctx);
-    // Identifiers that may not repeat here: all but User Property, and the Subscription
-    // Identifier outside a PUBLISH.
-    const std::uint64_t single =
-        ~(bit(p::user_property) |
-          (ctx == property_context::publish ? bit(p::subscription_identifier) : 0));
-    // The two direction rules, both on numeric properties: no Subscription Identifier in a
-    // client's PUBLISH (MQTT-3.3.4-6), no Session Expiry Interval in a server's DISCONNECT
-    // (MQTT-3.14.2-2).
+    const context_rules& rules = property_context_rules[static_cast<std::size_t>(ctx)];
+    const std::uint64_t allowed = rules.allowed;
+    // Identifiers that may not repeat here.
+    const std::uint64_t single = ~rules.repeatable;
+    // Identifiers this sender may not send here (sender_rules).
     const std::uint64_t wrong_sender =
-        (ctx == property_context::publish && opts.from == sender::client
-             ? bit(p::subscription_identifier)
-             : 0) |
-        (ctx == property_context::disconnect && opts.from == sender::server
-             ? bit(p::session_expiry_interval)
-             : 0);
+        opts.from == sender::client ? rules.server_only : rules.client_only;
     std::uint64_t seen = 0;
     std::size_t pos = begin;
     while (pos != end) {
@@ -492,12 +491,8 @@ template <byte_like B, bool Prefixed = true>
         if (numeric) {
             if (number < info.min || number > info.max)
                 return make_fault(info.value_error, value_at);
-            if (wrong_sender & b) {
-                return make_fault(raw == static_cast<std::uint8_t>(p::subscription_identifier)
-                                      ? errc::subscription_identifier_from_client
-                                      : errc::session_expiry_from_server,
-                                  at);
-            }
+            if (wrong_sender & b)
+                return make_fault(wrong_sender_error(ctx, static_cast<property_id>(raw)), at);
         }
         properties_access::record(out, info, static_cast<std::uint32_t>(value_at - begin),
                                   !(seen & b));

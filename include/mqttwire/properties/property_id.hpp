@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "../error.hpp"
+#include "../options.hpp"
 
 namespace mqttwire {
 
@@ -75,18 +76,26 @@ inline constexpr std::uint8_t max_property_id = 0x2A;
 
 namespace detail {
 
+/** What a Byte property's value stands for: it decides the C++ type sets and views use. */
+enum class byte_meaning : std::uint8_t {
+    number,          // not a Byte, or a plain number
+    flag,            // 0 or 1: std::optional<bool>
+    payload_format,  // payload_format
+    qos,             // qos (Maximum QoS)
+};
+
 struct property_info {
     property_type type = property_type::none;
     std::uint8_t slot = 0xFF;  // index in properties_view's offset table
     std::string_view name{};
     std::string_view spec_name{};
-    /** A Byte that is a yes/no flag (0 or 1), as opposed to a small number or code. */
-    bool flag = false;
+    byte_meaning meaning = byte_meaning::number;
 };
 
 inline constexpr property_info property_table[max_property_id + 1] = {
     {},
-    {property_type::byte, 0, "payload_format_indicator", "Payload Format Indicator"},
+    {property_type::byte, 0, "payload_format_indicator", "Payload Format Indicator",
+     byte_meaning::payload_format},
     {property_type::four_byte_integer, 1, "message_expiry_interval", "Message Expiry Interval"},
     {property_type::utf8_string, 2, "content_type", "Content Type"},
     {},
@@ -108,9 +117,11 @@ inline constexpr property_info property_table[max_property_id + 1] = {
     {},
     {property_type::utf8_string, 9, "authentication_method", "Authentication Method"},
     {property_type::binary_data, 10, "authentication_data", "Authentication Data"},
-    {property_type::byte, 11, "request_problem_information", "Request Problem Information", true},
+    {property_type::byte, 11, "request_problem_information", "Request Problem Information",
+     byte_meaning::flag},
     {property_type::four_byte_integer, 12, "will_delay_interval", "Will Delay Interval"},
-    {property_type::byte, 13, "request_response_information", "Request Response Information", true},
+    {property_type::byte, 13, "request_response_information", "Request Response Information",
+     byte_meaning::flag},
     {property_type::utf8_string, 14, "response_information", "Response Information"},
     {},
     {property_type::utf8_string, 15, "server_reference", "Server Reference"},
@@ -121,72 +132,35 @@ inline constexpr property_info property_table[max_property_id + 1] = {
     {property_type::two_byte_integer, 17, "receive_maximum", "Receive Maximum"},
     {property_type::two_byte_integer, 18, "topic_alias_maximum", "Topic Alias Maximum"},
     {property_type::two_byte_integer, 19, "topic_alias", "Topic Alias"},
-    {property_type::byte, 20, "maximum_qos", "Maximum QoS"},
-    {property_type::byte, 21, "retain_available", "Retain Available", true},
+    {property_type::byte, 20, "maximum_qos", "Maximum QoS", byte_meaning::qos},
+    {property_type::byte, 21, "retain_available", "Retain Available", byte_meaning::flag},
     {property_type::utf8_string_pair, 26, "user_property", "User Property"},
     {property_type::four_byte_integer, 22, "maximum_packet_size", "Maximum Packet Size"},
     {property_type::byte, 23, "wildcard_subscription_available", "Wildcard Subscription Available",
-     true},
+     byte_meaning::flag},
     {property_type::byte, 24, "subscription_identifier_available",
-     "Subscription Identifier Available", true},
+     "Subscription Identifier Available", byte_meaning::flag},
     {property_type::byte, 25, "shared_subscription_available", "Shared Subscription Available",
-     true},
+     byte_meaning::flag},
 };
 
-/** Entries of properties_view's offset table: one per property (the first, if repeated). */
-inline constexpr std::size_t property_slot_count = 27;
-
-[[nodiscard]] constexpr std::uint64_t bit(property_id id) noexcept {
-    return std::uint64_t{1} << static_cast<std::uint8_t>(id);
-}
-
-/** Identifiers allowed per context (derived from the Packets column of 5.0 Table 2-4). */
-[[nodiscard]] constexpr std::uint64_t allowed_properties(property_context ctx) noexcept {
-    using p = property_id;
-    switch (ctx) {
-        case property_context::connect:
-            return bit(p::session_expiry_interval) | bit(p::receive_maximum) |
-                   bit(p::maximum_packet_size) | bit(p::topic_alias_maximum) |
-                   bit(p::request_response_information) | bit(p::request_problem_information) |
-                   bit(p::user_property) | bit(p::authentication_method) |
-                   bit(p::authentication_data);
-        case property_context::will:
-            return bit(p::will_delay_interval) | bit(p::payload_format_indicator) |
-                   bit(p::message_expiry_interval) | bit(p::content_type) | bit(p::response_topic) |
-                   bit(p::correlation_data) | bit(p::user_property);
-        case property_context::connack:
-            return bit(p::session_expiry_interval) | bit(p::receive_maximum) | bit(p::maximum_qos) |
-                   bit(p::retain_available) | bit(p::maximum_packet_size) |
-                   bit(p::assigned_client_identifier) | bit(p::topic_alias_maximum) |
-                   bit(p::reason_string) | bit(p::user_property) |
-                   bit(p::wildcard_subscription_available) |
-                   bit(p::subscription_identifier_available) |
-                   bit(p::shared_subscription_available) | bit(p::server_keep_alive) |
-                   bit(p::response_information) | bit(p::server_reference) |
-                   bit(p::authentication_method) | bit(p::authentication_data);
-        case property_context::publish:
-            return bit(p::payload_format_indicator) | bit(p::message_expiry_interval) |
-                   bit(p::topic_alias) | bit(p::response_topic) | bit(p::correlation_data) |
-                   bit(p::user_property) | bit(p::subscription_identifier) | bit(p::content_type);
-        case property_context::ack: return bit(p::reason_string) | bit(p::user_property);
-        case property_context::subscribe:
-            return bit(p::subscription_identifier) | bit(p::user_property);
-        case property_context::unsubscribe: return bit(p::user_property);
-        case property_context::disconnect:
-            return bit(p::session_expiry_interval) | bit(p::reason_string) | bit(p::user_property) |
-                   bit(p::server_reference);
-        case property_context::auth:
-            return bit(p::authentication_method) | bit(p::authentication_data) |
-                   bit(p::reason_string) | bit(p::user_property);
-    }
-    return 0;
-}
-
-/** Whether the identifier may repeat in this context. */
-[[nodiscard]] constexpr bool may_repeat(property_id id, property_context ctx) noexcept {
-    return id == property_id::user_property ||
-           (id == property_id::subscription_identifier && ctx == property_context::publish);
-}
+/**
+ * The two properties a packet may carry from one side only, and the fault from the other:
+ * no Subscription Identifier in a client's PUBLISH (MQTT-3.3.4-6), no Session Expiry Interval
+ * in a server's DISCONNECT (MQTT-3.14.2-2).
+ */
+struct sender_rule {
+    property_context context;
+    property_id id;
+    sender only_from;
+    errc wrong_sender;
+};
+inline constexpr sender_rule sender_rules[] = {
+    {property_context::publish, property_id::subscription_identifier, sender::server,
+     errc::subscription_identifier_from_client},
+    {property_context::disconnect, property_id::session_expiry_interval, sender::client,
+     errc::session_expiry_from_server},
+};
 
 /**
  * The fault a text check's `code` makes in property `id` at `at`, for decode and encode alike.
@@ -212,16 +186,12 @@ inline constexpr std::size_t property_slot_count = 27;
  */
 [[nodiscard]] constexpr errc check_numeric_property(property_id id, std::uint32_t value) noexcept {
     using p = property_id;
+    // Every Byte property is a 0/1 flag, a Payload Format Indicator (0 or 1) or a Maximum QoS
+    // (0 or 1).
+    if (id <= p{max_property_id} &&
+        property_table[static_cast<std::uint8_t>(id)].type == property_type::byte)
+        return value <= 1 ? errc::none : errc::property_value_invalid;
     switch (id) {
-        case p::payload_format_indicator:
-        case p::request_problem_information:
-        case p::request_response_information:
-        case p::maximum_qos:
-        case p::retain_available:
-        case p::wildcard_subscription_available:
-        case p::subscription_identifier_available:
-        case p::shared_subscription_available:
-            return value <= 1 ? errc::none : errc::property_value_invalid;
         case p::receive_maximum:
         case p::maximum_packet_size: return value != 0 ? errc::none : errc::property_value_invalid;
         case p::subscription_identifier:
@@ -232,62 +202,43 @@ inline constexpr std::size_t property_slot_count = 27;
     }
 }
 
-/**
- * What the decoder's property loop needs of one identifier, in one 12-byte entry: type, slot,
- * and the value rule of check_numeric_property as a range (a value outside [min, max] is
- * `value_error`), so that the loop makes one table read per property.
- */
-struct property_layout {
-    property_type type = property_type::none;
-    std::uint8_t slot = 31;  // unknown identifiers: a presence bit that is never set
-    std::uint8_t min = 0;
-    errc value_error = errc::none;
-    std::uint32_t max = 0xFFFFFFFFu;
-    std::uint8_t counter = 2;  // count kept per identifier: 0 User Property, 1 Subscription Id.
-};
-
-[[nodiscard]] consteval auto make_property_layouts() {
-    std::array<property_layout, max_property_id + 1> out{};
-    for (std::size_t i = 0; i <= max_property_id; ++i) {
-        const auto id = static_cast<property_id>(i);
-        property_layout& l = out[i];
-        l.type = property_table[i].type;
-        if (l.type == property_type::none) continue;
-        l.slot = property_table[i].slot;
-        l.counter = id == property_id::user_property             ? 0
-                    : id == property_id::subscription_identifier ? 1
-                                                                 : 2;
-        // Read the rule back from check_numeric_property: 0 rejected, above 1 rejected, above
-        // the largest Variable Byte Integer rejected.
-        const errc at_zero = check_numeric_property(id, 0);
-        const errc at_two = check_numeric_property(id, 2);
-        const errc past_vbi = check_numeric_property(id, max_variable_byte_integer + 1);
-        l.min = at_zero != errc::none ? 1 : 0;
-        l.max = at_two != errc::none     ? 1u
-                : past_vbi != errc::none ? max_variable_byte_integer
-                                         : 0xFFFFFFFFu;
-        l.value_error = at_zero != errc::none ? at_zero : at_two != errc::none ? at_two : past_vbi;
-    }
-    return out;
+[[nodiscard]] consteval std::size_t count_properties() noexcept {
+    std::size_t n = 0;
+    for (const property_info& row : property_table) n += row.type != property_type::none;
+    return n;
 }
 
-inline constexpr auto property_layouts = make_property_layouts();
+}  // namespace detail
 
-/** The table's ranges say exactly what check_numeric_property says. */
-[[nodiscard]] consteval bool property_layouts_agree() {
-    constexpr std::uint32_t top = max_variable_byte_integer;
-    constexpr std::uint32_t samples[] = {0, 1, 2, 3, 0xFFFF, 0x10000, top, top + 1, 0xFFFFFFFFu};
-    for (std::size_t i = 0; i <= max_property_id; ++i) {
-        const property_layout& l = property_layouts[i];
-        if (l.type == property_type::none) continue;
-        for (const std::uint32_t v : samples) {
-            const errc table = v < l.min || v > l.max ? l.value_error : errc::none;
-            if (table != check_numeric_property(static_cast<property_id>(i), v)) return false;
-        }
+/** How many property identifiers MQTT 5.0 defines (27). */
+inline constexpr std::size_t property_count = detail::count_properties();
+
+/** Every defined property identifier, in identifier order: for code that handles each one. */
+inline constexpr std::array<property_id, property_count> property_ids = [] {
+    std::array<property_id, property_count> out{};
+    std::size_t n = 0;
+    for (std::size_t i = 0; i <= max_property_id; ++i)
+        if (detail::property_table[i].type != property_type::none)
+            out[n++] = static_cast<property_id>(i);
+    return out;
+}();
+
+namespace detail {
+
+/** Entries of properties_view's offset table: one per property (the first, if repeated). */
+inline constexpr std::size_t property_slot_count = property_count;
+
+/** The slots are 0 .. property_count - 1, each used once. */
+[[nodiscard]] consteval bool slots_are_a_permutation() noexcept {
+    std::uint64_t used = 0;
+    for (const property_info& row : property_table) {
+        if (row.type == property_type::none) continue;
+        if (row.slot >= property_slot_count || ((used >> row.slot) & 1u)) return false;
+        used |= std::uint64_t{1} << row.slot;
     }
     return true;
 }
-static_assert(property_layouts_agree());
+static_assert(slots_are_a_permutation());
 
 }  // namespace detail
 
@@ -303,7 +254,7 @@ static_assert(property_layouts_agree());
  */
 [[nodiscard]] constexpr bool is_flag(property_id id) noexcept {
     const auto i = static_cast<std::uint8_t>(id);
-    return i <= max_property_id && detail::property_table[i].flag;
+    return i <= max_property_id && detail::property_table[i].meaning == detail::byte_meaning::flag;
 }
 /** snake_case name ("message_expiry_interval"); empty for an unknown identifier. */
 [[nodiscard]] constexpr std::string_view name(property_id id) noexcept {
