@@ -49,6 +49,7 @@ int open_socket(int family) {
 bool connection::open(const endpoint& where) {
     close();
     error_.clear();
+    lookup_failed_ = false;
     if (!where.unix_path.empty()) {
         sockaddr_un addr{};
         addr.sun_family = AF_UNIX;
@@ -82,6 +83,7 @@ bool connection::open(const endpoint& where) {
     const std::string port = std::to_string(where.port);
     if (const int rc = ::getaddrinfo(where.host.c_str(), port.c_str(), &hints, &found); rc != 0) {
         error_ = ::gai_strerror(rc);
+        lookup_failed_ = true;
         return false;
     }
     int last_error = ECONNREFUSED;
@@ -171,11 +173,11 @@ bool connection::drain(session& s) {
 run_status connection::run(session& s, const std::function<bool()>& done,
                            std::optional<time_point> until) {
     for (;;) {
-        if (done && done()) return run_status::done;
         if (!flush(s)) {
             s.connection_closed();
             return run_status::io_error;
         }
+        if (done && done()) return run_status::done;
         const bool ended = s.state() == session_state::disconnected;
         if (ended && s.output().empty()) return run_status::closed;
         time_point now = clock::now();

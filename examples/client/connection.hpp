@@ -16,9 +16,9 @@ struct endpoint {
     std::string host = "localhost";
     std::uint16_t port = 1883;
     /** Non-empty: connect to this unix-domain socket instead of host:port. */
-    std::string unix_path;
+    std::string unix_path{};
     /** Local address to bind before connecting (mosquitto's --bind-address); empty: any. */
-    std::string bind_address;
+    std::string bind_address{};
     /** Disable Nagle's algorithm (TCP_NODELAY). */
     bool tcp_nodelay = false;
     std::chrono::milliseconds connect_timeout{10'000};
@@ -48,6 +48,8 @@ public:
     [[nodiscard]] bool is_open() const { return fd_ >= 0; }
     [[nodiscard]] int fd() const { return fd_; }
     [[nodiscard]] const std::string& error() const { return error_; }
+    /** The last open() failed to resolve the host name (not to reach it). */
+    [[nodiscard]] bool lookup_failed() const { return lookup_failed_; }
 
     /**
      * Moves bytes between the socket and `s` and runs its timers until `done()` holds, the
@@ -65,7 +67,8 @@ private:
     bool drain(session& s);
 
     int fd_ = -1;
-    std::string error_;
+    std::string error_{};
+    bool lookup_failed_ = false;
 };
 
 }  // namespace mqttwire::client

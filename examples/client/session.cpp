@@ -451,11 +451,13 @@ void session::handle_connack(std::span<const std::byte> packet, time_point now) 
     trace("Client %s received CONNACK (%d)", trace_id(), code);
     const connack_event event{.session_present = c->session_present, .code = code, .packet = *c};
     if (code != 0) {
-        state_ = session_state::disconnected;
+        // The handler may still send DISCONNECT (mosquitto's clients do); then it is closed.
+        const std::uint64_t generation = generation_;
         handler_.on_connack(event);
-        close({.cause = close_cause::connect_refused,
-               .reason = static_cast<reason_code>(code),
-               .reason_string = c->properties.reason_string()});
+        if (generation == generation_ && state_ != session_state::disconnected)
+            close({.cause = close_cause::connect_refused,
+                   .reason = static_cast<reason_code>(code),
+                   .reason_string = c->properties.reason_string()});
         return;
     }
     if (v5) {

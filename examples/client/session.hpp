@@ -31,64 +31,64 @@ using owned_user_property = std::pair<std::string, std::string>;
 
 /** The will of a CONNECT. */
 struct will_config {
-    std::string topic;
-    std::vector<std::byte> payload;
+    std::string topic{};
+    std::vector<std::byte> payload{};
     qos qos_level = qos::at_most_once;
     bool retain = false;
     // 5.0 will properties.
-    std::optional<std::uint32_t> will_delay_interval;
-    std::optional<std::uint32_t> message_expiry_interval;
-    std::optional<payload_format> payload_format_indicator;
-    std::optional<std::string> content_type;
-    std::optional<std::string> response_topic;
-    std::optional<std::string> correlation_data;
-    std::vector<owned_user_property> user_properties;
+    std::optional<std::uint32_t> will_delay_interval{};
+    std::optional<std::uint32_t> message_expiry_interval{};
+    std::optional<payload_format> payload_format_indicator{};
+    std::optional<std::string> content_type{};
+    std::optional<std::string> response_topic{};
+    std::optional<std::string> correlation_data{};
+    std::vector<owned_user_property> user_properties{};
 };
 
 /** What a CONNECT says; fixed for the life of the session. */
 struct session_config {
     protocol_version version = protocol_version::v3_1_1;
     /** Empty: the server assigns one (3.1.1 needs clean_start for that, 3.1 forbids it). */
-    std::string client_id;
+    std::string client_id{};
     std::uint16_t keep_alive = 60;
     bool clean_start = true;
-    std::optional<std::string> user_name;
-    std::optional<std::string> password;
-    std::optional<will_config> will;
+    std::optional<std::string> user_name{};
+    std::optional<std::string> password{};
+    std::optional<will_config> will{};
     // 5.0 CONNECT properties; absent ones are not sent.
-    std::optional<std::uint32_t> session_expiry_interval;
+    std::optional<std::uint32_t> session_expiry_interval{};
     /** How many QoS 1/2 PUBLISH the server may have unacknowledged towards us. */
-    std::optional<std::uint16_t> receive_maximum;
+    std::optional<std::uint16_t> receive_maximum{};
     /** Largest packet we accept; also sent to the server. */
-    std::optional<std::uint32_t> maximum_packet_size;
+    std::optional<std::uint32_t> maximum_packet_size{};
     /** Topic aliases the server may use towards us (0: none). */
-    std::optional<std::uint16_t> topic_alias_maximum;
-    std::optional<bool> request_response_information;
-    std::optional<bool> request_problem_information;
-    std::vector<owned_user_property> user_properties;
+    std::optional<std::uint16_t> topic_alias_maximum{};
+    std::optional<bool> request_response_information{};
+    std::optional<bool> request_problem_information{};
+    std::vector<owned_user_property> user_properties{};
     /** Report every packet as mosquitto's -d does (session_handler::on_trace). */
     bool debug_trace = false;
 };
 
 /** A message to publish; the session keeps a copy until it is acknowledged. */
 struct outgoing_message {
-    std::string topic;
-    std::vector<std::byte> payload;
+    std::string topic{};
+    std::vector<std::byte> payload{};
     qos qos_level = qos::at_most_once;
     bool retain = false;
     // 5.0 PUBLISH properties.
-    std::optional<payload_format> payload_format_indicator;
-    std::optional<std::uint32_t> message_expiry_interval;
-    std::optional<std::uint16_t> topic_alias;
-    std::optional<std::string> content_type;
-    std::optional<std::string> response_topic;
-    std::optional<std::string> correlation_data;
-    std::vector<owned_user_property> user_properties;
+    std::optional<payload_format> payload_format_indicator{};
+    std::optional<std::uint32_t> message_expiry_interval{};
+    std::optional<std::uint16_t> topic_alias{};
+    std::optional<std::string> content_type{};
+    std::optional<std::string> response_topic{};
+    std::optional<std::string> correlation_data{};
+    std::vector<owned_user_property> user_properties{};
 };
 
 /** One filter of a SUBSCRIBE. */
 struct subscription_request {
-    std::string topic_filter;
+    std::string topic_filter{};
     qos max_qos = qos::at_most_once;
     bool no_local = false;
     bool retain_as_published = false;
@@ -97,8 +97,8 @@ struct subscription_request {
 
 /** 5.0 SUBSCRIBE / UNSUBSCRIBE properties. */
 struct subscribe_options {
-    std::optional<std::uint32_t> subscription_identifier;
-    std::vector<owned_user_property> user_properties;
+    std::optional<std::uint32_t> subscription_identifier{};
+    std::vector<owned_user_property> user_properties{};
 };
 
 /** Where a connection of the session stands. */
@@ -120,7 +120,7 @@ struct connack_event {
 /** A PUBLISH from the server, delivered once (QoS 2 when released). */
 struct message_event {
     /** The Topic Name, an alias already resolved. */
-    std::string_view topic;
+    std::string_view topic{};
     const publish_view<std::byte>& publish;
 };
 
@@ -225,23 +225,23 @@ private:
                                               awaiting_pubcomp };
     struct outgoing_entry {
         std::uint16_t mid = 0;
-        outgoing_message message;
+        outgoing_message message{};
         outgoing_step step = outgoing_step::unsent;
         bool sent_before = false;  // DUP on resend
     };
     struct pending_request {
         std::uint16_t mid = 0;
         bool subscribe = true;
-        std::vector<subscription_request> filters;
-        std::vector<std::string> topic_filters;
-        subscribe_options options;
-        std::vector<owned_user_property> user_properties;
+        std::vector<subscription_request> filters{};
+        std::vector<std::string> topic_filters{};
+        subscribe_options options{};
+        std::vector<owned_user_property> user_properties{};
         bool sent = false;
     };
     /** A QoS 2 message received, kept until PUBREL releases it. */
     struct held_message {
-        std::string topic;
-        std::vector<std::byte> packet;
+        std::string topic{};
+        std::vector<std::byte> packet{};
     };
 
     [[nodiscard]] codec_options decode_options() const;
@@ -272,28 +272,28 @@ private:
 
     session_config config_;
     session_handler& handler_;
-    std::string client_id_;
+    std::string client_id_{};
     session_state state_ = session_state::disconnected;
 
     // Session state: survives reconnects unless clean start.
-    std::deque<outgoing_entry> outgoing_;
-    std::deque<pending_request> requests_;
+    std::deque<outgoing_entry> outgoing_{};
+    std::deque<pending_request> requests_{};
     std::map<std::uint16_t, held_message> incoming_qos2_;
     std::uint16_t last_mid_ = 0;
     /** Counts connect() calls: a loop that called the handler stops if it started a new one. */
     std::uint64_t generation_ = 0;
 
     // Connection state.
-    std::vector<std::byte> in_;
-    std::vector<std::byte> out_;
+    std::vector<std::byte> in_{};
+    std::vector<std::byte> out_{};
     std::size_t out_sent_ = 0;
-    std::map<std::uint16_t, std::string> topic_aliases_;
+    std::map<std::uint16_t, std::string> topic_aliases_{};
     std::uint16_t server_receive_maximum_ = 65535;
     std::uint32_t server_maximum_packet_size_ = max_packet_size;
     std::uint16_t keep_alive_ = 0;
     time_point last_in_{};
     time_point last_out_{};
-    std::optional<time_point> ping_sent_;
+    std::optional<time_point> ping_sent_{};
     mqttwire::error last_error_{};
 };
 
