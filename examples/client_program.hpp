@@ -7,9 +7,25 @@
 
 #include "client/connection.hpp"
 #include "client/session.hpp"
-#include "provisional_cli.hpp"
+#include "cli/options.hpp"
 
 namespace mqttwire::client_program {
+
+inline std::vector<client::owned_user_property> owned(std::span<const user_property> list) {
+    std::vector<client::owned_user_property> out;
+    for (const user_property& p : list) out.emplace_back(p.name, p.value);
+    return out;
+}
+
+inline std::optional<std::string> owned(std::optional<std::string_view> text) {
+    if (!text) return std::nullopt;
+    return std::string(*text);
+}
+
+inline std::optional<std::string> owned(std::optional<std::span<const std::byte>> data) {
+    if (!data) return std::nullopt;
+    return std::string(reinterpret_cast<const char*>(data->data()), data->size());
+}
 
 inline client::session_config session_config_of(const cli::client_config& c) {
     client::session_config s;
@@ -27,14 +43,44 @@ inline client::session_config session_config_of(const cli::client_config& c) {
         w.payload.assign(payload.begin(), payload.end());
         w.qos_level = c.will.qos_level;
         w.retain = c.will.retain;
+        const will_properties& p = c.will_properties;
+        w.will_delay_interval = p.will_delay_interval;
+        w.message_expiry_interval = p.message_expiry_interval;
+        w.payload_format_indicator = p.payload_format_indicator;
+        w.content_type = owned(p.content_type);
+        w.response_topic = owned(p.response_topic);
+        w.correlation_data = owned(p.correlation_data);
+        w.user_properties = owned(p.user_properties);
         s.will = std::move(w);
     }
-    if (c.version == protocol_version::v5) {
-        // mosquitto: -c without -x keeps the session forever after the connection.
-        s.session_expiry_interval = c.session_expiry;
-        if (!c.clean_session && !s.session_expiry_interval) s.session_expiry_interval = 0xFFFFFFFFu;
-    }
+    const connect_properties& p = c.connect_properties;
+    s.session_expiry_interval = p.session_expiry_interval;
+    s.receive_maximum = p.receive_maximum;
+    s.maximum_packet_size = p.maximum_packet_size;
+    s.topic_alias_maximum = p.topic_alias_maximum;
+    s.request_response_information = p.request_response_information;
+    s.request_problem_information = p.request_problem_information;
+    s.user_properties = owned(p.user_properties);
     return s;
+}
+
+/** A PUBLISH with the -D publish properties of the command line. */
+inline client::outgoing_message message_of(const cli::client_config& c, std::string topic,
+                                           std::vector<std::byte> payload, bool retain) {
+    client::outgoing_message m;
+    m.topic = std::move(topic);
+    m.payload = std::move(payload);
+    m.qos_level = c.qos_level;
+    m.retain = retain;
+    const publish_properties& p = c.publish_properties;
+    m.payload_format_indicator = p.payload_format_indicator;
+    m.message_expiry_interval = p.message_expiry_interval;
+    m.topic_alias = p.topic_alias;
+    m.content_type = owned(p.content_type);
+    m.response_topic = owned(p.response_topic);
+    m.correlation_data = owned(p.correlation_data);
+    m.user_properties = owned(p.user_properties);
+    return m;
 }
 
 inline client::endpoint endpoint_of(const cli::client_config& c) {

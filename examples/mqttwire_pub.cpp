@@ -125,10 +125,8 @@ int run(const cli::pub_config& config) {
     }
 
     auto publish_one = [&](std::vector<std::byte> payload) -> bool {
-        client::outgoing_message m{.topic = config.topic,
-                                   .payload = std::move(payload),
-                                   .qos_level = cc.qos_level,
-                                   .retain = config.retain};
+        client::outgoing_message m =
+            client_program::message_of(cc, config.topic, std::move(payload), config.retain);
         if (session.publish(std::move(m), clock::now()) == 0) {
             const std::string_view n = name(session.last_error().code);
             std::fprintf(stderr, "Error: cannot publish: %.*s\n", static_cast<int>(n.size()),

@@ -11,6 +11,7 @@
 #include "client/connection.hpp"
 #include "client/mosquitto_text.hpp"
 #include "client/session.hpp"
+#include "cli/output.hpp"
 #include "client_program.hpp"
 
 namespace {
@@ -47,10 +48,16 @@ public:
             for (const std::string& t : config_.topics)
                 filters.push_back({.topic_filter = t,
                                    .max_qos = config_.client.qos_level,
+                                   .retain_as_published = config_.retain_as_published,
                                    .retain = config_.retain_handling});
-            session_->subscribe(std::move(filters), now);
+            const subscribe_properties& p = config_.client.subscribe_properties;
+            session_->subscribe(std::move(filters), now,
+                                {.subscription_identifier = p.subscription_identifier,
+                                 .user_properties = client_program::owned(p.user_properties)});
         }
-        if (!config_.unsubscribe.empty()) session_->unsubscribe(config_.unsubscribe, now);
+        if (!config_.unsubscribe.empty()) session_->unsubscribe(
+                config_.unsubscribe, now,
+                client_program::owned(config_.client.unsubscribe_properties.user_properties));
     }
 
     void on_subscribed(std::uint16_t mid, std::span<const std::uint8_t> codes) override {
