@@ -145,8 +145,11 @@ int run(const cli::pub_config& config) {
         while (std::getline(std::cin, line)) {
             const auto bytes = std::as_bytes(std::span(line));
             if (!publish_one(std::vector<std::byte>(bytes.begin(), bytes.end()))) return 1;
-            if (!settle()) return failed();
+            // Sent before the next line is read; acknowledgements are taken as they come.
+            link.run(session, [&] { return session.output().empty(); });
+            if (ended()) return failed();
         }
+        if (!settle()) return failed();
     } else {
         const std::optional<std::vector<std::byte>> payload = single_payload(config);
         if (!payload) return 1;

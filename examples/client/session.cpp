@@ -448,6 +448,9 @@ void session::handle_connack(std::span<const std::byte> packet, time_point now) 
     const bool v5 = is_v5(config_.version);
     const std::uint8_t code = v5 ? static_cast<std::uint8_t>(c->reason)
                                  : static_cast<std::uint8_t>(c->return_code);
+    // The id the server assigned names the client from its CONNACK on, as in mosquitto's trace.
+    if (v5 && code == 0)
+        if (const auto id = c->properties.assigned_client_identifier()) client_id_ = std::string(*id);
     trace("Client %s received CONNACK (%d)", trace_id(), code);
     const connack_event event{.session_present = c->session_present, .code = code, .packet = *c};
     if (code != 0) {
@@ -465,7 +468,6 @@ void session::handle_connack(std::span<const std::byte> packet, time_point now) 
         server_receive_maximum_ = p.receive_maximum().value_or(65535);
         server_maximum_packet_size_ = p.maximum_packet_size().value_or(max_packet_size);
         if (const auto k = p.server_keep_alive()) keep_alive_ = *k;
-        if (const auto id = p.assigned_client_identifier()) client_id_ = std::string(*id);
     }
     state_ = session_state::connected;
     // Resend what was in flight, in its order, before anything new (MQTT-4.4.0-1).

@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""mqttwire-pub and mqttwire-sub against Debian's mosquitto, mosquitto_pub and mosquitto_sub.
+
+    clients_interop.py MQTTWIRE_PUB MQTTWIRE_SUB
+
+Starts its own mosquitto on free loopback ports (one open, one refusing anonymous clients) and
+checks, in both directions and between the mqttwire clients themselves: every protocol version
+and QoS, retained messages set and cleared, the seed scenario as typed, a 1 MiB payload by hash,
+persistent sessions, a will on SIGKILL, refusals and -W, and the -d lines against
+mosquitto_pub's. Every wait is bounded. Without mosquitto it fails, saying how to install it.
+"""
+import hashlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+INSTALL = "install with: apt-get install -y mosquitto mosquitto-clients"
+STEP_TIMEOUT = 10  # seconds any one client may take
+STDBUF = [shutil.which("stdbuf"), "-oL"] if shutil.which("stdbuf") else []
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+        print("FAIL:", what, flush=True)
+    return condition
+
+
+def find_tool(name):
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin:/usr/bin")
+    if not found:
+        sys.exit(f"clients_interop: {name} not found; {INSTALL}")
+    return found
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Broker:
+    def __init__(self, mosquitto, workdir, name, extra=""):
+        self.port = free_port()
+        conf = os.path.join(workdir, name + ".conf")
+        with open(conf, "w") as f:
+            f.write(f"listener {self.port} 127.0.0.1\n{extra}")
+        self.log = open(os.path.join(workdir, name + ".log"), "w")
+        self.process = subprocess.Popen([mosquitto, "-c", conf], stdout=self.log,
+                                        stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        sys.exit(f"clients_interop: mosquitto did not listen on port {self.port} within 5 s")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def run(cmd, stdin=None):
+    return subprocess.run(cmd, input=stdin, capture_output=True, timeout=STEP_TIMEOUT)
+
+
+class Subscriber:
+    """A subscriber started with -d, ready once it printed its 'Subscribed' line."""
+
+    def __init__(self, cmd):
+        # mosquitto_sub does not flush its trace lines into a pipe: stdbuf makes stdout lines.
+        self.process = subprocess.Popen(STDBUF + cmd + ["-d"], stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE)
+        self.head = b""
+        deadline = time.monotonic() + STEP_TIMEOUT
+        os.set_blocking(self.process.stdout.fileno(), False)
+        while b"Subscribed (mid:" not in self.head and time.monotonic() < deadline:
+            chunk = self.process.stdout.read()
+            if chunk:
+                self.head += chunk
+            elif self.process.poll() is not None:
+                break
+            else:
+                time.sleep(0.01)
+        os.set_blocking(self.process.stdout.fileno(), True)
+        self.ready = b"Subscribed (mid:" in self.head
+
+    def finish(self):
+        """Waits for the subscriber to exit; returns (status, stdout, stderr)."""
+        try:
+            out, err = self.process.communicate(timeout=STEP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, err = self.process.communicate()
+            return None, self.head + out, err
+        return self.process.returncode, self.head + out, err
+
+
+def payload_lines(debug_output):
+    """The lines of a -d subscriber's output that are not its trace."""
+    return [line for line in debug_output.split(b"\n")
+            if line and not line.startswith(b"Client ") and not line.startswith(b"Subscribed (")]
+
+
+def normalise_trace(text):
+    """Generated ids: mosq-... (3.1, by the client) and auto-... (assigned by mosquitto)."""
+    text = re.sub(rb"mosq-[A-Za-z0-9]+", b"mosq-ID", text)
+    return re.sub(rb"auto-[0-9A-F-]+", b"auto-ID", text)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    mq_pub, mq_sub = sys.argv[1], sys.argv[2]
+    mosquitto = find_tool("mosquitto")
+    mo_pub = find_tool("mosquitto_pub")
+    mo_sub = find_tool("mosquitto_sub")
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as workdir:
+        broker = Broker(mosquitto, workdir, "open", "allow_anonymous true\n")
+        refusing = Broker(mosquitto, workdir, "refusing", "allow_anonymous false\n")
+        try:
+            scenarios(broker.port, refusing.port, workdir, mq_pub, mq_sub, mo_pub, mo_sub)
+        finally:
+            broker.stop()
+            refusing.stop()
+    took = time.monotonic() - started
+    print(f"clients_interop: {len(failures)} failure(s) in {took:.1f} s")
+    return 1 if failures else 0
+
+
+def scenarios(port, refusing_port, workdir, mq_pub, mq_sub, mo_pub, mo_sub):
+    p = ["-p", str(port)]
+
+    # The seed scenario, as typed (only the port added): the phone app shows ON.
+    seed = subprocess.Popen([mq_sub, *p, "-t", "smarthome/lights/office", "-q", "1"],
+                            stdout=subprocess.PIPE)
+    deadline = time.monotonic() + STEP_TIMEOUT
+    shown = b""
+    published = False
+    os.set_blocking(seed.stdout.fileno(), False)
+    while time.monotonic() < deadline and b"ON\n" not in shown:
+        if not published:
+            time.sleep(0.3)  # the subscription is in place well before: mosquitto logs it
+            r = run([mq_pub, *p, "-t", "smarthome/lights/office", "-m", "ON"])
+            check(r.returncode == 0, f"seed: mqttwire-pub exit {r.returncode} {r.stderr!r}")
+            published = True
+        chunk = seed.stdout.read()
+        if chunk:
+            shown += chunk
+        else:
+            time.sleep(0.02)
+    seed.terminate()
+    seed.wait(timeout=5)
+    check(shown == b"ON\n", f"seed: mqttwire-sub showed {shown!r}, not b'ON\\n'")
+
+    # Every version and QoS, each direction and mqttwire to mqttwire.
+    pairs = [("mqttwire-pub -> mosquitto_sub", mq_pub, mo_sub),
+             ("mosquitto_pub -> mqttwire-sub", mo_pub, mq_sub),
+             ("mqttwire-pub -> mqttwire-sub", mq_pub, mq_sub)]
+    for version in ["31", "311", "5"]:
+        for qos in ["0", "1", "2"]:
+            for label, pub, sub in pairs:
+                what = f"{label} -V {version} -q {qos}"
+                topic = f"matrix/{version}/{qos}/{label[:8]}"
+                message = f"hello {version} {qos}"
+                s = Subscriber([sub, *p, "-V", version, "-q", qos, "-t", topic, "-C", "1", "-v"])
+                if not check(s.ready, f"{what}: subscriber not ready"):
+                    s.finish()
+                    continue
+                r = run([pub, *p, "-V", version, "-q", qos, "-t", topic, "-m", message])
+                check(r.returncode == 0, f"{what}: publisher exit {r.returncode} {r.stderr!r}")
+                status, out, err = s.finish()
+                check(status == 0, f"{what}: subscriber exit {status} {err!r}")
+                check(payload_lines(out) == [f"{topic} {message}".encode()],
+                      f"{what}: subscriber printed {payload_lines(out)!r}")
+                check(f"received PUBLISH (d0, q{qos}, r0,".encode() in out,
+                      f"{what}: not received at QoS {qos}: {out!r}")
+
+    # Retained: set, seen by a later subscriber of either kind, cleared.
+    for version in ["311", "5"]:
+        topic = f"retained/{version}"
+        r = run([mq_pub, *p, "-V", version, "-t", topic, "-m", "kept", "-r", "-q", "1"])
+        check(r.returncode == 0, f"retained set -V {version}: exit {r.returncode}")
+        for sub in [mq_sub, mo_sub]:
+            r = run([sub, *p, "-V", version, "-t", topic, "-C", "1", "-v", "-W", "5"])
+            check(r.stdout == f"{topic} kept\n".encode(),
+                  f"retained -V {version} via {os.path.basename(sub)}: {r.stdout!r} {r.stderr!r}")
+        r = run([mq_pub, *p, "-V", version, "-t", topic, "-n", "-r"])
+        check(r.returncode == 0, f"retained clear -V {version}: exit {r.returncode}")
+        for sub in [mq_sub, mo_sub]:
+            r = run([sub, *p, "-V", version, "-t", topic, "-C", "1", "-W", "1"])
+            check(r.returncode == 27 and r.stdout == b"" and r.stderr == b"Timed out\n",
+                  f"retained cleared -V {version} via {os.path.basename(sub)}: "
+                  f"exit {r.returncode} {r.stdout!r} {r.stderr!r}")
+
+    # 1 MiB of random bytes, compared by hash, both directions.
+    big = os.path.join(workdir, "big.bin")
+    data = os.urandom(1 << 20)
+    with open(big, "wb") as f:
+        f.write(data)
+    digest = hashlib.sha256(data).hexdigest()
+    # Retained, so the subscriber needs no -d to know when to start: its output is the payload.
+    for label, pub, sub in pairs:
+        r = run([pub, *p, "-q", "1", "-t", "big", "-r", "-f", big])
+        check(r.returncode == 0, f"1 MiB {label}: publisher exit {r.returncode} {r.stderr!r}")
+        r = run([sub, *p, "-q", "1", "-t", "big", "-C", "1", "-N", "-W", "5"])
+        check(r.returncode == 0 and hashlib.sha256(r.stdout).hexdigest() == digest,
+              f"1 MiB {label}: exit {r.returncode}, {len(r.stdout)} bytes, hash differs")
+    run([mq_pub, *p, "-t", "big", "-r", "-n"])
+
+    # Persistent session: what is published while the subscriber is away arrives on reconnect.
+    for version, extra in [("311", []), ("5", ["-x", "60"])]:
+        ident = f"persistent-{version}"
+        base = [mq_sub, *p, "-V", version, "-q", "1", "-t", f"away/{version}", "-c", "-i", ident,
+                *extra]
+        r = run(base + ["-E"])
+        check(r.returncode == 0, f"persistent -V {version}: first connection exit {r.returncode}")
+        r = run([mq_pub, *p, "-V", version, "-q", "1", "-t", f"away/{version}", "-m", "queued"])
+        check(r.returncode == 0, f"persistent -V {version}: publish exit {r.returncode}")
+        r = run(base + ["-C", "1", "-W", "5"])
+        check(r.returncode == 0 and r.stdout == b"queued\n",
+              f"persistent -V {version}: got {r.stdout!r} exit {r.returncode} {r.stderr!r}")
+
+    # A will, sent by the broker when the connection dies without DISCONNECT.
+    watcher = Subscriber([mo_sub, *p, "-t", "will/topic", "-C", "1", "-q", "1"])
+    victim = subprocess.Popen([mq_sub, *p, "-t", "will/other", "--will-topic", "will/topic",
+                               "--will-payload", "gone", "--will-qos", "1", "-d"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + STEP_TIMEOUT
+    line = b""
+    while b"Subscribed" not in line and time.monotonic() < deadline:
+        line = victim.stdout.readline()
+        if not line:
+            break
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=5)
+    status, out, err = watcher.finish()
+    check(payload_lines(out) == [b"gone"], f"will on SIGKILL: watcher printed {out!r}")
+
+    # Refused: the CONNACK's code is the exit status, with mosquitto_pub's own lines.
+    for version in ["311", "5"]:
+        cmd = ["-p", str(refusing_port), "-V", version, "-t", "t", "-m", "m"]
+        ours, theirs = run([mq_pub, *cmd]), run([mo_pub, *cmd])
+        check(ours.returncode == theirs.returncode and ours.returncode != 0,
+              f"refused -V {version}: exit {ours.returncode}, mosquitto_pub {theirs.returncode}")
+        check(ours.stderr == theirs.stderr,
+              f"refused -V {version}: {ours.stderr!r} vs {theirs.stderr!r}")
+        sub_cmd = ["-p", str(refusing_port), "-V", version, "-t", "t"]
+        ours, theirs = run([mq_sub, *sub_cmd]), run([mo_sub, *sub_cmd])
+        check(ours.returncode == theirs.returncode and ours.stderr == theirs.stderr,
+              f"refused sub -V {version}: {ours.returncode} {ours.stderr!r} vs "
+              f"{theirs.returncode} {theirs.stderr!r}")
+
+    # -d lines of mqttwire-pub against mosquitto_pub's, on a topic nobody subscribes to.
+    for version in ["31", "311", "5"]:
+        for qos in ["0", "1", "2"]:
+            for ident in [[], ["-i", "light-switch"]]:
+                cmd = [*p, "-V", version, "-q", qos, "-t", "nobody/listens", "-m", "ON", "-d",
+                       *ident]
+                ours, theirs = run([mq_pub, *cmd]), run([mo_pub, *cmd])
+                check(normalise_trace(ours.stdout) == normalise_trace(theirs.stdout) and
+                      ours.returncode == theirs.returncode,
+                      f"-d -V {version} -q {qos} {ident}: {ours.stdout!r} vs {theirs.stdout!r}")
+    # ... and of --repeat, -r, -n.
+    for extra in [["--repeat", "3", "-q", "1"], ["-r", "-n", "-q", "2"], ["-l", "-q", "1"]]:
+        cmd = [*p, "-t", "nobody/listens", "-d", "-i", "x", *extra]
+        if "-n" not in extra and "-l" not in extra:
+            cmd += ["-m", "ON"]
+        ours = run([mq_pub, *cmd], stdin=b"line 1\nline 2\n")
+        theirs = run([mo_pub, *cmd], stdin=b"line 1\nline 2\n")
+        check(ours.stdout == theirs.stdout, f"-d {extra}: {ours.stdout!r} vs {theirs.stdout!r}")
+
+    # -W: exit status 27 and "Timed out", as mosquitto_sub.
+    ours = run([mq_sub, *p, "-t", "quiet/topic", "-W", "1"])
+    check(ours.returncode == 27 and ours.stderr == b"Timed out\n",
+          f"-W 1: exit {ours.returncode} {ours.stderr!r}")
+
+    # Unreachable: a port nobody listens on.
+    closed = ["-p", str(free_port()), "-t", "t", "-m", "m"]
+    ours, theirs = run([mq_pub, *closed]), run([mo_pub, *closed])
+    check(ours.returncode == theirs.returncode and ours.stderr == theirs.stderr,
+          f"unreachable: {ours.returncode} {ours.stderr!r} vs {theirs.returncode} {theirs.stderr!r}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
