@@ -739,10 +739,6 @@ bool parser::check_config(long process_id) {
     } else if (!c_.client_id_given && c_.version == protocol_version::v3_1) {
         c_.client_id = generated_v3_1_client_id();
     }
-    // mosquitto_new refuses a persistent session without an id (-c -x N under 5.0).
-    if (!c_.clean_session && c_.client_id.empty())
-        return fail(kind_ == program_kind::pub ? "Error: Invalid id.\n"
-                                               : "Error: Invalid id and/or clean_session.\n");
     return true;
 }
 
@@ -790,6 +786,13 @@ parsed<Config> parse(program_kind kind, std::span<const char* const> args,
             r.err = "\nError: Combining '-R' and '--retained-only' makes no sense.\n";
             return r;
         }
+    }
+    // mosquitto_new refuses a persistent session without an id (-c -x N under 5.0), after the
+    // checks above and with no usage hint.
+    if (!r.config.client.clean_session && r.config.client.client_id.empty()) {
+        r.err = kind == program_kind::pub ? "Error: Invalid id.\n"
+                                          : "Error: Invalid id and/or clean_session.\n";
+        return r;
     }
     r.run = true;
     r.exit_status = 0;
