@@ -2,7 +2,6 @@
 #include "json.hpp"
 
 #include <cfloat>
-#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -255,17 +254,11 @@ void append_number(std::string& out, double d) {
         out += "null";
         return;
     }
-    // cJSON keeps an int beside the double, saturated, and prints it when they agree.
-    const int as_int = d >= INT_MAX ? INT_MAX : d <= double(INT_MIN) ? INT_MIN : int(d);
-    if (d == double(as_int)) {
-        std::snprintf(buf, sizeof buf, "%d", as_int);
-    } else {
-        std::snprintf(buf, sizeof buf, "%1.15g", d);
-        const double back = std::strtod(buf, nullptr);
-        const double larger = std::fabs(back) > std::fabs(d) ? std::fabs(back) : std::fabs(d);
-        if (!(std::fabs(back - d) <= larger * DBL_EPSILON))
-            std::snprintf(buf, sizeof buf, "%1.17g", d);
-    }
+    // 15 significant digits when they give the same double back, else 17 ("-0" stays "-0").
+    std::snprintf(buf, sizeof buf, "%1.15g", d);
+    const double back = std::strtod(buf, nullptr);
+    const double larger = std::fabs(back) > std::fabs(d) ? std::fabs(back) : std::fabs(d);
+    if (!(std::fabs(back - d) <= larger * DBL_EPSILON)) std::snprintf(buf, sizeof buf, "%1.17g", d);
     out += buf;
 }
 
