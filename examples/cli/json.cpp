@@ -30,8 +30,8 @@ json_value json_value::make_object() {
 }
 
 json_value& json_value::add(std::string_view key, json_value v) {
-    members.emplace_back(std::string(key), std::move(v));
-    return members.back().second;
+    members.push_back({std::string(key), std::move(v)});
+    return members.back().value;
 }
 
 namespace {
@@ -231,7 +231,7 @@ private:
             skip_whitespace();
             json_value member;
             if (!value(member, depth + 1)) return false;
-            out.members.emplace_back(std::move(key), std::move(member));
+            out.members.push_back({std::move(key), std::move(member)});
             skip_whitespace();
             if (i_ >= s_.size()) return false;
             if (s_[i_] == ',') {
@@ -309,10 +309,10 @@ void append_value(std::string& out, const json_value& v, bool pretty, std::size_
             if (pretty) out += '\n';
             for (std::size_t k = 0; k < v.members.size(); ++k) {
                 if (pretty) out.append(depth, '\t');
-                append_string(out, v.members[k].first);
+                append_string(out, v.members[k].key);
                 out += ':';
                 if (pretty) out += '\t';
-                append_value(out, v.members[k].second, pretty, depth);
+                append_value(out, v.members[k].value, pretty, depth);
                 if (k + 1 < v.members.size()) out += ',';
                 if (pretty) out += '\n';
             }

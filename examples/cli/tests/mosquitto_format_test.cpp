@@ -83,7 +83,7 @@ public:
                 if (q != 0) {
                     // The identifier follows the topic; answer PUBACK or PUBREC.
                     const std::size_t topic_at = header_size_;
-                    const std::size_t topic_len = (packet_[topic_at] << 8) | packet_[topic_at + 1];
+                    const std::size_t topic_len = std::size_t{packet_[topic_at]} << 8 | packet_[topic_at + 1];
                     const std::uint16_t id = id_at(topic_at + 2 + topic_len);
                     const unsigned char ack[] = {static_cast<unsigned char>(q == 1 ? 0x40 : 0x50), 2,
                                                  static_cast<unsigned char>(id >> 8),
