@@ -273,6 +273,26 @@ TEST(Options, SubscribeAndUnsubscribeProperties) {
     EXPECT_EQ(r.config.client.unsubscribe_properties.user_properties[0].name, "u");
 }
 
+TEST(Options, MessageCountBelow20LimitsReceiveMaximumUnder5) {
+    EXPECT_EQ(sub({"-V", "5", "-C", "3", "-t", "a"}).config.client.connect_properties.receive_maximum,
+              3);
+    EXPECT_FALSE(sub({"-V", "5", "-C", "20", "-t", "a"})
+                     .config.client.connect_properties.receive_maximum.has_value());
+    EXPECT_FALSE(
+        sub({"-C", "3", "-t", "a"}).config.client.connect_properties.receive_maximum.has_value());
+    EXPECT_EQ(sub({"-V", "5", "-C", "3", "-D", "connect", "receive-maximum", "9", "-t", "a"})
+                  .config.client.connect_properties.receive_maximum,
+              9);
+}
+
+TEST(Options, VersionGoesToStdoutWithStatus1) {
+    const auto r = pub({"--version"});
+    EXPECT_FALSE(r.run);
+    EXPECT_EQ(r.exit_status, 1);
+    EXPECT_EQ(r.out.rfind("mqttwire-pub version ", 0), 0u) << r.out;
+    EXPECT_NE(r.out.find(" running on mqttwire.\n"), std::string::npos) << r.out;
+}
+
 TEST(Options, ALaterVersionFlagOverridesTheV5ThatDImplies) {
     const auto r = pub({"-D", "publish", "content-type", "x", "-V", "311", "-t", "a", "-n"});
     ASSERT_TRUE(r.run);
