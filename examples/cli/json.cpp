@@ -2,7 +2,6 @@
 #include "json.hpp"
 
 #include <cfloat>
-#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -31,8 +30,8 @@ json_value json_value::make_object() {
 }
 
 json_value& json_value::add(std::string_view key, json_value v) {
-    members.emplace_back(std::string(key), std::move(v));
-    return members.back().second;
+    members.push_back({std::string(key), std::move(v)});
+    return members.back().value;
 }
 
 namespace {
@@ -232,7 +231,7 @@ private:
             skip_whitespace();
             json_value member;
             if (!value(member, depth + 1)) return false;
-            out.members.emplace_back(std::move(key), std::move(member));
+            out.members.push_back({std::move(key), std::move(member)});
             skip_whitespace();
             if (i_ >= s_.size()) return false;
             if (s_[i_] == ',') {
@@ -255,17 +254,11 @@ void append_number(std::string& out, double d) {
         out += "null";
         return;
     }
-    // cJSON keeps an int beside the double, saturated, and prints it when they agree.
-    const int as_int = d >= INT_MAX ? INT_MAX : d <= double(INT_MIN) ? INT_MIN : int(d);
-    if (d == double(as_int)) {
-        std::snprintf(buf, sizeof buf, "%d", as_int);
-    } else {
-        std::snprintf(buf, sizeof buf, "%1.15g", d);
-        const double back = std::strtod(buf, nullptr);
-        const double larger = std::fabs(back) > std::fabs(d) ? std::fabs(back) : std::fabs(d);
-        if (!(std::fabs(back - d) <= larger * DBL_EPSILON))
-            std::snprintf(buf, sizeof buf, "%1.17g", d);
-    }
+    // 15 significant digits when they give the same double back, else 17 ("-0" stays "-0").
+    std::snprintf(buf, sizeof buf, "%1.15g", d);
+    const double back = std::strtod(buf, nullptr);
+    const double larger = std::fabs(back) > std::fabs(d) ? std::fabs(back) : std::fabs(d);
+    if (!(std::fabs(back - d) <= larger * DBL_EPSILON)) std::snprintf(buf, sizeof buf, "%1.17g", d);
     out += buf;
 }
 
@@ -316,10 +309,10 @@ void append_value(std::string& out, const json_value& v, bool pretty, std::size_
             if (pretty) out += '\n';
             for (std::size_t k = 0; k < v.members.size(); ++k) {
                 if (pretty) out.append(depth, '\t');
-                append_string(out, v.members[k].first);
+                append_string(out, v.members[k].key);
                 out += ':';
                 if (pretty) out += '\t';
-                append_value(out, v.members[k].second, pretty, depth);
+                append_value(out, v.members[k].value, pretty, depth);
                 if (k + 1 < v.members.size()) out += ',';
                 if (pretty) out += '\n';
             }

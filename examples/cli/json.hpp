@@ -6,10 +6,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace mqttwire::cli {
+
+struct json_member;
 
 /** A JSON value; an object keeps its members in order, repeated keys included. */
 struct json_value {
@@ -19,12 +20,17 @@ struct json_value {
     double number = 0;
     std::string text;
     std::vector<json_value> items;
-    std::vector<std::pair<std::string, json_value>> members;
+    std::vector<json_member> members;
 
     static json_value make_string(std::string_view s);
     static json_value make_number(double d);
     static json_value make_object();
     json_value& add(std::string_view key, json_value v);
+};
+
+struct json_member {
+    std::string key;
+    json_value value;
 };
 
 /**

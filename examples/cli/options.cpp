@@ -733,16 +733,18 @@ bool parser::check_config(long process_id) {
         if (!check_property_values(ctx)) return false;
     for (const auto& [ctx, v] : properties_) store_property(ctx, v);
     point_property_spans();
+    // mosquitto_sub -C N (N < 20, libmosquitto's default) asks for no more than N messages in
+    // flight, so that it does not receive more than it prints before disconnecting.
+    if (kind_ == program_kind::sub && c_.version == protocol_version::v5 &&
+        sub_->message_count > 0 && sub_->message_count < 20 &&
+        !c_.connect_properties.receive_maximum)
+        c_.connect_properties.receive_maximum = static_cast<std::uint16_t>(sub_->message_count);
 
     if (!c_.client_id_prefix.empty()) {
         c_.client_id = c_.client_id_prefix + std::to_string(process_id);
     } else if (!c_.client_id_given && c_.version == protocol_version::v3_1) {
         c_.client_id = generated_v3_1_client_id();
     }
-    // mosquitto_new refuses a persistent session without an id (-c -x N under 5.0).
-    if (!c_.clean_session && c_.client_id.empty())
-        return fail(kind_ == program_kind::pub ? "Error: Invalid id.\n"
-                                               : "Error: Invalid id and/or clean_session.\n");
     return true;
 }
 
@@ -751,7 +753,7 @@ std::string use_help(std::string_view program) {
 }
 
 std::string version_line(std::string_view program) {
-    return std::string(program) + " version 0.1.0 running on mqttwire.\n";
+    return std::string(program) + " version " MQTTWIRE_CLI_VERSION " running on mqttwire.\n";
 }
 
 template <class Config>
@@ -790,6 +792,13 @@ parsed<Config> parse(program_kind kind, std::span<const char* const> args,
             r.err = "\nError: Combining '-R' and '--retained-only' makes no sense.\n";
             return r;
         }
+    }
+    // mosquitto_new refuses a persistent session without an id (-c -x N under 5.0), after the
+    // checks above and with no usage hint.
+    if (!r.config.client.clean_session && r.config.client.client_id.empty()) {
+        r.err = kind == program_kind::pub ? "Error: Invalid id.\n"
+                                          : "Error: Invalid id and/or clean_session.\n";
+        return r;
     }
     r.run = true;
     r.exit_status = 0;

@@ -7,23 +7,16 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,83 +25,11 @@
 
 #include "cli/options.hpp"
 #include "cli/output.hpp"
-
-extern char** environ;
+#include "mosquitto_tools.hpp"
 
 namespace {
 
-using namespace std::chrono_literals;
-using clock_type = std::chrono::steady_clock;
-
-std::string find_program(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::stringstream dirs(path ? path : "/usr/bin:/usr/sbin");
-    for (std::string dir; std::getline(dirs, dir, ':');) {
-        const std::string full = dir + "/" + name;
-        if (::access(full.c_str(), X_OK) == 0) return full;
-    }
-    for (const char* dir : {"/usr/sbin", "/usr/bin"}) {
-        const std::string full = std::string(dir) + "/" + name;
-        if (::access(full.c_str(), X_OK) == 0) return full;
-    }
-    return {};
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-/** A child process with stdout and stderr in files; killed (by its pid) if still running. */
-class child {
-public:
-    child(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        std::vector<char*> args;
-        for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        if (posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) != 0) pid_ = -1;
-        posix_spawn_file_actions_destroy(&fa);
-    }
-    child(const child&) = delete;
-    child& operator=(const child&) = delete;
-    ~child() {
-        if (pid_ > 0 && !exited_) {
-            ::kill(pid_, SIGTERM);
-            wait_for(2s);
-            if (!exited_) {
-                ::kill(pid_, SIGKILL);
-                wait_for(2s);
-            }
-        }
-    }
-    bool started() const { return pid_ > 0; }
-    /** Waits at most `limit`; the exit status, or nullopt if it is still running. */
-    std::optional<int> wait_for(clock_type::duration limit) {
-        const auto end = clock_type::now() + limit;
-        while (!exited_) {
-            int status = 0;
-            const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-            if (r == pid_) {
-                exited_ = true;
-                status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-                break;
-            }
-            if (clock_type::now() > end) return std::nullopt;
-            std::this_thread::sleep_for(10ms);
-        }
-        return status_;
-    }
-
-private:
-    pid_t pid_ = -1;
-    bool exited_ = false;
-    int status_ = 0;
-};
+using namespace mqttwire::cli::test;
 
 std::uint16_t free_loopback_port() {
     const int s = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -162,7 +83,7 @@ public:
                 if (q != 0) {
                     // The identifier follows the topic; answer PUBACK or PUBREC.
                     const std::size_t topic_at = header_size_;
-                    const std::size_t topic_len = (packet_[topic_at] << 8) | packet_[topic_at + 1];
+                    const std::size_t topic_len = std::size_t{packet_[topic_at]} << 8 | packet_[topic_at + 1];
                     const std::uint16_t id = id_at(topic_at + 2 + topic_len);
                     const unsigned char ack[] = {static_cast<unsigned char>(q == 1 ? 0x40 : 0x50), 2,
                                                  static_cast<unsigned char>(id >> 8),
@@ -252,8 +173,7 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
     const std::string mosquitto_sub = find_program("mosquitto_sub");
     const std::string mosquitto_pub = find_program("mosquitto_pub");
     if (mosquitto.empty() || mosquitto_sub.empty() || mosquitto_pub.empty())
-        FAIL() << "mosquitto, mosquitto_sub or mosquitto_pub not found; "
-                  "install with: apt-get install -y mosquitto mosquitto-clients";
+        FAIL() << "mosquitto, mosquitto_sub or mosquitto_pub not found; " << install_hint;
 
     char dir_template[] = "/tmp/mqttwire-format-XXXXXX";
     ASSERT_NE(::mkdtemp(dir_template), nullptr);
