@@ -2,6 +2,7 @@
 // command line into a session and an endpoint, and mosquitto's wording of their failures.
 #pragma once
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -36,6 +37,7 @@ inline client::session_config session_config_of(const cli::client_config& c) {
     s.user_name = c.username;
     s.password = c.password;
     s.debug_trace = c.debug;
+    s.max_inflight = static_cast<std::uint16_t>(std::min(c.max_inflight, 65535u));
     if (!c.will.topic.empty()) {
         client::will_config w;
         w.topic = c.will.topic;

@@ -91,6 +91,8 @@ void session::connect(time_point now) {
     out_sent_ = 0;
     topic_aliases_.clear();
     server_receive_maximum_ = 65535;
+    server_topic_alias_maximum_ = 0;
+    sent_aliases_.clear();
     server_maximum_packet_size_ = max_packet_size;
     keep_alive_ = config_.keep_alive;
     client_id_ = config_.client_id;
@@ -244,16 +246,28 @@ void session::send_publish(outgoing_entry& e, time_point now) {
     std::vector<user_property> user;
     if (is_v5(config_.version)) {
         user = borrow(m.user_properties);
+        // An alias the server allows (MQTT-3.3.2-8) replaces the topic once it is set on this
+        // connection; one it does not allow is left out and the topic sent whole.
+        std::optional<std::uint16_t> alias = m.topic_alias;
+        if (alias && *alias > server_topic_alias_maximum_) alias.reset();
+        if (alias) {
+            const auto known = sent_aliases_.find(*alias);
+            if (known != sent_aliases_.end() && known->second == m.topic)
+                p.topic_name = {};
+            else
+                sent_aliases_[*alias] = m.topic;
+        }
         p.properties = {.payload_format_indicator = m.payload_format_indicator,
                         .message_expiry_interval = m.message_expiry_interval,
-                        .topic_alias = m.topic_alias,
+                        .topic_alias = alias,
                         .response_topic = m.response_topic,
                         .user_properties = user,
                         .content_type = m.content_type};
         if (m.correlation_data) p.properties.correlation_data = as_bytes(*m.correlation_data);
     }
     trace("Client %s sending PUBLISH (d%d, q%d, r%d, m%d, '%s', ... (%ld bytes))", trace_id(),
-          resend ? 1 : 0, static_cast<int>(m.qos_level), m.retain ? 1 : 0, e.mid, m.topic.c_str(),
+          resend ? 1 : 0, static_cast<int>(m.qos_level), m.retain ? 1 : 0, e.mid,
+          p.topic_name.empty() ? "(null)" : m.topic.c_str(),  // alias only: mosquitto's NULL
           static_cast<long>(m.payload.size()));
     if (!send(p, now)) {
         e.step = outgoing_step::unsent;
@@ -323,7 +337,9 @@ void session::send_ready(time_point now) {
             continue;
         }
         const bool qos0 = it->message.qos_level == qos::at_most_once;
-        if (!qos0 && in_flight >= server_receive_maximum_) break;
+        if (!qos0 && in_flight >= std::min(server_receive_maximum_,
+                                           config_.max_inflight.value_or(65535)))
+            break;
         send_publish(*it, now);
         if (qos0 || it->step == outgoing_step::unsent) {
             // Sent at QoS 0, or cannot be sent at all (too large for this server).
@@ -466,6 +482,7 @@ void session::handle_connack(std::span<const std::byte> packet, time_point now) 
     if (v5) {
         const properties_view<std::byte>& p = c->properties;
         server_receive_maximum_ = p.receive_maximum().value_or(65535);
+        server_topic_alias_maximum_ = p.topic_alias_maximum().value_or(0);
         server_maximum_packet_size_ = p.maximum_packet_size().value_or(max_packet_size);
         if (const auto k = p.server_keep_alive()) keep_alive_ = *k;
     }

@@ -66,6 +66,8 @@ struct session_config {
     std::optional<bool> request_response_information{};
     std::optional<bool> request_problem_information{};
     std::vector<owned_user_property> user_properties{};
+    /** QoS 1/2 messages of ours unacknowledged at once, below the server's Receive Maximum. */
+    std::optional<std::uint16_t> max_inflight{};
     /** Report every packet as mosquitto's -d does (session_handler::on_trace). */
     bool debug_trace = false;
 };
@@ -289,6 +291,9 @@ private:
     std::size_t out_sent_ = 0;
     std::map<std::uint16_t, std::string> topic_aliases_{};
     std::uint16_t server_receive_maximum_ = 65535;
+    std::uint16_t server_topic_alias_maximum_ = 0;
+    /** Topic Aliases we set on this connection: later messages to that topic send the alias. */
+    std::map<std::uint16_t, std::string> sent_aliases_{};
     std::uint32_t server_maximum_packet_size_ = max_packet_size;
     std::uint16_t keep_alive_ = 0;
     time_point last_in_{};

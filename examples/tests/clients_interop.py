@@ -278,7 +278,8 @@ def scenarios(port, refusing_port, workdir, mq_pub, mq_sub, mo_pub, mo_sub):
                       ours.returncode == theirs.returncode,
                       f"-d -V {version} -q {qos} {ident}: {ours.stdout!r} vs {theirs.stdout!r}")
     # ... and of --repeat, -r, -n.
-    for extra in [["--repeat", "3", "-q", "1"], ["-r", "-n", "-q", "2"], ["-l", "-q", "1"]]:
+    for extra in [["--repeat", "3", "-q", "1"], ["-r", "-n", "-q", "2"], ["-l", "-q", "1"],
+                  ["-V", "5", "-D", "publish", "topic-alias", "1", "--repeat", "3", "-q", "1"]]:
         cmd = [*p, "-t", "nobody/listens", "-d", "-i", "x", *extra]
         if "-n" not in extra and "-l" not in extra:
             cmd += ["-m", "ON"]

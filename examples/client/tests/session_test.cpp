@@ -516,3 +516,42 @@ TEST_F(fixture, PublishToAnInvalidTopicIsRefusedAtOnce) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(fixture, MQTT_3_3_2_8_OutgoingTopicAliasSentOnceThenAloneWithinTheServersMaximum) {
+    session s = make(v5_config());
+    establish(s, t0, {.topic_alias_maximum = 2});
+    const codec_options as_server{.version = protocol_version::v5, .from = sender::client};
+    for (int i = 0; i < 2; ++i)
+        s.publish({.topic = "smarthome/lights/office", .payload = payload_of("ON"),
+                   .topic_alias = std::uint16_t{1}},
+                  t0);
+    s.publish({.topic = "other", .payload = payload_of("x"), .topic_alias = std::uint16_t{3}}, t0);
+    const auto out = take_output(s);
+    ASSERT_EQ(out.size(), 3u);
+    const auto first = decode_publish(out[0].bytes, as_server);
+    const auto second = decode_publish(out[1].bytes, as_server);
+    const auto third = decode_publish(out[2].bytes, as_server);
+    ASSERT_TRUE(first && second && third);
+    EXPECT_EQ(first->topic_name, "smarthome/lights/office");
+    EXPECT_EQ(first->properties.topic_alias(), std::optional<std::uint16_t>{1});
+    EXPECT_EQ(second->topic_name, "");
+    EXPECT_EQ(second->properties.topic_alias(), std::optional<std::uint16_t>{1});
+    EXPECT_EQ(third->topic_name, "other");  // alias 3 is above the server's maximum: left out
+    EXPECT_FALSE(third->properties.topic_alias().has_value());
+}
+
+TEST_F(fixture, MaxInflightHoldsMessagesBelowTheServersReceiveMaximum) {
+    session_config c;
+    c.max_inflight = 2;
+    session s = make(c);
+    establish(s);
+    for (int i = 0; i < 3; ++i)
+        s.publish({.topic = "a", .payload = payload_of("x"), .qos_level = qos::at_least_once}, t0);
+    EXPECT_EQ(take_output(s).size(), 2u);
+    s.receive(from_server(puback_packet{.packet_id = 1}, protocol_version::v3_1_1), t0);
+    EXPECT_EQ(take_output(s).size(), 1u);
+}
+
+}  // namespace
