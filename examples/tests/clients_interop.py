@@ -192,6 +192,38 @@ def scenarios(port, refusing_port, workdir, mq_pub, mq_sub, mo_pub, mo_sub):
                 check(f"received PUBLISH (d0, q{qos}, r0,".encode() in out,
                       f"{what}: not received at QoS {qos}: {out!r}")
 
+    # -d lines of mqttwire-sub against mosquitto_sub's, both subscribed to the same message.
+    for version in ["31", "311", "5"]:
+        for qos in ["0", "1", "2"]:
+            topic = f"trace/{version}/{qos}"
+            cmd = [*p, "-V", version, "-q", qos, "-t", topic, "-C", "1", "-i", "watcher" + qos]
+            # Each under its own id (a second connection with one id takes the first over).
+            ours, theirs = Subscriber([mq_sub, *cmd[:-1], cmd[-1] + "a"]), Subscriber(
+                [mo_sub, *cmd[:-1], cmd[-1] + "b"])
+            if not check(ours.ready and theirs.ready, f"sub -d -V {version} -q {qos}: not ready"):
+                ours.finish(), theirs.finish()
+                continue
+            run([mo_pub, *p, "-V", version, "-q", qos, "-t", topic, "-m", "ON"])
+            (s1, o1, _), (s2, o2, _) = ours.finish(), theirs.finish()
+            o1 = o1.replace(b"watcher" + qos.encode() + b"a", b"ID")
+            o2 = o2.replace(b"watcher" + qos.encode() + b"b", b"ID")
+            check(s1 == s2 == 0 and o1 == o2 and b"received PUBLISH" in o1,
+                  f"sub -d -V {version} -q {qos}: {s1} {o1!r} vs {s2} {o2!r}")
+
+    # 5.0 properties given with -D pass through, read back with -F by the other side's sub.
+    props = ["-D", "publish", "user-property", "room", "office", "-D", "publish", "content-type",
+             "text/plain", "-D", "publish", "response-topic", "reply/here", "-D", "publish",
+             "correlation-data", "c0ffee", "-D", "publish", "payload-format-indicator", "1"]
+    for label, pub, sub in pairs:
+        s = Subscriber([sub, *p, "-V", "5", "-t", "props", "-C", "1", "-F", "%C|%P|%R|%D|%F|%p"])
+        if not check(s.ready, f"-D {label}: subscriber not ready"):
+            s.finish()
+            continue
+        run([pub, *p, "-V", "5", "-t", "props", "-m", "ON", *props])
+        status, out, err = s.finish()
+        check(payload_lines(out) == [b"text/plain|room:office|reply/here|c0ffee|1|ON"],
+              f"-D {label}: {payload_lines(out)!r} {err!r}")
+
     # Retained: set, seen by a later subscriber of either kind, cleared.
     for version in ["311", "5"]:
         topic = f"retained/{version}"
