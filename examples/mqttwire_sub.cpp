@@ -130,8 +130,30 @@ int run(const cli::sub_config& config) {
     std::optional<client::time_point> until;
     if (config.timeout_s != 0) until = started + std::chrono::seconds(config.timeout_s);
 
+    // As mosquitto_sub: a connection lost (or silent past the keep alive) is opened again a
+    // second later, for as long as it takes, and the subscriptions made again on CONNACK.
+    auto lost = [&] {
+        return handler.closed_ && (handler.closed_->cause == client::close_cause::connection_lost ||
+                                   handler.closed_->cause == client::close_cause::keep_alive_timeout);
+    };
     session.connect(clock::now());
-    const client::run_status status = link.run(session, nullptr, until);
+    client::run_status status = link.run(session, nullptr, until);
+    while (status != client::run_status::timed_out && lost()) {
+        handler.closed_.reset();
+        link.close();
+        const client::time_point retry = clock::now() + std::chrono::seconds(1);
+        if (until && *until <= retry) {
+            status = client::run_status::timed_out;
+            break;
+        }
+        ::usleep(1'000'000);
+        if (!link.open(client_program::endpoint_of(cc))) {
+            handler.closed_ = client::close_event{.cause = client::close_cause::connection_lost};
+            continue;
+        }
+        session.connect(clock::now());
+        status = link.run(session, nullptr, until);
+    }
     if (status == client::run_status::timed_out) {
         session.disconnect(clock::now());
         link.run(session, nullptr, clock::now() + std::chrono::seconds(1));

@@ -533,11 +533,11 @@ void session::handle_publish(std::span<const std::byte> packet, time_point now) 
           p->dup ? 1 : 0, static_cast<int>(p->qos_level), p->retain ? 1 : 0, p->packet_id,
           topic_text.c_str(), static_cast<long>(p->payload.size()));
     switch (p->qos_level) {
-        case qos::at_most_once: deliver(topic, packet); return;
+        case qos::at_most_once: handler_.on_message({.topic = topic, .publish = *p}); return;
         case qos::at_least_once:
             trace("Client %s sending PUBACK (m%d, rc%d)", trace_id(), p->packet_id, 0);
             static_cast<void>(send(puback_packet{.packet_id = p->packet_id}, now));
-            deliver(topic, packet);
+            handler_.on_message({.topic = topic, .publish = *p});
             return;
         case qos::exactly_once: {
             // Delivered once, when PUBREL releases it (as libmosquitto does); a DUP resend of
@@ -558,7 +558,7 @@ void session::handle_publish(std::span<const std::byte> packet, time_point now) 
 }
 
 void session::deliver(std::string_view topic, std::span<const std::byte> packet) {
-    // Decoded again from bytes already validated: one path for direct and released messages.
+    // A released QoS 2 message, decoded again from the bytes validated when it arrived.
     const result<publish_view<std::byte>> p = decode_publish(packet, decode_options());
     if (!p) return;
     handler_.on_message({.topic = topic, .publish = *p});

@@ -48,8 +48,8 @@ def free_port():
 
 
 class Broker:
-    def __init__(self, mosquitto, workdir, name, extra=""):
-        self.port = free_port()
+    def __init__(self, mosquitto, workdir, name, extra="", port=None):
+        self.port = port or free_port()
         conf = os.path.join(workdir, name + ".conf")
         with open(conf, "w") as f:
             f.write(f"listener {self.port} 127.0.0.1\n{extra}")
@@ -136,6 +136,7 @@ def main():
         refusing = Broker(mosquitto, workdir, "refusing", "allow_anonymous false\n")
         try:
             scenarios(broker.port, refusing.port, workdir, mq_pub, mq_sub, mo_pub, mo_sub)
+            reconnect_scenario(mosquitto, workdir, mq_sub, mo_pub)
         finally:
             broker.stop()
             refusing.stop()
@@ -335,6 +336,29 @@ def scenarios(port, refusing_port, workdir, mq_pub, mq_sub, mo_pub, mo_sub):
     ours, theirs = run([mq_pub, *closed]), run([mo_pub, *closed])
     check(ours.returncode == theirs.returncode and ours.stderr == theirs.stderr,
           f"unreachable: {ours.returncode} {ours.stderr!r} vs {theirs.returncode} {theirs.stderr!r}")
+
+
+def reconnect_scenario(mosquitto, workdir, mq_sub, mo_pub):
+    """The broker restarts under a subscriber: as mosquitto_sub, it connects again and
+    subscribes again, and gets what is published then."""
+    broker = Broker(mosquitto, workdir, "restarting", "allow_anonymous true\n")
+    port = broker.port
+    s = Subscriber([mq_sub, "-p", str(port), "-t", "again", "-C", "1", "-W", "8"])
+    check(s.ready, "reconnect: subscriber not ready")
+    broker.stop()
+    broker = Broker(mosquitto, workdir, "restarted", "allow_anonymous true\n", port=port)
+    try:
+        deadline = time.monotonic() + 5
+        status = None
+        while time.monotonic() < deadline and status is None:
+            run([mo_pub, "-p", str(port), "-t", "again", "-m", "back"])
+            time.sleep(0.3)
+            status = s.process.poll()
+        status, out, err = s.finish()
+        check(status == 0 and payload_lines(out) == [b"back"],
+              f"reconnect: exit {status}, printed {out!r} {err!r}")
+    finally:
+        broker.stop()
 
 
 def recv_packet(conn):
