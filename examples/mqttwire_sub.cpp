@@ -51,9 +51,17 @@ public:
                                    .retain_as_published = config_.retain_as_published,
                                    .retain = config_.retain_handling});
             const subscribe_properties& p = config_.client.subscribe_properties;
-            session_->subscribe(std::move(filters), now,
-                                {.subscription_identifier = p.subscription_identifier,
-                                 .user_properties = client_program::owned(p.user_properties)});
+            if (session_->subscribe(std::move(filters), now,
+                                    {.subscription_identifier = p.subscription_identifier,
+                                     .user_properties =
+                                         client_program::owned(p.user_properties)}) == 0) {
+                const std::string_view n = name(session_->last_error().code);
+                std::fprintf(stderr, "Error: cannot subscribe: %.*s\n",
+                             static_cast<int>(n.size()), n.data());
+                failed_ = true;
+                session_->disconnect(now);
+                return;
+            }
         }
         if (!config_.unsubscribe.empty()) session_->unsubscribe(
                 config_.unsubscribe, now,
@@ -109,6 +117,7 @@ public:
     std::optional<std::uint8_t> refused_;
     std::optional<client::close_event> closed_;
     bool denied_ = false;
+    bool failed_ = false;  // a request could not be encoded
     unsigned received_ = 0;
 
 private:
@@ -161,7 +170,7 @@ int run(const cli::sub_config& config) {
         return exit_timed_out;
     }
     if (handler.refused_) return *handler.refused_;
-    if (handler.denied_) return 1;
+    if (handler.denied_ || handler.failed_) return 1;
     if (handler.closed_) {
         switch (handler.closed_->cause) {
             case client::close_cause::client_disconnect: return 0;

@@ -287,14 +287,18 @@ void session::send_request(pending_request& r, time_point now) {
         std::vector<subscription> list;
         list.reserve(r.filters.size());
         for (const subscription_request& f : r.filters) {
-            list.push_back({.topic_filter = f.topic_filter,
-                            .max_qos = f.max_qos,
-                            .no_local = f.no_local,
-                            .retain_as_published = f.retain_as_published,
-                            .retain = f.retain});
-            const unsigned options = (f.no_local ? 0x04u : 0u) |
-                                     (f.retain_as_published ? 0x08u : 0u) |
-                                     (static_cast<unsigned>(f.retain) << 4);
+            // No Local, Retain As Published and Retain Handling exist from 5.0 on; before,
+            // those bits are reserved and the request asks for the 3.x behaviour.
+            subscription entry{.topic_filter = f.topic_filter, .max_qos = f.max_qos};
+            if (v5) {
+                entry.no_local = f.no_local;
+                entry.retain_as_published = f.retain_as_published;
+                entry.retain = f.retain;
+            }
+            list.push_back(entry);
+            const unsigned options = (entry.no_local ? 0x04u : 0u) |
+                                     (entry.retain_as_published ? 0x08u : 0u) |
+                                     (static_cast<unsigned>(entry.retain) << 4);
             trace("Client %s sending SUBSCRIBE (Mid: %d, Topic: %s, QoS: %d, Options: 0x%02x)",
                   trace_id(), r.mid, f.topic_filter.c_str(), static_cast<int>(f.max_qos),
                   options);
@@ -655,7 +659,8 @@ void session::handle_disconnect(std::span<const std::byte> packet) {
         fail(d.error(), last_in_);
         return;
     }
-    trace("Client %s received DISCONNECT (%d)", trace_id(), static_cast<int>(d->reason));
+    // libmosquitto 2.0 words this one line without the client id.
+    trace("Received DISCONNECT (%d)", static_cast<int>(d->reason));
     close({.cause = close_cause::server_disconnect,
            .reason = d->reason,
            .reason_string = d->properties.reason_string()});

@@ -211,6 +211,20 @@ def scenarios(port, refusing_port, workdir, mq_pub, mq_sub, mo_pub, mo_sub):
             check(s1 == s2 == 0 and o1 == o2 and b"received PUBLISH" in o1,
                   f"sub -d -V {version} -q {qos}: {s1} {o1!r} vs {s2} {o2!r}")
 
+    # -E, -U and --retained-only, side by side on the same retained messages.
+    run([mo_pub, *p, "-t", "kept/1", "-m", "one", "-r"])
+    run([mo_pub, *p, "-t", "kept/2", "-m", "two", "-r"])
+    for extra in [["-E", "-d"], ["-t", "x", "-U", "x", "-d", "-W", "1"],
+                  ["--retained-only", "-v", "-W", "1"], ["-R", "-d", "-W", "1"]]:
+        cmd = [*p, "-t", "kept/#", *extra]
+        ours, theirs = run([mq_sub, *cmd]), run([mo_sub, *cmd])
+        check((ours.returncode, ours.stdout, ours.stderr) ==
+              (theirs.returncode, theirs.stdout, theirs.stderr),
+              f"sub {extra}: {ours.returncode} {ours.stdout!r} {ours.stderr!r} vs "
+              f"{theirs.returncode} {theirs.stdout!r} {theirs.stderr!r}")
+    run([mo_pub, *p, "-t", "kept/1", "-n", "-r"])
+    run([mo_pub, *p, "-t", "kept/2", "-n", "-r"])
+
     # 5.0 properties given with -D pass through, read back with -F by the other side's sub.
     props = ["-D", "publish", "user-property", "room", "office", "-D", "publish", "content-type",
              "text/plain", "-D", "publish", "response-topic", "reply/here", "-D", "publish",

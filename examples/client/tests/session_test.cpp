@@ -466,7 +466,9 @@ TEST_F(fixture, RefusedConnackIsReportedAndCloses) {
 }
 
 TEST_F(fixture, ServerDisconnectReasonIsReported) {
-    session s = make(v5_config());
+    session_config c = v5_config();
+    c.debug_trace = true;
+    session s = make(c);
     establish(s);
     s.receive(from_server(disconnect_packet{.reason = reason_code::server_shutting_down},
                           protocol_version::v5),
@@ -474,6 +476,7 @@ TEST_F(fixture, ServerDisconnectReasonIsReported) {
     ASSERT_EQ(events.closed.size(), 1u);
     EXPECT_EQ(events.closed[0].cause, close_cause::server_disconnect);
     EXPECT_EQ(events.closed[0].reason, reason_code::server_shutting_down);
+    EXPECT_EQ(events.trace.back(), "Received DISCONNECT (139)");
 }
 
 TEST_F(fixture, SubackReportsGrantedCodesAndTraces) {
