@@ -2,6 +2,8 @@
 // message(s) the command line names, waits until each is acknowledged, disconnects.
 #include <unistd.h>
 
+#include <array>
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -141,13 +143,30 @@ int run(const cli::pub_config& config) {
     };
 
     if (config.source == cli::message_source::stdin_lines) {
-        std::string line;
-        while (std::getline(std::cin, line)) {
-            const auto bytes = std::as_bytes(std::span(line));
-            if (!publish_one(std::vector<std::byte>(bytes.begin(), bytes.end()))) return 1;
-            // Sent before the next line is read; acknowledgements are taken as they come.
+        // Lines are read as they come while the connection is served (keep alive, acks), so
+        // `tail -f log | mqttwire-pub -l` stays connected however slow the lines are.
+        std::string pending;
+        std::array<char, 65536> chunk;
+        for (;;) {
+            link.run_until_readable(session, STDIN_FILENO);
+            if (ended()) return failed();
+            const ssize_t n = ::read(STDIN_FILENO, chunk.data(), chunk.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n > 0) pending.append(chunk.data(), static_cast<std::size_t>(n));
+            std::size_t start = 0;
+            for (std::size_t nl; (nl = pending.find('\n', start)) != std::string::npos;
+                 start = nl + 1) {
+                const auto bytes = std::as_bytes(std::span(pending).subspan(start, nl - start));
+                if (!publish_one(std::vector<std::byte>(bytes.begin(), bytes.end()))) return 1;
+            }
+            pending.erase(0, start);
+            if (n <= 0) break;  // end of input (a last line without newline is sent too)
             link.run(session, [&] { return session.output().empty(); });
             if (ended()) return failed();
+        }
+        if (!pending.empty()) {
+            const auto bytes = std::as_bytes(std::span(pending));
+            if (!publish_one(std::vector<std::byte>(bytes.begin(), bytes.end()))) return 1;
         }
         if (!settle()) return failed();
     } else {

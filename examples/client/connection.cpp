@@ -172,6 +172,16 @@ bool connection::drain(session& s) {
 
 run_status connection::run(session& s, const std::function<bool()>& done,
                            std::optional<time_point> until) {
+    return loop(s, done, until, -1);
+}
+
+run_status connection::run_until_readable(session& s, int watched,
+                                          std::optional<time_point> until) {
+    return loop(s, nullptr, until, watched);
+}
+
+run_status connection::loop(session& s, const std::function<bool()>& done,
+                            std::optional<time_point> until, int watched) {
     for (;;) {
         if (!flush(s)) {
             s.connection_closed();
@@ -185,11 +195,14 @@ run_status connection::run(session& s, const std::function<bool()>& done,
 
         std::optional<time_point> wake = s.next_deadline();
         if (until && (!wake || *until < *wake)) wake = until;
-        pollfd p{.fd = fd_,
-                 .events = static_cast<short>((ended ? 0 : POLLIN) |
-                                              (s.output().empty() ? 0 : POLLOUT)),
-                 .revents = 0};
-        const int n = ::poll(&p, 1, wake ? milliseconds_until(*wake, now) : 60'000);
+        pollfd fds[2] = {{.fd = fd_,
+                          .events = static_cast<short>((ended ? 0 : POLLIN) |
+                                                       (s.output().empty() ? 0 : POLLOUT)),
+                          .revents = 0},
+                         {.fd = watched, .events = POLLIN, .revents = 0}};
+        pollfd& p = fds[0];
+        const int n = ::poll(fds, watched >= 0 ? 2 : 1,
+                             wake ? milliseconds_until(*wake, now) : 60'000);
         if (n < 0 && errno != EINTR) {
             error_ = std::strerror(errno);
             s.connection_closed();
@@ -203,6 +216,9 @@ run_status connection::run(session& s, const std::function<bool()>& done,
         }
         now = clock::now();
         s.tick(now);
+        if (watched >= 0 && n > 0 && fds[1].revents != 0 &&
+            s.state() != session_state::disconnected)
+            return run_status::done;
     }
 }
 

@@ -59,8 +59,16 @@ public:
      */
     run_status run(session& s, const std::function<bool()>& done,
                    std::optional<time_point> until = std::nullopt);
+    /**
+     * As run(), and also returns `done` once `watched` (another descriptor, e.g. stdin) is
+     * readable or closed, so its input is read without the connection going quiet meanwhile.
+     */
+    run_status run_until_readable(session& s, int watched,
+                                  std::optional<time_point> until = std::nullopt);
 
 private:
+    run_status loop(session& s, const std::function<bool()>& done,
+                    std::optional<time_point> until, int watched);
     /** Writes what it can; false on a socket error. */
     bool flush(session& s);
     /** Reads until the socket would block; false when it closed or failed. */
