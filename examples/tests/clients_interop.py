@@ -52,19 +52,25 @@ class Broker:
         self.port = port or free_port()
         conf = os.path.join(workdir, name + ".conf")
         with open(conf, "w") as f:
-            f.write(f"listener {self.port} 127.0.0.1\n{extra}")
+            f.write(extra if extra.startswith("listener") else
+                    f"listener {self.port} 127.0.0.1\n{extra}")
         self.log = open(os.path.join(workdir, name + ".log"), "w")
         self.process = subprocess.Popen([mosquitto, "-c", conf], stdout=self.log,
                                         stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 10
+        unix_path = re.search(r"listener 0 (\S+)", extra)
         while time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                if unix_path:
+                    with socket.socket(socket.AF_UNIX) as u:
+                        u.connect(unix_path.group(1))
+                else:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
                 return
             except OSError:
                 time.sleep(0.05)
         self.stop()
-        sys.exit(f"clients_interop: mosquitto did not listen on port {self.port} within 5 s")
+        sys.exit(f"clients_interop: mosquitto ({name}) did not listen within 10 s")
 
     def stop(self):
         self.process.terminate()
@@ -137,6 +143,7 @@ def main():
         try:
             scenarios(broker.port, refusing.port, workdir, mq_pub, mq_sub, mo_pub, mo_sub)
             reconnect_scenario(mosquitto, workdir, mq_sub, mo_pub)
+            unix_socket_scenario(mosquitto, workdir, mq_pub, mq_sub, mo_pub, mo_sub)
         finally:
             broker.stop()
             refusing.stop()
@@ -184,7 +191,9 @@ def scenarios(port, refusing_port, workdir, mq_pub, mq_sub, mo_pub, mo_sub):
                 if not check(s.ready, f"{what}: subscriber not ready"):
                     s.finish()
                     continue
-                r = run([pub, *p, "-V", version, "-q", qos, "-t", topic, "-m", message])
+                # --nodelay (TCP_NODELAY) on every mqttwire publisher of the matrix.
+                nodelay = ["--nodelay"] if pub == mq_pub else []
+                r = run([pub, *p, "-V", version, "-q", qos, "-t", topic, "-m", message, *nodelay])
                 check(r.returncode == 0, f"{what}: publisher exit {r.returncode} {r.stderr!r}")
                 status, out, err = s.finish()
                 check(status == 0, f"{what}: subscriber exit {status} {err!r}")
@@ -371,6 +380,31 @@ def reconnect_scenario(mosquitto, workdir, mq_sub, mo_pub):
         status, out, err = s.finish()
         check(status == 0 and payload_lines(out) == [b"back"],
               f"reconnect: exit {status}, printed {out!r} {err!r}")
+    finally:
+        broker.stop()
+
+
+def unix_socket_scenario(mosquitto, workdir, mq_pub, mq_sub, mo_pub, mo_sub):
+    """--unix: a broker listening on a unix-domain socket only, both directions."""
+    # mosquitto started as root runs as user mosquitto: the socket's directory must let it in.
+    sockets = os.path.join(workdir, "sockets")
+    os.mkdir(sockets)
+    os.chmod(sockets, 0o777)
+    os.chmod(workdir, 0o755)
+    path = os.path.join(sockets, "broker.sock")
+    broker = Broker(mosquitto, workdir, "unix", f"listener 0 {path}\nallow_anonymous true\n")
+    try:
+        for label, pub, sub in [("mqttwire-pub -> mosquitto_sub", mq_pub, mo_sub),
+                                ("mosquitto_pub -> mqttwire-sub", mo_pub, mq_sub)]:
+            s = Subscriber([sub, "--unix", path, "-t", "local", "-C", "1", "-q", "1"])
+            if not check(s.ready, f"--unix {label}: subscriber not ready"):
+                s.finish()
+                continue
+            r = run([pub, "--unix", path, "-t", "local", "-m", "via unix", "-q", "1"])
+            check(r.returncode == 0, f"--unix {label}: publisher exit {r.returncode} {r.stderr!r}")
+            status, out, err = s.finish()
+            check(status == 0 and payload_lines(out) == [b"via unix"],
+                  f"--unix {label}: {status} {out!r} {err!r}")
     finally:
         broker.stop()
 
