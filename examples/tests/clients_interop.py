@@ -51,9 +51,18 @@ class Broker:
     def __init__(self, mosquitto, workdir, name, extra="", port=None):
         self.port = port or free_port()
         conf = os.path.join(workdir, name + ".conf")
+        # Its own log file, which mosquitto flushes line by line (stdout it does not): the
+        # test reads from it when a subscription is in place. mosquitto started as root runs
+        # as user mosquitto, so the file's directory is open to it.
+        logs = os.path.join(workdir, "logs")
+        os.makedirs(logs, exist_ok=True)
+        os.chmod(logs, 0o777)
+        os.chmod(workdir, 0o755)
+        self.log_file = os.path.join(logs, name + ".log")
         with open(conf, "w") as f:
             f.write(extra if extra.startswith("listener") else
                     f"listener {self.port} 127.0.0.1\n{extra}")
+            f.write(f"log_type all\nlog_dest file {self.log_file}\n")
         self.log = open(os.path.join(workdir, name + ".log"), "w")
         self.process = subprocess.Popen([mosquitto, "-c", conf], stdout=self.log,
                                         stderr=subprocess.STDOUT)
@@ -71,6 +80,20 @@ class Broker:
                 time.sleep(0.05)
         self.stop()
         sys.exit(f"clients_interop: mosquitto ({name}) did not listen within 10 s")
+
+    def subacks(self):
+        """How many SUBACKs the broker has sent so far."""
+        try:
+            with open(self.log_file, "rb") as f:
+                return f.read().count(b"Sending SUBACK")
+        except OSError:
+            return 0
+
+    def wait_for_suback(self, before):
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while self.subacks() <= before and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.subacks() > before
 
     def stop(self):
         self.process.terminate()
@@ -141,7 +164,7 @@ def main():
         broker = Broker(mosquitto, workdir, "open", "allow_anonymous true\n")
         refusing = Broker(mosquitto, workdir, "refusing", "allow_anonymous false\n")
         try:
-            scenarios(broker.port, refusing.port, workdir, mq_pub, mq_sub, mo_pub, mo_sub)
+            scenarios(broker, refusing.port, workdir, mq_pub, mq_sub, mo_pub, mo_sub)
             reconnect_scenario(mosquitto, workdir, mq_sub, mo_pub)
             unix_socket_scenario(mosquitto, workdir, mq_pub, mq_sub, mo_pub, mo_sub)
         finally:
@@ -152,27 +175,28 @@ def main():
     return 1 if failures else 0
 
 
-def scenarios(port, refusing_port, workdir, mq_pub, mq_sub, mo_pub, mo_sub):
-    p = ["-p", str(port)]
+def scenarios(broker, refusing_port, workdir, mq_pub, mq_sub, mo_pub, mo_sub):
+    p = ["-p", str(broker.port)]
 
-    # The seed scenario, as typed (only the port added): the phone app shows ON.
+    # The seed scenario, as typed (only the port added): the phone app shows ON. Published
+    # once the broker has answered the subscription (its log says so).
+    before = broker.subacks()
     seed = subprocess.Popen([mq_sub, *p, "-t", "smarthome/lights/office", "-q", "1"],
                             stdout=subprocess.PIPE)
+    if check(broker.wait_for_suback(before), "seed: mqttwire-sub did not subscribe"):
+        r = run([mq_pub, *p, "-t", "smarthome/lights/office", "-m", "ON"])
+        check(r.returncode == 0, f"seed: mqttwire-pub exit {r.returncode} {r.stderr!r}")
     deadline = time.monotonic() + STEP_TIMEOUT
     shown = b""
-    published = False
     os.set_blocking(seed.stdout.fileno(), False)
     while time.monotonic() < deadline and b"ON\n" not in shown:
-        if not published:
-            time.sleep(0.3)  # the subscription is in place well before: mosquitto logs it
-            r = run([mq_pub, *p, "-t", "smarthome/lights/office", "-m", "ON"])
-            check(r.returncode == 0, f"seed: mqttwire-pub exit {r.returncode} {r.stderr!r}")
-            published = True
         chunk = seed.stdout.read()
         if chunk:
             shown += chunk
         else:
             time.sleep(0.02)
+    time.sleep(0.2)  # anything more it would print
+    shown += seed.stdout.read() or b""
     seed.terminate()
     seed.wait(timeout=5)
     check(shown == b"ON\n", f"seed: mqttwire-sub showed {shown!r}, not b'ON\\n'")
