@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 
 namespace mqttwire::client {
 
@@ -72,14 +73,23 @@ const char* session::trace_id() const {
 
 void session::trace(const char* format, ...) {
     if (!config_.debug_trace) return;
-    char line[512];
+    // Sized by a first pass: a topic may be 65,535 bytes.
     va_list args;
     va_start(args, format);
-    const int n = std::vsnprintf(line, sizeof line, format, args);
+    va_list again;
+    va_copy(again, args);
+    const int n = std::vsnprintf(nullptr, 0, format, args);
     va_end(args);
-    if (n < 0) return;
-    handler_.on_trace(std::string_view(line, std::min(static_cast<std::size_t>(n),
-                                                      sizeof line - 1)));
+    if (n >= 0) {
+        std::string line(static_cast<std::size_t>(n) + 1, '\0');
+        std::vsnprintf(line.data(), line.size(), format, again);
+        line.pop_back();
+        // libmosquitto formats into strlen(format) + 500 bytes and cuts what does not fit.
+        const std::size_t cut = std::strlen(format) + 499;
+        if (line.size() > cut) line.resize(cut);
+        handler_.on_trace(line);
+    }
+    va_end(again);
 }
 
 // ---- commands ---------------------------------------------------------------------------------

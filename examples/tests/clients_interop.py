@@ -373,6 +373,11 @@ def scenarios(broker, refusing_port, workdir, mq_pub, mq_sub, mo_pub, mo_sub):
 
     bad_broker_scenario(mq_sub)
 
+    # A topic longer than libmosquitto's trace buffer: the line is cut where mosquitto cuts it.
+    cmd = [*p, "-t", "long/" + "t" * 1000, "-m", "x", "-d", "-i", "x", "-q", "1"]
+    ours, theirs = run([mq_pub, *cmd]), run([mo_pub, *cmd])
+    check(ours.stdout == theirs.stdout, f"-d long topic: {ours.stdout!r} vs {theirs.stdout!r}")
+
     # -W: exit status 27 and "Timed out", as mosquitto_sub.
     ours = run([mq_sub, *p, "-t", "quiet/topic", "-W", "1"])
     check(ours.returncode == 27 and ours.stderr == b"Timed out\n",
