@@ -4,10 +4,9 @@
 #include "output.hpp"
 
 #include <cstdint>
+#include <mqttwire/properties/all_properties.hpp>
 #include <optional>
 #include <random>
-
-#include <mqttwire/properties/all_properties.hpp>
 
 #include "json.hpp"
 
@@ -167,8 +166,7 @@ private:
         else if (fl.width == 0)
             append_printf(fl.align == '-' ? "%-.*s" : "%.*s", fl.precision, v.c_str());
         else
-            append_printf(fl.align == '-' ? "%-*.*s" : "%*.*s", fl.width, fl.precision,
-                          v.c_str());
+            append_printf(fl.align == '-' ? "%-*.*s" : "%*.*s", fl.width, fl.precision, v.c_str());
     }
 
     void blank(char pad, int width) { out.append(static_cast<std::size_t>(width), pad); }
@@ -257,7 +255,9 @@ private:
                 break;
             }
             case 'p': payload(0, fl); break;
-            case 'q': out += static_cast<char>('0' + static_cast<int>(msg_.publish.qos_level)); break;
+            case 'q':
+                out += static_cast<char>('0' + static_cast<int>(msg_.publish.qos_level));
+                break;
             case 'R':
                 if (const auto r = props.response_topic()) text(*r, fl);
                 break;
@@ -309,9 +309,7 @@ private:
                         list.add(kebab_name(e.id),
                                  json_value::make_string(up_to_nul(as_chars(e.binary))));
                         break;
-                    default:
-                        list.add(kebab_name(e.id), json_value::make_number(e.integer));
-                        break;
+                    default: list.add(kebab_name(e.id), json_value::make_number(e.integer)); break;
                 }
             }
         }

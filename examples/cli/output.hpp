@@ -5,10 +5,9 @@
 #include <cstddef>
 #include <cstdio>
 #include <ctime>
+#include <mqttwire/packet/publish.hpp>
 #include <string>
 #include <string_view>
-
-#include <mqttwire/packet/publish.hpp>
 
 #include "options.hpp"
 

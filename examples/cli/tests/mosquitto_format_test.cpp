@@ -4,9 +4,8 @@
 // messages (retained, QoS 0/1/2, 5.0 properties, binary, empty, JSON); each mosquitto_sub's
 // output must equal what format_message makes of the packets our receiver got. The time
 // conversions are left out (two receivers, two clocks) but %j's "tst" is masked and compared.
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -16,12 +15,11 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mqttwire/mqttwire.hpp>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <mqttwire/mqttwire.hpp>
 
 #include "cli/options.hpp"
 #include "cli/output.hpp"
@@ -71,7 +69,8 @@ public:
         const auto end = clock_type::now() + limit;
         while (publishes.size() < count) {
             const auto left = end - clock_type::now();
-            if (left <= 0s || !next_packet(std::chrono::duration_cast<std::chrono::milliseconds>(left)))
+            if (left <= 0s ||
+                !next_packet(std::chrono::duration_cast<std::chrono::milliseconds>(left)))
                 return false;
             const unsigned type = packet_[0] >> 4;
             const auto id_at = [&](std::size_t at) {
@@ -83,10 +82,11 @@ public:
                 if (q != 0) {
                     // The identifier follows the topic; answer PUBACK or PUBREC.
                     const std::size_t topic_at = header_size_;
-                    const std::size_t topic_len = std::size_t{packet_[topic_at]} << 8 | packet_[topic_at + 1];
+                    const std::size_t topic_len =
+                        std::size_t{packet_[topic_at]} << 8 | packet_[topic_at + 1];
                     const std::uint16_t id = id_at(topic_at + 2 + topic_len);
-                    const unsigned char ack[] = {static_cast<unsigned char>(q == 1 ? 0x40 : 0x50), 2,
-                                                 static_cast<unsigned char>(id >> 8),
+                    const unsigned char ack[] = {static_cast<unsigned char>(q == 1 ? 0x40 : 0x50),
+                                                 2, static_cast<unsigned char>(id >> 8),
                                                  static_cast<unsigned char>(id & 0xFF)};
                     (void)::write(fd_, ack, sizeof ack);
                 }
@@ -196,8 +196,8 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
     };
     const auto up_by = clock_type::now() + 5s;
     while (!broker_up()) {
-        ASSERT_LT(clock_type::now(), up_by) << "mosquitto did not accept connections: "
-                                            << read_file(dir + "/broker.err");
+        ASSERT_LT(clock_type::now(), up_by)
+            << "mosquitto did not accept connections: " << read_file(dir + "/broker.err");
         std::this_thread::sleep_for(50ms);
     }
 
@@ -214,8 +214,8 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
     };
 
     // Retained before anyone subscribes: every subscriber gets it with the retain flag.
-    publish({"-V", "5", "-q", "1", "-r", "-t", "fmt/retained", "-m", "kept",
-             "-D", "publish", "content-type", "text/plain"});
+    publish({"-V", "5", "-q", "1", "-r", "-t", "fmt/retained", "-m", "kept", "-D", "publish",
+             "content-type", "text/plain"});
 
     const std::vector<format_case> cases = {
         {"default", {}},
@@ -241,10 +241,25 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
     // One mosquitto_sub per case, each with its own client id so the broker log shows it.
     std::vector<std::unique_ptr<child>> subs;
     for (std::size_t k = 0; k < cases.size(); ++k) {
-        std::vector<std::string> argv{mosquitto_sub, "-p", port_text, "-V", "5", "-q", "2",
-                                      "-t", "fmt/#", "-C", "8", "-W", "20",
-                                      "-i", "sub-" + std::to_string(k),
-                                      "-D", "subscribe", "subscription-identifier", "7"};
+        std::vector<std::string> argv{mosquitto_sub,
+                                      "-p",
+                                      port_text,
+                                      "-V",
+                                      "5",
+                                      "-q",
+                                      "2",
+                                      "-t",
+                                      "fmt/#",
+                                      "-C",
+                                      "8",
+                                      "-W",
+                                      "20",
+                                      "-i",
+                                      "sub-" + std::to_string(k),
+                                      "-D",
+                                      "subscribe",
+                                      "subscription-identifier",
+                                      "7"};
         argv.insert(argv.end(), cases[k].flags.begin(), cases[k].flags.end());
         subs.push_back(std::make_unique<child>(argv, dir + "/" + cases[k].name + ".out",
                                                dir + "/" + cases[k].name + ".err"));
@@ -257,8 +272,8 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
         const std::string needle = "Received SUBSCRIBE from sub-" + std::to_string(k) + "\n";
         while (read_file(dir + "/broker.out").find(needle) == std::string::npos &&
                read_file(dir + "/broker.err").find(needle) == std::string::npos) {
-            ASSERT_LT(clock_type::now(), subscribed_by) << "mosquitto_sub " << cases[k].name
-                                                        << " did not subscribe";
+            ASSERT_LT(clock_type::now(), subscribed_by)
+                << "mosquitto_sub " << cases[k].name << " did not subscribe";
             std::this_thread::sleep_for(20ms);
         }
     }
@@ -271,29 +286,62 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
         b << "after NUL";
     }
     publish({"-q", "0", "-t", "fmt/plain", "-m", "ON"});
-    publish({"-V", "5", "-q", "1", "-t", "fmt/json", "-m",
-             R"({"a": [1, 2.50, "x\u00e9\n", {"n": {}}], "b":{}, "c":[], "d":1e3, "e":true, "f":null, "g":-0.1})",
-             "-D", "publish", "content-type", "application/json", "-D", "publish",
-             "response-topic", "fmt/reply", "-D", "publish", "correlation-data", "corr-1",
-             "-D", "publish", "user-property", "k", "v", "-D", "publish", "user-property", "k",
-             "v 2", "-D", "publish", "payload-format-indicator", "1", "-D", "publish",
-             "message-expiry-interval", "3600"});
+    publish(
+        {"-V",
+         "5",
+         "-q",
+         "1",
+         "-t",
+         "fmt/json",
+         "-m",
+         R"({"a": [1, 2.50, "x\u00e9\n", {"n": {}}], "b":{}, "c":[], "d":1e3, "e":true, "f":null, "g":-0.1})",
+         "-D",
+         "publish",
+         "content-type",
+         "application/json",
+         "-D",
+         "publish",
+         "response-topic",
+         "fmt/reply",
+         "-D",
+         "publish",
+         "correlation-data",
+         "corr-1",
+         "-D",
+         "publish",
+         "user-property",
+         "k",
+         "v",
+         "-D",
+         "publish",
+         "user-property",
+         "k",
+         "v 2",
+         "-D",
+         "publish",
+         "payload-format-indicator",
+         "1",
+         "-D",
+         "publish",
+         "message-expiry-interval",
+         "3600"});
     publish({"-q", "2", "-t", "fmt/binary", "-f", binary_file});
     publish({"-q", "1", "-t", "fmt/empty", "-n"});
     publish({"-q", "2", "-r", "-t", "fmt/live/retained", "-m", "say \"hi\"\\ \t tab\nline"});
-    publish({"-V", "5", "-q", "0", "-t", "fmt/a/b/c", "-m", "12345678901234567890",
-             "-D", "publish", "payload-format-indicator", "0"});
+    publish({"-V", "5", "-q", "0", "-t", "fmt/a/b/c", "-m", "12345678901234567890", "-D", "publish",
+             "payload-format-indicator", "0"});
     publish({"-q", "1", "-t", "fmt/x", "-m", "[1,2"});
 
-    ASSERT_TRUE(ours.receive(8, 10s)) << "our subscriber got " << ours.publishes.size()
-                                      << " messages";
+    ASSERT_TRUE(ours.receive(8, 10s))
+        << "our subscriber got " << ours.publishes.size() << " messages";
     const mqttwire::codec_options opts{.version = mqttwire::protocol_version::v5,
                                        .from = mqttwire::sender::server};
     const timespec now{};
     for (std::size_t k = 0; k < cases.size(); ++k) {
         const std::optional<int> status = subs[k]->wait_for(10s);
         ASSERT_TRUE(status.has_value()) << cases[k].name << ": mosquitto_sub did not exit";
-        EXPECT_EQ(*status, 0) << cases[k].name << ": " << read_file(dir + "/" + cases[k].name + ".err");
+        EXPECT_EQ(*status, 0) << cases[k].name << ": "
+                              << read_file(dir + "/" + cases[k].name + ".err");
 
         std::vector<const char*> args{"-t", "fmt/#"};
         for (const std::string& f : cases[k].flags) args.push_back(f.c_str());
@@ -302,10 +350,10 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
 
         std::string expected_errors, ours_text;
         for (const auto& packet : ours.publishes) {
-            const auto p = mqttwire::decode_publish(std::span<const std::byte>(
-                                                        reinterpret_cast<const std::byte*>(packet.data()),
-                                                        packet.size()),
-                                                    opts);
+            const auto p = mqttwire::decode_publish(
+                std::span<const std::byte>(reinterpret_cast<const std::byte*>(packet.data()),
+                                           packet.size()),
+                opts);
             ASSERT_TRUE(p.has_value());
             const mqttwire::cli::received_message m{p->topic_name, *p};
             ours_text += mqttwire::cli::format_message(parsed.config, m, now, &expected_errors);
