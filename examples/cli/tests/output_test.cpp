@@ -222,6 +222,39 @@ TEST_F(Output, PrintMessageWritesAndFlushes) {
     EXPECT_EQ(std::string(buf, n), "smarthome/lights/office ON\n");
 }
 
+TEST_F(Output, StreamedOutputIsThePrintedOutputSplitAroundThePayload) {
+    publish_packet p{.topic_name = "big/file",
+                     .payload = bytes("0123456789"),
+                     .qos_level = qos::at_least_once,
+                     .packet_id = 5};
+    p.properties.content_type = "bin";
+    const message m(p);
+    for (std::vector<const char*> flags : {std::vector<const char*>{},
+                                           {"-v"},
+                                           {"-N"},
+                                           {"-v", "-N"},
+                                           {"-F", "%t %l %p|%C|%m"},
+                                           {"-F", "%p"},
+                                           {"-F", "%t only"},
+                                           {"-F", "%.3p"}}) {
+        const sub_config cfg = config(flags);
+        const std::string whole = print(cfg, m);
+        publish_head_view<std::byte> head = m.received().publish;
+        const auto split = stream_around_payload(cfg, "big/file", head, at);
+        ASSERT_TRUE(split.has_value()) << (flags.empty() ? "" : flags.back());
+        const std::string payload = split->payload_shown ? "0123456789" : "";
+        EXPECT_EQ(split->before + payload + split->after, whole)
+            << (flags.empty() ? "" : flags.back());
+    }
+    EXPECT_FALSE(
+        stream_around_payload(config({"-F", "%t only"}), "big/file", m.received().publish, at)
+            ->payload_shown);
+    // Formats that need the payload's bytes, or show it twice or padded, cannot stream.
+    for (const char* f : {"%x", "%X", "%j", "%J", "%p%p", "%5p", "%-p"})
+        EXPECT_FALSE(stream_around_payload(config({"-F", f}), "big/file", m.received().publish, at))
+            << f;
+}
+
 TEST_F(Output, RandomFilterPrintsAboutTheShareAsked) {
     // --random-filter 50 keeps 500 in 10000 (mosquitto's tenths of a percent): about 5%.
     const sub_config cfg = config({"--random-filter", "50"});
