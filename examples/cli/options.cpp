@@ -126,14 +126,24 @@ private:
     std::vector<std::pair<property_context, property_value>> properties_;
 };
 
+enum class topic_verdict { valid, malformed_utf8, not_a_topic_name };
+
+/** mosquitto's order: the UTF-8 rules over the whole text first, then the Topic Name rules. */
+topic_verdict judge_topic_name(std::string_view t) {
+    if (detail::check_text(t.data(), t.size(), detail::text_rules::string, leniency{}).code !=
+        errc::none)
+        return topic_verdict::malformed_utf8;
+    if (detail::check_topic_name(t.data(), t.size(), leniency{}).code != errc::none)
+        return topic_verdict::not_a_topic_name;
+    return topic_verdict::valid;
+}
+
 bool parser::add_topic(std::string_view topic, std::string_view flag) {
     if (kind_ == program_kind::pub) {
-        const detail::text_fault f =
-            detail::check_topic_name(topic.data(), topic.size(), leniency{});
-        if (f.code != errc::none && f.code != errc::topic_name_has_wildcard &&
-            f.code != errc::topic_name_empty)
+        const topic_verdict v = judge_topic_name(topic);
+        if (v == topic_verdict::malformed_utf8)
             return fail("Error: Malformed UTF-8 in " + std::string(flag) + " argument.\n\n");
-        if (f.code != errc::none)
+        if (v == topic_verdict::not_a_topic_name)
             return fail("Error: Invalid publish topic '" + std::string(topic) +
                         "', does it contain '+' or '#'?\n");
         pub_->topic = std::string(topic);
@@ -514,11 +524,10 @@ bool parser::parse_flags() {
             if (last())
                 return fail("Error: --will-topic argument given but no will topic specified.\n\n");
             const std::string_view t = next();
-            const detail::text_fault f = detail::check_topic_name(t.data(), t.size(), leniency{});
-            if (f.code != errc::none && f.code != errc::topic_name_has_wildcard &&
-                f.code != errc::topic_name_empty)
+            const topic_verdict v = judge_topic_name(t);
+            if (v == topic_verdict::malformed_utf8)
                 return fail("Error: Malformed UTF-8 in --will-topic argument.\n\n");
-            if (f.code != errc::none)
+            if (v == topic_verdict::not_a_topic_name)
                 return fail("Error: Invalid will topic '" + std::string(t) +
                             "', does it contain '+' or '#'?\n");
             c_.will.topic = std::string(t);
