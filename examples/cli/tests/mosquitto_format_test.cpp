@@ -41,25 +41,29 @@ std::uint16_t free_loopback_port() {
     return ntohs(a.sin_port);
 }
 
-/** A 5.0 subscriber on a blocking socket that keeps every PUBLISH it receives, acked. */
+/** A subscriber on a blocking socket that keeps every PUBLISH it receives, acked. */
 class raw_subscriber {
 public:
-    bool connect(std::uint16_t port, std::string_view filter, std::uint32_t subscription_id) {
+    /** 5.0 with `subscription_id`, or 3.1.1 when it is 0. */
+    bool connect(std::uint16_t port, std::string_view client_id, std::string_view filter,
+                 std::uint32_t subscription_id) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_port = htons(port);
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return false;
-        const mqttwire::codec_options opts{.version = mqttwire::protocol_version::v5,
+        const mqttwire::codec_options opts{.version = subscription_id != 0
+                                                          ? mqttwire::protocol_version::v5
+                                                          : mqttwire::protocol_version::v3_1_1,
                                            .from = mqttwire::sender::client};
-        mqttwire::connect_packet c{.client_id = "mqttwire-format-test", .keep_alive = 60};
+        mqttwire::connect_packet c{.client_id = client_id, .keep_alive = 60};
         if (!send(c, opts)) return false;
         if (!next_packet(5s) || (packet_[0] >> 4) != 2) return false;  // CONNACK
         const mqttwire::subscription sub{.topic_filter = filter,
                                          .max_qos = mqttwire::qos::exactly_once};
         mqttwire::subscribe_packet s{.packet_id = 1, .subscriptions = {&sub, 1}};
-        s.properties.subscription_identifier = subscription_id;
+        if (subscription_id != 0) s.properties.subscription_identifier = subscription_id;
         if (!send(s, opts)) return false;
         return next_packet(5s) && (packet_[0] >> 4) == 9;  // SUBACK
     }
@@ -166,6 +170,7 @@ std::string mask_timestamps(std::string s) {
 struct format_case {
     std::string name;
     std::vector<std::string> flags;  // mosquitto_sub's output flags, parsed by parse_sub as well
+    bool v3_1_1 = false;             // subscribe with 3.1.1 (no properties) instead of 5.0
 };
 
 TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
@@ -192,7 +197,7 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
     ASSERT_TRUE(broker.started());
     const auto broker_up = [&] {
         raw_subscriber probe;
-        return probe.connect(port, "probe/#", 1);
+        return probe.connect(port, "mqttwire-format-probe", "probe/#", 1);
     };
     const auto up_by = clock_type::now() + 5s;
     while (!broker_up()) {
@@ -236,6 +241,9 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
         {"json_pretty", {"-F", "%j", "--pretty"}},
         {"json_payload_pretty", {"-F", "%J", "--pretty"}},
         {"json_no_eol", {"-F", "%j", "-N"}},
+        {"v3_1_1_json", {"-F", "%j"}, true},
+        {"v3_1_1_fields", {"-F", "%t|%l|%q|%r|%m|%A|%C|%3E|%P|%R|%S|%p"}, true},
+        {"v3_1_1_verbose", {"-v"}, true},
     };
 
     // One mosquitto_sub per case, each with its own client id so the broker log shows it.
@@ -244,8 +252,6 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
         std::vector<std::string> argv{mosquitto_sub,
                                       "-p",
                                       port_text,
-                                      "-V",
-                                      "5",
                                       "-q",
                                       "2",
                                       "-t",
@@ -255,18 +261,20 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
                                       "-W",
                                       "20",
                                       "-i",
-                                      "sub-" + std::to_string(k),
-                                      "-D",
-                                      "subscribe",
-                                      "subscription-identifier",
-                                      "7"};
+                                      "sub-" + std::to_string(k)};
+        const std::vector<std::string> version =
+            cases[k].v3_1_1 ? std::vector<std::string>{"-V", "311"}
+                            : std::vector<std::string>{
+                                  "-V", "5", "-D", "subscribe", "subscription-identifier", "7"};
+        argv.insert(argv.end(), version.begin(), version.end());
         argv.insert(argv.end(), cases[k].flags.begin(), cases[k].flags.end());
         subs.push_back(std::make_unique<child>(argv, dir + "/" + cases[k].name + ".out",
                                                dir + "/" + cases[k].name + ".err"));
         ASSERT_TRUE(subs.back()->started());
     }
-    raw_subscriber ours;
-    ASSERT_TRUE(ours.connect(port, "fmt/#", 7));
+    raw_subscriber ours_v5, ours_v3_1_1;
+    ASSERT_TRUE(ours_v5.connect(port, "mqttwire-format-v5", "fmt/#", 7));
+    ASSERT_TRUE(ours_v3_1_1.connect(port, "mqttwire-format-v3_1_1", "fmt/#", 0));
     const auto subscribed_by = clock_type::now() + 10s;
     for (std::size_t k = 0; k < cases.size(); ++k) {
         const std::string needle = "Received SUBSCRIBE from sub-" + std::to_string(k) + "\n";
@@ -332,10 +340,9 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
              "payload-format-indicator", "0"});
     publish({"-q", "1", "-t", "fmt/x", "-m", "[1,2"});
 
-    ASSERT_TRUE(ours.receive(8, 10s))
-        << "our subscriber got " << ours.publishes.size() << " messages";
-    const mqttwire::codec_options opts{.version = mqttwire::protocol_version::v5,
-                                       .from = mqttwire::sender::server};
+    for (raw_subscriber* ours : {&ours_v5, &ours_v3_1_1})
+        ASSERT_TRUE(ours->receive(8, 10s))
+            << "our subscriber got " << ours->publishes.size() << " messages";
     const timespec now{};
     for (std::size_t k = 0; k < cases.size(); ++k) {
         const std::optional<int> status = subs[k]->wait_for(10s);
@@ -348,8 +355,12 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
         const auto parsed = mqttwire::cli::parse_sub(args, "mqttwire-sub", 1);
         ASSERT_TRUE(parsed.run) << cases[k].name << ": " << parsed.err;
 
+        const mqttwire::codec_options opts{.version = cases[k].v3_1_1
+                                                          ? mqttwire::protocol_version::v3_1_1
+                                                          : mqttwire::protocol_version::v5,
+                                           .from = mqttwire::sender::server};
         std::string expected_errors, ours_text;
-        for (const auto& packet : ours.publishes) {
+        for (const auto& packet : (cases[k].v3_1_1 ? ours_v3_1_1 : ours_v5).publishes) {
             const auto p = mqttwire::decode_publish(
                 std::span<const std::byte>(reinterpret_cast<const std::byte*>(packet.data()),
                                            packet.size()),
