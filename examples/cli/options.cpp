@@ -2,12 +2,12 @@
 // rebuilt flag by flag: the same flags, defaults, order of checks and messages.
 #include "options.hpp"
 
-#include <cstdlib>
-#include <random>
 #include <strings.h>
 
+#include <cstdlib>
 #include <mqttwire/properties/property_id.hpp>
 #include <mqttwire/rules/topic.hpp>
+#include <random>
 
 #include "output.hpp"
 
@@ -22,20 +22,13 @@ struct property_command {
     std::optional<property_context> context;  // none: mosquitto knows it, no property list
 };
 constexpr property_command property_commands[] = {
-    {"connect", property_context::connect},
-    {"connack", property_context::connack},
-    {"publish", property_context::publish},
-    {"puback", property_context::ack},
-    {"pubrec", property_context::ack},
-    {"pubrel", property_context::ack},
-    {"pubcomp", property_context::ack},
-    {"subscribe", property_context::subscribe},
-    {"suback", property_context::ack},
-    {"unsubscribe", property_context::unsubscribe},
-    {"unsuback", property_context::ack},
-    {"disconnect", property_context::disconnect},
-    {"auth", property_context::auth},
-    {"will", property_context::will},
+    {"connect", property_context::connect}, {"connack", property_context::connack},
+    {"publish", property_context::publish}, {"puback", property_context::ack},
+    {"pubrec", property_context::ack},      {"pubrel", property_context::ack},
+    {"pubcomp", property_context::ack},     {"subscribe", property_context::subscribe},
+    {"suback", property_context::ack},      {"unsubscribe", property_context::unsubscribe},
+    {"unsuback", property_context::ack},    {"disconnect", property_context::disconnect},
+    {"auth", property_context::auth},       {"will", property_context::will},
 };
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
@@ -85,8 +78,8 @@ struct property_value {
 
 class parser {
 public:
-    parser(program_kind kind, std::span<const char* const> args, client_config& c,
-           pub_config* pub, sub_config* sub)
+    parser(program_kind kind, std::span<const char* const> args, client_config& c, pub_config* pub,
+           sub_config* sub)
         : kind_(kind), args_(args), c_(c), pub_(pub), sub_(sub) {}
 
     /** false: `error` holds the message (possibly empty, as mosquitto's for -D connack). */
@@ -108,9 +101,7 @@ private:
     bool is(std::string_view a, std::string_view b) const { return is(a) || is(b); }
     bool last() const { return i_ + 1 >= args_.size(); }
     const char* next() { return args_[++i_]; }
-    bool unknown() {
-        return fail("Error: Unknown option '" + std::string(args_[i_]) + "'.\n");
-    }
+    bool unknown() { return fail("Error: Unknown option '" + std::string(args_[i_]) + "'.\n"); }
 
     bool add_topic(std::string_view topic, std::string_view flag);
     bool check_filter_arg(std::string_view filter, std::string_view flag, std::string_view what);
@@ -135,13 +126,24 @@ private:
     std::vector<std::pair<property_context, property_value>> properties_;
 };
 
+enum class topic_verdict { valid, malformed_utf8, not_a_topic_name };
+
+/** mosquitto's order: the UTF-8 rules over the whole text first, then the Topic Name rules. */
+topic_verdict judge_topic_name(std::string_view t) {
+    if (detail::check_text(t.data(), t.size(), detail::text_rules::string, leniency{}).code !=
+        errc::none)
+        return topic_verdict::malformed_utf8;
+    if (detail::check_topic_name(t.data(), t.size(), leniency{}).code != errc::none)
+        return topic_verdict::not_a_topic_name;
+    return topic_verdict::valid;
+}
+
 bool parser::add_topic(std::string_view topic, std::string_view flag) {
     if (kind_ == program_kind::pub) {
-        const detail::text_fault f = detail::check_topic_name(topic.data(), topic.size(), leniency{});
-        if (f.code != errc::none && f.code != errc::topic_name_has_wildcard &&
-            f.code != errc::topic_name_empty)
+        const topic_verdict v = judge_topic_name(topic);
+        if (v == topic_verdict::malformed_utf8)
             return fail("Error: Malformed UTF-8 in " + std::string(flag) + " argument.\n\n");
-        if (f.code != errc::none)
+        if (v == topic_verdict::not_a_topic_name)
             return fail("Error: Invalid publish topic '" + std::string(topic) +
                         "', does it contain '+' or '#'?\n");
         pub_->topic = std::string(topic);
@@ -281,10 +283,19 @@ bool parser::parse_flags() {
     const bool is_pub = kind_ == program_kind::pub;
     const bool is_sub = kind_ == program_kind::sub;
     // TLS and the SOCKS proxy come in a later issue: each is refused by name.
-    constexpr std::string_view refused_with_value[] = {
-        "--cafile", "--capath", "--cert", "--ciphers", "--key", "--keyform", "--psk",
-        "--psk-identity", "--tls-alpn", "--tls-engine", "--tls-engine-kpass-sha1",
-        "--tls-version", "--proxy"};
+    constexpr std::string_view refused_with_value[] = {"--cafile",
+                                                       "--capath",
+                                                       "--cert",
+                                                       "--ciphers",
+                                                       "--key",
+                                                       "--keyform",
+                                                       "--psk",
+                                                       "--psk-identity",
+                                                       "--tls-alpn",
+                                                       "--tls-engine",
+                                                       "--tls-engine-kpass-sha1",
+                                                       "--tls-version",
+                                                       "--proxy"};
     constexpr std::string_view refused_alone[] = {"--insecure", "--tls-use-os-certs"};
 
     for (i_ = 0; i_ < args_.size(); ++i_) {
@@ -294,8 +305,8 @@ bool parser::parse_flags() {
         for (std::string_view r : refused_alone) refused |= a == r;
         if (refused) {
             tls_refused = true;
-            return fail("Error: " + std::string(a) + " is not supported: " +
-                        (a == "--proxy" ? "SOCKS proxies" : "TLS") +
+            return fail("Error: " + std::string(a) +
+                        " is not supported: " + (a == "--proxy" ? "SOCKS proxies" : "TLS") +
                         " will come in a later version.\n");
         }
         if (is("-A")) {
@@ -371,8 +382,7 @@ bool parser::parse_flags() {
                 return fail("Error: Message length must be less than 268435455 bytes.\n\n");
             pub_->source = message_source::command_line;
         } else if (is("-M")) {
-            if (last())
-                return fail("Error: -M argument given but max_inflight not specified.\n\n");
+            if (last()) return fail("Error: -M argument given but max_inflight not specified.\n\n");
             const int m = leading_int(next());
             if (m < 1) return fail("Error: Maximum inflight messages must be greater than 0.\n\n");
             c_.max_inflight = static_cast<unsigned>(m);
@@ -399,7 +409,8 @@ bool parser::parse_flags() {
         } else if (is("-q", "--qos")) {
             if (last()) return fail("Error: -q argument given but no QoS specified.\n\n");
             const int q = leading_int(next());
-            if (q < 0 || q > 2) return fail("Error: Invalid QoS given: " + std::to_string(q) + "\n");
+            if (q < 0 || q > 2)
+                return fail("Error: Invalid QoS given: " + std::to_string(q) + "\n");
             c_.qos_level = static_cast<qos>(q);
         } else if (is("--quiet")) {
             c_.quiet = true;
@@ -413,8 +424,7 @@ bool parser::parse_flags() {
         } else if (is("--random-filter")) {
             if (!is_sub) return unknown();
             if (last())
-                return fail(
-                    "Error: --random-filter argument given but no chance specified.\n\n");
+                return fail("Error: --random-filter argument given but no chance specified.\n\n");
             const int chance = static_cast<int>(10.0 * std::atof(next()));
             if (chance > 10000 || chance < 1)
                 return fail("Error: --random-filter chance must be between 0.1-100.0\n\n");
@@ -449,8 +459,7 @@ bool parser::parse_flags() {
             if (!add_topic(next(), "-t")) return false;
         } else if (is("-T", "--filter-out")) {
             if (!is_sub) return unknown();
-            if (last())
-                return fail("Error: -T argument given but no topic filter specified.\n\n");
+            if (last()) return fail("Error: -T argument given but no topic filter specified.\n\n");
             const std::string_view f = next();
             if (!check_filter_arg(f, "-T", "filter")) return false;
             sub_->filter_out.emplace_back(f);
@@ -513,14 +522,12 @@ bool parser::parse_flags() {
             will_retain_given_ = true;
         } else if (is("--will-topic")) {
             if (last())
-                return fail(
-                    "Error: --will-topic argument given but no will topic specified.\n\n");
+                return fail("Error: --will-topic argument given but no will topic specified.\n\n");
             const std::string_view t = next();
-            const detail::text_fault f = detail::check_topic_name(t.data(), t.size(), leniency{});
-            if (f.code != errc::none && f.code != errc::topic_name_has_wildcard &&
-                f.code != errc::topic_name_empty)
+            const topic_verdict v = judge_topic_name(t);
+            if (v == topic_verdict::malformed_utf8)
                 return fail("Error: Malformed UTF-8 in --will-topic argument.\n\n");
-            if (f.code != errc::none)
+            if (v == topic_verdict::not_a_topic_name)
                 return fail("Error: Invalid will topic '" + std::string(t) +
                             "', does it contain '+' or '#'?\n");
             c_.will.topic = std::string(t);
@@ -570,7 +577,9 @@ bool parser::store_property(property_context ctx, const property_value& v) {
                 case p::receive_maximum: cp.receive_maximum = u16(); break;
                 case p::maximum_packet_size: cp.maximum_packet_size = v.number; break;
                 case p::topic_alias_maximum: cp.topic_alias_maximum = u16(); break;
-                case p::request_response_information: cp.request_response_information = flag(); break;
+                case p::request_response_information:
+                    cp.request_response_information = flag();
+                    break;
                 case p::request_problem_information: cp.request_problem_information = flag(); break;
                 case p::authentication_method: cp.authentication_method = text(); break;
                 case p::authentication_data: cp.authentication_data = bytes(); break;
@@ -656,7 +665,8 @@ bool parser::check_property_values(property_context ctx) {
             return fail(head +
                         "A network protocol error occurred when communicating with the broker.\n");
         if (v.id == property_id::response_topic) {
-            const detail::text_fault f = detail::check_topic_name(v.text.data(), v.text.size(), leniency{});
+            const detail::text_fault f =
+                detail::check_topic_name(v.text.data(), v.text.size(), leniency{});
             if (f.code != errc::none)
                 return fail(head +
                             "A network protocol error occurred when communicating with the "
@@ -670,7 +680,8 @@ bool parser::check_property_values(property_context ctx) {
                 return fail(head + "Duplicate property in property list\n");
     }
     if (has_data && !has_method)
-        return fail(head + "A network protocol error occurred when communicating with the broker.\n");
+        return fail(head +
+                    "A network protocol error occurred when communicating with the broker.\n");
     return true;
 }
 
@@ -723,10 +734,11 @@ bool parser::check_config(long process_id) {
     // Properties are stored only now: -x adds its Session Expiry Interval after every -D, as
     // mosquitto does (a -D connect session-expiry-interval as well is then a duplicate).
     if (session_expiry_set)
-        properties_.emplace_back(
-            property_context::connect,
-            property_value{property_id::session_expiry_interval,
-                           static_cast<std::uint32_t>(session_expiry_), {}, {}});
+        properties_.emplace_back(property_context::connect,
+                                 property_value{property_id::session_expiry_interval,
+                                                static_cast<std::uint32_t>(session_expiry_),
+                                                {},
+                                                {}});
     for (property_context ctx :
          {property_context::connect, property_context::publish, property_context::subscribe,
           property_context::unsubscribe, property_context::disconnect, property_context::will})
@@ -757,8 +769,8 @@ std::string version_line(std::string_view program) {
 }
 
 template <class Config>
-parsed<Config> parse(program_kind kind, std::span<const char* const> args,
-                     std::string_view program, long process_id) {
+parsed<Config> parse(program_kind kind, std::span<const char* const> args, std::string_view program,
+                     long process_id) {
     parsed<Config> r;
     pub_config* pub = nullptr;
     sub_config* sub = nullptr;

@@ -5,15 +5,14 @@
 
 #include <cstdint>
 #include <deque>
+#include <mqttwire/packet/ranges.hpp>
+#include <mqttwire/properties/property_set.hpp>
+#include <mqttwire/protocol.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <mqttwire/packet/ranges.hpp>
-#include <mqttwire/properties/property_set.hpp>
-#include <mqttwire/protocol.hpp>
 
 namespace mqttwire::cli {
 
@@ -39,11 +38,11 @@ struct client_config {
     ~client_config() = default;
 
     // Where to connect.
-    std::string host = "localhost";   // -h, -L
-    std::uint16_t port = 1883;        // -p, -L (TLS ports do not apply: no TLS yet)
-    std::string unix_socket;          // --unix: a socket path instead of host and port
-    std::string bind_address;         // -A
-    bool tcp_nodelay = false;         // --nodelay
+    std::string host = "localhost";  // -h, -L
+    std::uint16_t port = 1883;       // -p, -L (TLS ports do not apply: no TLS yet)
+    std::string unix_socket;         // --unix: a socket path instead of host and port
+    std::string bind_address;        // -A
+    bool tcp_nodelay = false;        // --nodelay
 
     // CONNECT.
     mqttwire::protocol_version version = mqttwire::protocol_version::v3_1_1;  // -V, -D
@@ -53,19 +52,19 @@ struct client_config {
      * empty one); otherwise empty, for the server to assign.
      */
     std::string client_id;
-    bool client_id_given = false;     // -i
-    std::string client_id_prefix;     // -I, kept for messages and the -d trace
-    std::uint16_t keep_alive = 60;    // -k, 5..65535
-    bool clean_session = true;        // -c clears it
+    bool client_id_given = false;         // -i
+    std::string client_id_prefix;         // -I, kept for messages and the -d trace
+    std::uint16_t keep_alive = 60;        // -k, 5..65535
+    bool clean_session = true;            // -c clears it
     std::optional<std::string> username;  // -u, -L
     std::optional<std::string> password;  // -P, -L
     will_config will;
 
     // Behaviour.
     mqttwire::qos qos_level = mqttwire::qos::at_most_once;  // -q
-    unsigned max_inflight = 20;       // -M
-    bool debug = false;               // -d
-    bool quiet = false;               // --quiet
+    unsigned max_inflight = 20;                             // -M
+    bool debug = false;                                     // -d
+    bool quiet = false;                                     // --quiet
 
     // 5.0 properties (-D command name value, and -x, -c for the Session Expiry Interval).
     mqttwire::connect_properties connect_properties{};
@@ -80,8 +79,8 @@ struct client_config {
     /** Owns what the property structs view; a deque, so growing it moves nothing. */
     struct property_storage {
         std::deque<std::string> texts;
-        std::vector<mqttwire::user_property> connect_user, will_user, publish_user,
-            subscribe_user, unsubscribe_user, disconnect_user;
+        std::vector<mqttwire::user_property> connect_user, will_user, publish_user, subscribe_user,
+            unsubscribe_user, disconnect_user;
     } storage;
 };
 
@@ -97,33 +96,33 @@ enum class message_source : std::uint8_t {
 
 struct pub_config {
     client_config client;
-    std::string topic;                // -t, -L
+    std::string topic;  // -t, -L
     message_source source = message_source::none;
-    std::string message;              // -m
-    std::string file;                 // -f
-    bool retain = false;              // -r
-    unsigned repeat_count = 1;        // --repeat
+    std::string message;                // -m
+    std::string file;                   // -f
+    bool retain = false;                // -r
+    unsigned repeat_count = 1;          // --repeat
     std::uint64_t repeat_delay_us = 0;  // --repeat-delay, in microseconds
 };
 
 struct sub_config {
     client_config client;
-    std::vector<std::string> topics;           // -t (and -L), in order
-    std::vector<std::string> filter_out;       // -T
-    std::vector<std::string> unsubscribe;      // -U
-    bool verbose = false;                      // -v
-    unsigned message_count = 0;                // -C; 0: no limit
-    bool end_of_line = true;                   // -N clears it
-    bool no_retained = false;                  // -R: skip messages with the retain flag
-    bool exit_after_subscribe = false;         // -E
-    unsigned timeout_s = 0;                    // -W; 0: none (exit status 27 when it fires)
-    std::optional<std::string> format;         // -F, validated
-    bool pretty = false;                       // --pretty
-    bool retained_only = false;                // --retained-only
-    bool remove_retained = false;              // --remove-retained
+    std::vector<std::string> topics;       // -t (and -L), in order
+    std::vector<std::string> filter_out;   // -T
+    std::vector<std::string> unsubscribe;  // -U
+    bool verbose = false;                  // -v
+    unsigned message_count = 0;            // -C; 0: no limit
+    bool end_of_line = true;               // -N clears it
+    bool no_retained = false;              // -R: skip messages with the retain flag
+    bool exit_after_subscribe = false;     // -E
+    unsigned timeout_s = 0;                // -W; 0: none (exit status 27 when it fires)
+    std::optional<std::string> format;     // -F, validated
+    bool pretty = false;                   // --pretty
+    bool retained_only = false;            // --retained-only
+    bool remove_retained = false;          // --remove-retained
     /** --random-filter in tenths of a percent: 1..10000; 10000 prints every message. */
     unsigned random_filter = 10000;
-    bool retain_as_published = false;          // --retain-as-published
+    bool retain_as_published = false;  // --retain-as-published
     /** The 5.0 Retain Handling of every subscription: -R asks for no retained messages. */
     mqttwire::retain_handling retain_handling = mqttwire::retain_handling::send_on_subscribe;
 };

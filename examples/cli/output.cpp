@@ -3,11 +3,11 @@
 // width; "%-p" pads with as many spaces as the payload is long), since scripts see them.
 #include "output.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <mqttwire/properties/all_properties.hpp>
 #include <optional>
 #include <random>
-
-#include <mqttwire/properties/all_properties.hpp>
 
 #include "json.hpp"
 
@@ -48,6 +48,15 @@ public:
     }
 
     std::string out;
+
+    /**
+     * Streaming: the payload is not at hand. A plain %p (or the payload of the default and -v
+     * output) marks `payload_at` instead of printing; any other use of the payload's bytes
+     * sets `cannot_stream`.
+     */
+    bool streaming = false;
+    std::optional<std::size_t> payload_at;
+    bool cannot_stream = false;
 
     void formatted(std::string_view f) {
         const std::size_t len = f.size();
@@ -112,24 +121,36 @@ public:
     }
 
     void payload_line() {
-        const std::string_view payload = as_chars(msg_.publish.payload);
+        const bool empty = payload_size() == 0;
         if (cfg_.verbose) {
-            if (!payload.empty()) {
+            if (!empty) {
                 out += msg_.topic;
                 out += ' ';
-                out += payload;
+                whole_payload();
                 if (cfg_.end_of_line) out += '\n';
             } else if (cfg_.end_of_line) {
                 out += msg_.topic;
                 out += " (null)\n";
             }
-        } else if (!payload.empty()) {
-            out += payload;
+        } else if (!empty) {
+            whole_payload();
             if (cfg_.end_of_line) out += '\n';
         }
     }
 
 private:
+    /** The announced size: a streamed message's payload is not in `payload`. */
+    std::size_t payload_size() const {
+        return std::max(msg_.publish.payload.size(), msg_.publish.payload_size);
+    }
+
+    void whole_payload() {
+        if (streaming)
+            payload_at = out.size();
+        else
+            out += as_chars(msg_.publish.payload);
+    }
+
     template <class... A>
     void append_printf(const char* fmt, A... a) {
         const int n = std::snprintf(nullptr, 0, fmt, a...);
@@ -167,14 +188,20 @@ private:
         else if (fl.width == 0)
             append_printf(fl.align == '-' ? "%-.*s" : "%.*s", fl.precision, v.c_str());
         else
-            append_printf(fl.align == '-' ? "%-*.*s" : "%*.*s", fl.width, fl.precision,
-                          v.c_str());
+            append_printf(fl.align == '-' ? "%-*.*s" : "%*.*s", fl.width, fl.precision, v.c_str());
     }
 
     void blank(char pad, int width) { out.append(static_cast<std::size_t>(width), pad); }
 
     /** hex: 0 raw, 1 lower case, 2 upper case. */
     void payload(int hex, const field& fl) {
+        if (streaming) {
+            if (hex != 0 || fl.width != 0 || fl.align == '-' || payload_at)
+                cannot_stream = true;
+            else
+                payload_at = out.size();
+            return;
+        }
         const std::string_view p = as_chars(msg_.publish.payload);
         int n = static_cast<int>(p.size());
         int padlen = 0;
@@ -243,7 +270,7 @@ private:
             }
             case 'j': json(true); break;
             case 'J': json(false); break;
-            case 'l': integer(static_cast<long long>(msg_.publish.payload.size()), fl); break;
+            case 'l': integer(static_cast<long long>(payload_size()), fl); break;
             case 'm': integer(msg_.publish.packet_id, fl); break;
             case 'P': {
                 bool first = true;
@@ -257,7 +284,9 @@ private:
                 break;
             }
             case 'p': payload(0, fl); break;
-            case 'q': out += static_cast<char>('0' + static_cast<int>(msg_.publish.qos_level)); break;
+            case 'q':
+                out += static_cast<char>('0' + static_cast<int>(msg_.publish.qos_level));
+                break;
             case 'R':
                 if (const auto r = props.response_topic()) text(*r, fl);
                 break;
@@ -280,6 +309,10 @@ private:
     }
 
     void json(bool escaped) {
+        if (streaming) {
+            cannot_stream = true;
+            return;
+        }
         const auto& pub = msg_.publish;
         json_value root = json_value::make_object();
         char micros[32];
@@ -309,9 +342,7 @@ private:
                         list.add(kebab_name(e.id),
                                  json_value::make_string(up_to_nul(as_chars(e.binary))));
                         break;
-                    default:
-                        list.add(kebab_name(e.id), json_value::make_number(e.integer));
-                        break;
+                    default: list.add(kebab_name(e.id), json_value::make_number(e.integer)); break;
                 }
             }
         }
@@ -352,12 +383,36 @@ std::string format_message(const sub_config& cfg, const received_message& msg,
     return std::move(p.out);
 }
 
+std::optional<streamed_output> stream_around_payload(const sub_config& cfg, std::string_view topic,
+                                                     const publish_head_view<std::byte>& head,
+                                                     const struct timespec& received_at) {
+    publish_view<std::byte> without_payload{};
+    static_cast<publish_head_view<std::byte>&>(without_payload) = head;
+    const received_message msg{topic, without_payload};
+    printer p(cfg, msg, received_at, nullptr);
+    p.streaming = true;
+    if (cfg.format)
+        p.formatted(*cfg.format);
+    else
+        p.payload_line();
+    if (p.cannot_stream) return std::nullopt;
+    streamed_output r;
+    r.payload_shown = p.payload_at.has_value();
+    const std::size_t at = p.payload_at.value_or(p.out.size());
+    r.before = p.out.substr(0, at);
+    r.after = p.out.substr(at);
+    return r;
+}
+
+bool passes_random_filter(const sub_config& cfg) {
+    if (cfg.random_filter >= 10000) return true;
+    static std::mt19937 random{std::random_device{}()};
+    return random() % 10000 < cfg.random_filter;
+}
+
 void print_message(std::FILE* out, const sub_config& cfg, const received_message& msg,
                    const struct timespec& received_at) {
-    if (cfg.random_filter < 10000) {
-        static std::mt19937 random{std::random_device{}()};
-        if (random() % 10000 >= cfg.random_filter) return;
-    }
+    if (!passes_random_filter(cfg)) return;
     std::string errors;
     const std::string text = format_message(cfg, msg, received_at, &errors);
     if (!errors.empty() && !cfg.client.quiet) std::fputs(errors.c_str(), stderr);

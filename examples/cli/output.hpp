@@ -5,10 +5,10 @@
 #include <cstddef>
 #include <cstdio>
 #include <ctime>
+#include <mqttwire/packet/publish.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
-
-#include <mqttwire/packet/publish.hpp>
 
 #include "options.hpp"
 
@@ -33,6 +33,26 @@ void print_message(std::FILE* out, const sub_config& cfg, const received_message
 [[nodiscard]] std::string format_message(const sub_config& cfg, const received_message& msg,
                                          const struct timespec& received_at,
                                          std::string* errors = nullptr);
+
+/** The output of a message split around its payload, which goes between as received. */
+struct streamed_output {
+    std::string before;
+    std::string after;
+    bool payload_shown = false;  // false: the output does not show the payload; drop it
+};
+
+/**
+ * For a payload too large to hold: what print_message would print, split around the payload,
+ * from the PUBLISH head alone, when the payload appears at most once and as it is (the default
+ * output, -v, or -F with one plain %p and no %x, %X, %j, %J or padded %p). nullopt otherwise:
+ * hold the whole message and call print_message. The caller applies passes_random_filter.
+ */
+[[nodiscard]] std::optional<streamed_output> stream_around_payload(
+    const sub_config& cfg, std::string_view topic,
+    const mqttwire::publish_head_view<std::byte>& head, const struct timespec& received_at);
+
+/** --random-filter's draw for one message (print_message makes it itself). */
+[[nodiscard]] bool passes_random_filter(const sub_config& cfg);
 
 /** Why -F would refuse `format`, in mosquitto's words; empty when it is valid. */
 [[nodiscard]] std::string format_error(std::string_view format);

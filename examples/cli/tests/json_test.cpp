@@ -1,10 +1,10 @@
 // The JSON reader and printer behind %j and %J: what the cJSON inside Debian's mosquitto_sub
 // 2.0.11 makes of each payload (taken from `mosquitto_sub -F %J` on these payloads).
+#include "cli/json.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "cli/json.hpp"
 
 namespace {
 
@@ -36,7 +36,8 @@ TEST(Json, NumbersAsCJsonPrintsThem) {
 }
 
 TEST(Json, StringsDecodedAndEscapedAgain) {
-    EXPECT_EQ(reprint(R"("\ud83d\ude00 \u00e9 \/ \b\f")"), "\"\xF0\x9F\x98\x80 \xC3\xA9 / \\b\\f\"");
+    EXPECT_EQ(reprint(R"("\ud83d\ude00 \u00e9 \/ \b\f")"),
+              "\"\xF0\x9F\x98\x80 \xC3\xA9 / \\b\\f\"");
     EXPECT_EQ(reprint("\"a\tb\""), "\"a\\tb\"");  // a raw tab is read, printed escaped
     EXPECT_EQ(reprint(R"("q\"\\\n\u0001")"), R"("q\"\\\n\u0001")");
 }
@@ -50,8 +51,8 @@ TEST(Json, StructureWhitespaceAndBom) {
 }
 
 TEST(Json, RefusedAsCJsonRefusesThem) {
-    for (std::string_view bad : {"[1,2", "{\"a\":1}x", "\"\\udc00\"", "{'a':1}", "-", "",
-                                 "\"a", "[1,]", "tru", "{\"a\" 1}", "\"\\x\""})
+    for (std::string_view bad : {"[1,2", "{\"a\":1}x", "\"\\udc00\"", "{'a':1}", "-", "", "\"a",
+                                 "[1,]", "tru", "{\"a\" 1}", "\"\\x\""})
         EXPECT_EQ(reprint(bad), "<invalid>") << bad;
     EXPECT_EQ(reprint(std::string_view("[1]\0", 4)), "<invalid>");  // a NUL ends the C string
 }

@@ -4,9 +4,8 @@
 // messages (retained, QoS 0/1/2, 5.0 properties, binary, empty, JSON); each mosquitto_sub's
 // output must equal what format_message makes of the packets our receiver got. The time
 // conversions are left out (two receivers, two clocks) but %j's "tst" is masked and compared.
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -16,12 +15,11 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mqttwire/mqttwire.hpp>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <mqttwire/mqttwire.hpp>
 
 #include "cli/options.hpp"
 #include "cli/output.hpp"
@@ -43,25 +41,29 @@ std::uint16_t free_loopback_port() {
     return ntohs(a.sin_port);
 }
 
-/** A 5.0 subscriber on a blocking socket that keeps every PUBLISH it receives, acked. */
+/** A subscriber on a blocking socket that keeps every PUBLISH it receives, acked. */
 class raw_subscriber {
 public:
-    bool connect(std::uint16_t port, std::string_view filter, std::uint32_t subscription_id) {
+    /** 5.0 with `subscription_id`, or 3.1.1 when it is 0. */
+    bool connect(std::uint16_t port, std::string_view client_id, std::string_view filter,
+                 std::uint32_t subscription_id) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_port = htons(port);
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return false;
-        const mqttwire::codec_options opts{.version = mqttwire::protocol_version::v5,
+        const mqttwire::codec_options opts{.version = subscription_id != 0
+                                                          ? mqttwire::protocol_version::v5
+                                                          : mqttwire::protocol_version::v3_1_1,
                                            .from = mqttwire::sender::client};
-        mqttwire::connect_packet c{.client_id = "mqttwire-format-test", .keep_alive = 60};
+        mqttwire::connect_packet c{.client_id = client_id, .keep_alive = 60};
         if (!send(c, opts)) return false;
         if (!next_packet(5s) || (packet_[0] >> 4) != 2) return false;  // CONNACK
         const mqttwire::subscription sub{.topic_filter = filter,
                                          .max_qos = mqttwire::qos::exactly_once};
         mqttwire::subscribe_packet s{.packet_id = 1, .subscriptions = {&sub, 1}};
-        s.properties.subscription_identifier = subscription_id;
+        if (subscription_id != 0) s.properties.subscription_identifier = subscription_id;
         if (!send(s, opts)) return false;
         return next_packet(5s) && (packet_[0] >> 4) == 9;  // SUBACK
     }
@@ -71,7 +73,8 @@ public:
         const auto end = clock_type::now() + limit;
         while (publishes.size() < count) {
             const auto left = end - clock_type::now();
-            if (left <= 0s || !next_packet(std::chrono::duration_cast<std::chrono::milliseconds>(left)))
+            if (left <= 0s ||
+                !next_packet(std::chrono::duration_cast<std::chrono::milliseconds>(left)))
                 return false;
             const unsigned type = packet_[0] >> 4;
             const auto id_at = [&](std::size_t at) {
@@ -83,10 +86,11 @@ public:
                 if (q != 0) {
                     // The identifier follows the topic; answer PUBACK or PUBREC.
                     const std::size_t topic_at = header_size_;
-                    const std::size_t topic_len = std::size_t{packet_[topic_at]} << 8 | packet_[topic_at + 1];
+                    const std::size_t topic_len =
+                        std::size_t{packet_[topic_at]} << 8 | packet_[topic_at + 1];
                     const std::uint16_t id = id_at(topic_at + 2 + topic_len);
-                    const unsigned char ack[] = {static_cast<unsigned char>(q == 1 ? 0x40 : 0x50), 2,
-                                                 static_cast<unsigned char>(id >> 8),
+                    const unsigned char ack[] = {static_cast<unsigned char>(q == 1 ? 0x40 : 0x50),
+                                                 2, static_cast<unsigned char>(id >> 8),
                                                  static_cast<unsigned char>(id & 0xFF)};
                     (void)::write(fd_, ack, sizeof ack);
                 }
@@ -166,6 +170,7 @@ std::string mask_timestamps(std::string s) {
 struct format_case {
     std::string name;
     std::vector<std::string> flags;  // mosquitto_sub's output flags, parsed by parse_sub as well
+    bool v3_1_1 = false;             // subscribe with 3.1.1 (no properties) instead of 5.0
 };
 
 TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
@@ -192,12 +197,12 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
     ASSERT_TRUE(broker.started());
     const auto broker_up = [&] {
         raw_subscriber probe;
-        return probe.connect(port, "probe/#", 1);
+        return probe.connect(port, "mqttwire-format-probe", "probe/#", 1);
     };
     const auto up_by = clock_type::now() + 5s;
     while (!broker_up()) {
-        ASSERT_LT(clock_type::now(), up_by) << "mosquitto did not accept connections: "
-                                            << read_file(dir + "/broker.err");
+        ASSERT_LT(clock_type::now(), up_by)
+            << "mosquitto did not accept connections: " << read_file(dir + "/broker.err");
         std::this_thread::sleep_for(50ms);
     }
 
@@ -214,8 +219,8 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
     };
 
     // Retained before anyone subscribes: every subscriber gets it with the retain flag.
-    publish({"-V", "5", "-q", "1", "-r", "-t", "fmt/retained", "-m", "kept",
-             "-D", "publish", "content-type", "text/plain"});
+    publish({"-V", "5", "-q", "1", "-r", "-t", "fmt/retained", "-m", "kept", "-D", "publish",
+             "content-type", "text/plain"});
 
     const std::vector<format_case> cases = {
         {"default", {}},
@@ -236,29 +241,47 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
         {"json_pretty", {"-F", "%j", "--pretty"}},
         {"json_payload_pretty", {"-F", "%J", "--pretty"}},
         {"json_no_eol", {"-F", "%j", "-N"}},
+        {"v3_1_1_json", {"-F", "%j"}, true},
+        {"v3_1_1_fields", {"-F", "%t|%l|%q|%r|%m|%A|%C|%3E|%P|%R|%S|%p"}, true},
+        {"v3_1_1_verbose", {"-v"}, true},
     };
 
     // One mosquitto_sub per case, each with its own client id so the broker log shows it.
     std::vector<std::unique_ptr<child>> subs;
     for (std::size_t k = 0; k < cases.size(); ++k) {
-        std::vector<std::string> argv{mosquitto_sub, "-p", port_text, "-V", "5", "-q", "2",
-                                      "-t", "fmt/#", "-C", "8", "-W", "20",
-                                      "-i", "sub-" + std::to_string(k),
-                                      "-D", "subscribe", "subscription-identifier", "7"};
+        std::vector<std::string> argv{mosquitto_sub,
+                                      "-p",
+                                      port_text,
+                                      "-q",
+                                      "2",
+                                      "-t",
+                                      "fmt/#",
+                                      "-C",
+                                      "8",
+                                      "-W",
+                                      "20",
+                                      "-i",
+                                      "sub-" + std::to_string(k)};
+        const std::vector<std::string> version =
+            cases[k].v3_1_1 ? std::vector<std::string>{"-V", "311"}
+                            : std::vector<std::string>{
+                                  "-V", "5", "-D", "subscribe", "subscription-identifier", "7"};
+        argv.insert(argv.end(), version.begin(), version.end());
         argv.insert(argv.end(), cases[k].flags.begin(), cases[k].flags.end());
         subs.push_back(std::make_unique<child>(argv, dir + "/" + cases[k].name + ".out",
                                                dir + "/" + cases[k].name + ".err"));
         ASSERT_TRUE(subs.back()->started());
     }
-    raw_subscriber ours;
-    ASSERT_TRUE(ours.connect(port, "fmt/#", 7));
+    raw_subscriber ours_v5, ours_v3_1_1;
+    ASSERT_TRUE(ours_v5.connect(port, "mqttwire-format-v5", "fmt/#", 7));
+    ASSERT_TRUE(ours_v3_1_1.connect(port, "mqttwire-format-v3_1_1", "fmt/#", 0));
     const auto subscribed_by = clock_type::now() + 10s;
     for (std::size_t k = 0; k < cases.size(); ++k) {
         const std::string needle = "Received SUBSCRIBE from sub-" + std::to_string(k) + "\n";
         while (read_file(dir + "/broker.out").find(needle) == std::string::npos &&
                read_file(dir + "/broker.err").find(needle) == std::string::npos) {
-            ASSERT_LT(clock_type::now(), subscribed_by) << "mosquitto_sub " << cases[k].name
-                                                        << " did not subscribe";
+            ASSERT_LT(clock_type::now(), subscribed_by)
+                << "mosquitto_sub " << cases[k].name << " did not subscribe";
             std::this_thread::sleep_for(20ms);
         }
     }
@@ -271,41 +294,77 @@ TEST(MosquittoSub, FormatOutputMatchesMosquittoSubOnTheSameMessages) {
         b << "after NUL";
     }
     publish({"-q", "0", "-t", "fmt/plain", "-m", "ON"});
-    publish({"-V", "5", "-q", "1", "-t", "fmt/json", "-m",
-             R"({"a": [1, 2.50, "x\u00e9\n", {"n": {}}], "b":{}, "c":[], "d":1e3, "e":true, "f":null, "g":-0.1})",
-             "-D", "publish", "content-type", "application/json", "-D", "publish",
-             "response-topic", "fmt/reply", "-D", "publish", "correlation-data", "corr-1",
-             "-D", "publish", "user-property", "k", "v", "-D", "publish", "user-property", "k",
-             "v 2", "-D", "publish", "payload-format-indicator", "1", "-D", "publish",
-             "message-expiry-interval", "3600"});
+    publish(
+        {"-V",
+         "5",
+         "-q",
+         "1",
+         "-t",
+         "fmt/json",
+         "-m",
+         R"({"a": [1, 2.50, "x\u00e9\n", {"n": {}}], "b":{}, "c":[], "d":1e3, "e":true, "f":null, "g":-0.1})",
+         "-D",
+         "publish",
+         "content-type",
+         "application/json",
+         "-D",
+         "publish",
+         "response-topic",
+         "fmt/reply",
+         "-D",
+         "publish",
+         "correlation-data",
+         "corr-1",
+         "-D",
+         "publish",
+         "user-property",
+         "k",
+         "v",
+         "-D",
+         "publish",
+         "user-property",
+         "k",
+         "v 2",
+         "-D",
+         "publish",
+         "payload-format-indicator",
+         "1",
+         "-D",
+         "publish",
+         "message-expiry-interval",
+         "3600"});
     publish({"-q", "2", "-t", "fmt/binary", "-f", binary_file});
     publish({"-q", "1", "-t", "fmt/empty", "-n"});
     publish({"-q", "2", "-r", "-t", "fmt/live/retained", "-m", "say \"hi\"\\ \t tab\nline"});
-    publish({"-V", "5", "-q", "0", "-t", "fmt/a/b/c", "-m", "12345678901234567890",
-             "-D", "publish", "payload-format-indicator", "0"});
+    publish({"-V", "5", "-q", "0", "-t", "fmt/a/b/c", "-m", "12345678901234567890", "-D", "publish",
+             "payload-format-indicator", "0"});
     publish({"-q", "1", "-t", "fmt/x", "-m", "[1,2"});
 
-    ASSERT_TRUE(ours.receive(8, 10s)) << "our subscriber got " << ours.publishes.size()
-                                      << " messages";
-    const mqttwire::codec_options opts{.version = mqttwire::protocol_version::v5,
-                                       .from = mqttwire::sender::server};
+    for (raw_subscriber* ours : {&ours_v5, &ours_v3_1_1})
+        ASSERT_TRUE(ours->receive(8, 10s))
+            << "our subscriber got " << ours->publishes.size() << " messages";
     const timespec now{};
     for (std::size_t k = 0; k < cases.size(); ++k) {
         const std::optional<int> status = subs[k]->wait_for(10s);
         ASSERT_TRUE(status.has_value()) << cases[k].name << ": mosquitto_sub did not exit";
-        EXPECT_EQ(*status, 0) << cases[k].name << ": " << read_file(dir + "/" + cases[k].name + ".err");
+        EXPECT_EQ(*status, 0) << cases[k].name << ": "
+                              << read_file(dir + "/" + cases[k].name + ".err");
 
         std::vector<const char*> args{"-t", "fmt/#"};
         for (const std::string& f : cases[k].flags) args.push_back(f.c_str());
         const auto parsed = mqttwire::cli::parse_sub(args, "mqttwire-sub", 1);
         ASSERT_TRUE(parsed.run) << cases[k].name << ": " << parsed.err;
 
+        const mqttwire::codec_options opts{.version = cases[k].v3_1_1
+                                                          ? mqttwire::protocol_version::v3_1_1
+                                                          : mqttwire::protocol_version::v5,
+                                           .from = mqttwire::sender::server};
         std::string expected_errors, ours_text;
-        for (const auto& packet : ours.publishes) {
-            const auto p = mqttwire::decode_publish(std::span<const std::byte>(
-                                                        reinterpret_cast<const std::byte*>(packet.data()),
-                                                        packet.size()),
-                                                    opts);
+        for (const auto& packet : (cases[k].v3_1_1 ? ours_v3_1_1 : ours_v5).publishes) {
+            const auto p = mqttwire::decode_publish(
+                std::span<const std::byte>(reinterpret_cast<const std::byte*>(packet.data()),
+                                           packet.size()),
+                opts);
             ASSERT_TRUE(p.has_value());
             const mqttwire::cli::received_message m{p->topic_name, *p};
             ours_text += mqttwire::cli::format_message(parsed.config, m, now, &expected_errors);

@@ -1,14 +1,14 @@
 // parse_pub and parse_sub: mosquitto 2.0's defaults, every flag, and its refusals word for word
 // (refusal_cases.hpp, taken from the real tools).
+#include "cli/options.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <mqttwire/mqttwire.hpp>
 #include <string>
 #include <vector>
 
-#include <mqttwire/mqttwire.hpp>
-
-#include "cli/options.hpp"
 #include "refusal_cases.hpp"
 
 namespace {
@@ -90,9 +90,20 @@ TEST(Options, ProtocolVersionNames) {
 }
 
 TEST(Options, ConnectionFlags) {
-    const auto r = pub({"-h", "broker.example", "-p", "1884", "-k", "30", "-i", "me", "-u",
-                        "user", "-P", "pw", "-q", "2", "-c", "-d", "--quiet", "--nodelay", "-A",
-                        "127.0.0.1", "-M", "5", "-t", "t", "-r", "-m", "m"});
+    const auto r = pub({"-h",      "broker.example",
+                        "-p",      "1884",
+                        "-k",      "30",
+                        "-i",      "me",
+                        "-u",      "user",
+                        "-P",      "pw",
+                        "-q",      "2",
+                        "-c",      "-d",
+                        "--quiet", "--nodelay",
+                        "-A",      "127.0.0.1",
+                        "-M",      "5",
+                        "-t",      "t",
+                        "-r",      "-m",
+                        "m"});
     ASSERT_TRUE(r.run) << r.err;
     const client_config& c = r.config.client;
     EXPECT_EQ(c.host, "broker.example");
@@ -162,9 +173,29 @@ TEST(Options, WillFlags) {
 }
 
 TEST(Options, SubFlags) {
-    const auto r = sub({"-t", "a", "-t", "b/#", "-v", "-C", "3", "-N", "-R", "-E", "-W", "9",
-                        "-T", "a/secret", "-U", "old/#", "-F", "%t %p", "--pretty",
-                        "--remove-retained", "--random-filter", "50", "--retain-as-published"});
+    const auto r = sub({"-t",
+                        "a",
+                        "-t",
+                        "b/#",
+                        "-v",
+                        "-C",
+                        "3",
+                        "-N",
+                        "-R",
+                        "-E",
+                        "-W",
+                        "9",
+                        "-T",
+                        "a/secret",
+                        "-U",
+                        "old/#",
+                        "-F",
+                        "%t %p",
+                        "--pretty",
+                        "--remove-retained",
+                        "--random-filter",
+                        "50",
+                        "--retain-as-published"});
     ASSERT_TRUE(r.run) << r.err;
     const sub_config& s = r.config;
     EXPECT_EQ(s.topics, (std::vector<std::string>{"a", "b/#"}));
@@ -206,23 +237,77 @@ TEST(Options, SessionExpiry) {
 }
 
 TEST(Options, PropertiesLandInTheCoresStructsAndImplyV5) {
-    auto r = pub({"-t", "a", "-m", "x",
-                        "-D", "connect", "receive-maximum", "10",
-                        "-D", "CONNECT", "User-Property", "ck", "cv",
-                        "-D", "connect", "authentication-method", "SCRAM",
-                        "-D", "connect", "authentication-data", "abc",
-                        "-D", "connect", "request-problem-information", "0",
-                        "-D", "publish", "content-type", "text/plain",
-                        "-D", "publish", "message-expiry-interval", "120",
-                        "-D", "publish", "payload-format-indicator", "1",
-                        "-D", "publish", "response-topic", "r/t",
-                        "-D", "publish", "correlation-data", "id-1",
-                        "-D", "publish", "topic-alias", "3",
-                        "-D", "publish", "user-property", "k", "v1",
-                        "-D", "publish", "user-property", "k", "v2",
-                        "-D", "will", "will-delay-interval", "30",
-                        "-D", "disconnect", "reason-string", "bye",
-                        "-D", "disconnect", "session-expiry-interval", "5"});
+    auto r = pub({"-t",
+                  "a",
+                  "-m",
+                  "x",
+                  "-D",
+                  "connect",
+                  "receive-maximum",
+                  "10",
+                  "-D",
+                  "CONNECT",
+                  "User-Property",
+                  "ck",
+                  "cv",
+                  "-D",
+                  "connect",
+                  "authentication-method",
+                  "SCRAM",
+                  "-D",
+                  "connect",
+                  "authentication-data",
+                  "abc",
+                  "-D",
+                  "connect",
+                  "request-problem-information",
+                  "0",
+                  "-D",
+                  "publish",
+                  "content-type",
+                  "text/plain",
+                  "-D",
+                  "publish",
+                  "message-expiry-interval",
+                  "120",
+                  "-D",
+                  "publish",
+                  "payload-format-indicator",
+                  "1",
+                  "-D",
+                  "publish",
+                  "response-topic",
+                  "r/t",
+                  "-D",
+                  "publish",
+                  "correlation-data",
+                  "id-1",
+                  "-D",
+                  "publish",
+                  "topic-alias",
+                  "3",
+                  "-D",
+                  "publish",
+                  "user-property",
+                  "k",
+                  "v1",
+                  "-D",
+                  "publish",
+                  "user-property",
+                  "k",
+                  "v2",
+                  "-D",
+                  "will",
+                  "will-delay-interval",
+                  "30",
+                  "-D",
+                  "disconnect",
+                  "reason-string",
+                  "bye",
+                  "-D",
+                  "disconnect",
+                  "session-expiry-interval",
+                  "5"});
     ASSERT_TRUE(r.run) << r.err;
     const client_config& c = r.config.client;
     EXPECT_EQ(c.version, protocol_version::v5);
@@ -274,8 +359,8 @@ TEST(Options, SubscribeAndUnsubscribeProperties) {
 }
 
 TEST(Options, MessageCountBelow20LimitsReceiveMaximumUnder5) {
-    EXPECT_EQ(sub({"-V", "5", "-C", "3", "-t", "a"}).config.client.connect_properties.receive_maximum,
-              3);
+    EXPECT_EQ(
+        sub({"-V", "5", "-C", "3", "-t", "a"}).config.client.connect_properties.receive_maximum, 3);
     EXPECT_FALSE(sub({"-V", "5", "-C", "20", "-t", "a"})
                      .config.client.connect_properties.receive_maximum.has_value());
     EXPECT_FALSE(
@@ -311,14 +396,35 @@ TEST(Options, HelpGoesToStdoutWithStatus1) {
 }
 
 TEST(Options, HelpListsEveryFlag) {
-    const std::string common[] = {"-A", "-c", "-d", "-D", "-h", "-i", "-I", "-k", "-L", "-M",
-                                  "-p", "-P", "-u", "-V", "-x", "--help", "--nodelay", "--quiet",
-                                  "--unix", "--will-payload", "--will-qos", "--will-retain",
-                                  "--will-topic", "--cafile", "--psk", "--proxy"};
-    const std::string pub_only[] = {"-f", "-l", "-m", "-n", "-q", "-r", "-s", "-t", "--repeat",
-                                    "--repeat-delay"};
-    const std::string sub_only[] = {"-C", "-E", "-F", "-N", "-q", "-R", "-t", "-T", "-U", "-v",
-                                    "-W", "--pretty", "--random-filter", "--retained-only",
+    const std::string common[] = {"-A",           "-c",
+                                  "-d",           "-D",
+                                  "-h",           "-i",
+                                  "-I",           "-k",
+                                  "-L",           "-M",
+                                  "-p",           "-P",
+                                  "-u",           "-V",
+                                  "-x",           "--help",
+                                  "--nodelay",    "--quiet",
+                                  "--unix",       "--will-payload",
+                                  "--will-qos",   "--will-retain",
+                                  "--will-topic", "--cafile",
+                                  "--psk",        "--proxy"};
+    const std::string pub_only[] = {"-f", "-l", "-m", "-n",       "-q",
+                                    "-r", "-s", "-t", "--repeat", "--repeat-delay"};
+    const std::string sub_only[] = {"-C",
+                                    "-E",
+                                    "-F",
+                                    "-N",
+                                    "-q",
+                                    "-R",
+                                    "-t",
+                                    "-T",
+                                    "-U",
+                                    "-v",
+                                    "-W",
+                                    "--pretty",
+                                    "--random-filter",
+                                    "--retained-only",
                                     "--remove-retained"};
     const std::string p = pub_usage("x"), s = sub_usage("x");
     // The flag as a word: after a space or '(' and before anything that cannot continue it.
@@ -353,8 +459,9 @@ TEST(Options, TlsAndProxyFlagsAreRefusedInOneLine) {
     }
     for (const char* flag : {"--insecure", "--tls-use-os-certs"})
         EXPECT_FALSE(sub({"-t", "a", flag}).run);
-    EXPECT_EQ(pub({"-L", "mqtts://h/t", "-m", "x"}).err.rfind("Error: TLS support not available.\n", 0),
-              0u);
+    EXPECT_EQ(
+        pub({"-L", "mqtts://h/t", "-m", "x"}).err.rfind("Error: TLS support not available.\n", 0),
+        0u);
 }
 
 TEST(Options, RefusalsAreMosquittosWordForWord) {

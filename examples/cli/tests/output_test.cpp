@@ -1,18 +1,18 @@
 // format_message / print_message, one conversion at a time, on packets the core encodes and
 // decodes. The expected texts are mosquitto_sub 2.0.11's for the same message and format
 // (mosquitto_format_test compares the two on a live broker; here the time is fixed).
+#include "cli/output.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <mqttwire/mqttwire.hpp>
 #include <string>
 #include <vector>
 
-#include <mqttwire/mqttwire.hpp>
-
 #include "cli/options.hpp"
-#include "cli/output.hpp"
 
 namespace {
 
@@ -114,7 +114,9 @@ TEST_F(Output, WidthsPrecisionAndFlags) {
 TEST_F(Output, V5PropertyConversions) {
     const user_property users[] = {{"k", "v"}, {"k", "v 2"}};
     const std::uint32_t ids[] = {7};
-    publish_packet p{.topic_name = "v5", .payload = bytes("{}"), .qos_level = qos::at_least_once,
+    publish_packet p{.topic_name = "v5",
+                     .payload = bytes("{}"),
+                     .qos_level = qos::at_least_once,
                      .packet_id = 9};
     p.properties.payload_format_indicator = payload_format::utf8;
     p.properties.message_expiry_interval = 3600;
@@ -151,8 +153,11 @@ TEST_F(Output, Escapes) {
 
 TEST_F(Output, JsonKeysInMosquittosOrder) {
     const user_property users[] = {{"k", "v"}, {"k", "w"}};
-    publish_packet p{.topic_name = "j/1", .payload = bytes("say \"hi\"\\\n\x01\xc3\xa9"),
-                     .qos_level = qos::at_least_once, .retain = true, .packet_id = 3};
+    publish_packet p{.topic_name = "j/1",
+                     .payload = bytes("say \"hi\"\\\n\x01\xc3\xa9"),
+                     .qos_level = qos::at_least_once,
+                     .retain = true,
+                     .packet_id = 3};
     p.properties.user_properties = users;
     p.properties.content_type = "ct";
     p.properties.correlation_data = bytes("cd");
@@ -162,16 +167,18 @@ TEST_F(Output, JsonKeysInMosquittosOrder) {
               "{\"tst\":\"2026-12-04T03:19:34.269647Z+0000\",\"topic\":\"j/1\",\"qos\":1,"
               "\"retain\":1,\"payloadlen\":13,\"mid\":3,\"properties\":{"
               "\"message-expiry-interval\":100,\"correlation-data\":\"cd\",\"user-properties\":"
-              "{\"k\":\"v\",\"k\":\"w\"},\"content-type\":\"ct\"},\"payload\":\"say \\\"hi\\\"\\\\\\n\\u0001\xc3\xa9\"}\n");
+              "{\"k\":\"v\",\"k\":\"w\"},\"content-type\":\"ct\"},\"payload\":\"say "
+              "\\\"hi\\\"\\\\\\n\\u0001\xc3\xa9\"}\n");
     // QoS 0 has no "mid"; 3.1.1 has no "properties"; an empty payload is null.
-    EXPECT_EQ(print({"-F", "%j"}, message(publish_packet{.topic_name = "e"},
-                                          protocol_version::v3_1_1)),
-              "{\"tst\":\"2026-12-04T03:19:34.269647Z+0000\",\"topic\":\"e\",\"qos\":0,"
-              "\"retain\":0,\"payloadlen\":0,\"payload\":null}\n");
+    EXPECT_EQ(
+        print({"-F", "%j"}, message(publish_packet{.topic_name = "e"}, protocol_version::v3_1_1)),
+        "{\"tst\":\"2026-12-04T03:19:34.269647Z+0000\",\"topic\":\"e\",\"qos\":0,"
+        "\"retain\":0,\"payloadlen\":0,\"payload\":null}\n");
 }
 
 TEST_F(Output, JsonPayloadStopsAtNulAsMosquittosCString) {
-    const message m(publish_packet{.topic_name = "b", .payload = bytes(std::string_view("a\0b", 3))});
+    const message m(
+        publish_packet{.topic_name = "b", .payload = bytes(std::string_view("a\0b", 3))});
     EXPECT_EQ(print({"-F", "%j"}, m),
               "{\"tst\":\"2026-12-04T03:19:34.269647Z+0000\",\"topic\":\"b\",\"qos\":0,"
               "\"retain\":0,\"payloadlen\":3,\"payload\":\"a\"}\n");
@@ -188,7 +195,8 @@ TEST_F(Output, JsonPayloadReprintedOrRefused) {
               "\t\t\"a\":\t[1, 2.5]\n\t}\n}\n");
     std::string errors;
     EXPECT_EQ(print(config({"-F", "<%J>"}), message(plain), &errors), "<>\n");
-    EXPECT_EQ(errors, "Error: Message payload is not valid JSON on topic smarthome/lights/office.\n");
+    EXPECT_EQ(errors,
+              "Error: Message payload is not valid JSON on topic smarthome/lights/office.\n");
 }
 
 TEST_F(Output, FormatErrorsAreMosquittos) {
@@ -212,6 +220,39 @@ TEST_F(Output, PrintMessageWritesAndFlushes) {
     const std::size_t n = std::fread(buf, 1, sizeof buf, f);
     std::fclose(f);
     EXPECT_EQ(std::string(buf, n), "smarthome/lights/office ON\n");
+}
+
+TEST_F(Output, StreamedOutputIsThePrintedOutputSplitAroundThePayload) {
+    publish_packet p{.topic_name = "big/file",
+                     .payload = bytes("0123456789"),
+                     .qos_level = qos::at_least_once,
+                     .packet_id = 5};
+    p.properties.content_type = "bin";
+    const message m(p);
+    for (std::vector<const char*> flags : {std::vector<const char*>{},
+                                           {"-v"},
+                                           {"-N"},
+                                           {"-v", "-N"},
+                                           {"-F", "%t %l %p|%C|%m"},
+                                           {"-F", "%p"},
+                                           {"-F", "%t only"},
+                                           {"-F", "%.3p"}}) {
+        const sub_config cfg = config(flags);
+        const std::string whole = print(cfg, m);
+        publish_head_view<std::byte> head = m.received().publish;
+        const auto split = stream_around_payload(cfg, "big/file", head, at);
+        ASSERT_TRUE(split.has_value()) << (flags.empty() ? "" : flags.back());
+        const std::string payload = split->payload_shown ? "0123456789" : "";
+        EXPECT_EQ(split->before + payload + split->after, whole)
+            << (flags.empty() ? "" : flags.back());
+    }
+    EXPECT_FALSE(
+        stream_around_payload(config({"-F", "%t only"}), "big/file", m.received().publish, at)
+            ->payload_shown);
+    // Formats that need the payload's bytes, or show it twice or padded, cannot stream.
+    for (const char* f : {"%x", "%X", "%j", "%J", "%p%p", "%5p", "%-p"})
+        EXPECT_FALSE(stream_around_payload(config({"-F", f}), "big/file", m.received().publish, at))
+            << f;
 }
 
 TEST_F(Output, RandomFilterPrintsAboutTheShareAsked) {
