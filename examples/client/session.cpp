@@ -1,0 +1,733 @@
+#include "client/session.hpp"
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+
+namespace mqttwire::client {
+
+namespace {
+
+std::span<const std::byte> as_bytes(std::string_view text) {
+    return std::as_bytes(std::span<const char>(text.data(), text.size()));
+}
+
+/** Borrowed views of owned user properties, alive as long as `owned`. */
+std::vector<user_property> borrow(const std::vector<owned_user_property>& owned) {
+    std::vector<user_property> out;
+    out.reserve(owned.size());
+    for (const auto& [name, value] : owned) out.push_back({name, value});
+    return out;
+}
+
+std::chrono::milliseconds seconds_ms(std::uint32_t seconds, std::uint32_t per_mille = 1000) {
+    return std::chrono::milliseconds(std::int64_t{seconds} * per_mille);
+}
+
+bool is_v5(protocol_version v) { return v == protocol_version::v5; }
+
+}  // namespace
+
+session::session(session_config config, session_handler& handler)
+    : config_(std::move(config)), handler_(handler), client_id_(config_.client_id) {}
+
+// ---- encoding ---------------------------------------------------------------------------------
+
+codec_options session::decode_options() const {
+    return {.version = config_.version,
+            .from = sender::server,
+            .maximum_packet_size = config_.maximum_packet_size.value_or(max_packet_size)};
+}
+
+codec_options session::encode_options() const {
+    return {.version = config_.version,
+            .from = sender::client,
+            .maximum_packet_size = server_maximum_packet_size_};
+}
+
+template <class Packet>
+bool session::send(const Packet& packet, time_point now) {
+    const codec_options opts = encode_options();
+    const result<std::size_t> size = encoded_size(packet, opts);
+    if (!size) {
+        last_error_ = size.error();
+        return false;
+    }
+    const std::size_t at = out_.size();
+    out_.resize(at + *size);
+    const result<std::size_t> written = encode(packet, opts, std::span(out_).subspan(at));
+    if (!written) {  // cannot happen after encoded_size agreed; keep output whole anyway
+        out_.resize(at);
+        last_error_ = written.error();
+        return false;
+    }
+    last_out_ = now;
+    return true;
+}
+
+const char* session::trace_id() const {
+    // mosquitto prints its NULL id through printf's %s.
+    return client_id_.empty() ? "(null)" : client_id_.c_str();
+}
+
+void session::trace(const char* format, ...) {
+    if (!config_.debug_trace) return;
+    // Sized by a first pass: a topic may be 65,535 bytes.
+    va_list args;
+    va_start(args, format);
+    va_list again;
+    va_copy(again, args);
+    const int n = std::vsnprintf(nullptr, 0, format, args);
+    va_end(args);
+    if (n >= 0) {
+        std::string line(static_cast<std::size_t>(n) + 1, '\0');
+        std::vsnprintf(line.data(), line.size(), format, again);
+        line.pop_back();
+        // libmosquitto formats into strlen(format) + 500 bytes and cuts what does not fit.
+        const std::size_t cut = std::strlen(format) + 499;
+        if (line.size() > cut) line.resize(cut);
+        handler_.on_trace(line);
+    }
+    va_end(again);
+}
+
+// ---- commands ---------------------------------------------------------------------------------
+
+void session::connect(time_point now) {
+    ++generation_;
+    in_.clear();
+    out_.clear();
+    out_sent_ = 0;
+    topic_aliases_.clear();
+    server_receive_maximum_ = 65535;
+    server_topic_alias_maximum_ = 0;
+    sent_aliases_.clear();
+    server_maximum_packet_size_ = max_packet_size;
+    keep_alive_ = config_.keep_alive;
+    client_id_ = config_.client_id;
+    ping_sent_.reset();
+    last_in_ = last_out_ = now;
+    if (config_.clean_start) {
+        // A new session: what was in flight is sent again from the start, as new messages.
+        incoming_qos2_.clear();
+        for (outgoing_entry& e : outgoing_) {
+            e.step = outgoing_step::unsent;
+            e.sent_before = false;
+        }
+    }
+    for (pending_request& r : requests_) r.sent = false;
+
+    const bool v5 = is_v5(config_.version);
+    const std::vector<user_property> user = borrow(config_.user_properties);
+    connect_packet c{.client_id = config_.client_id,
+                     .keep_alive = config_.keep_alive,
+                     .clean_start = config_.clean_start};
+    std::vector<user_property> will_user;
+    if (config_.will) {
+        const will_config& w = *config_.will;
+        will_message will{.topic = w.topic,
+                          .payload = w.payload,
+                          .qos_level = w.qos_level,
+                          .retain = w.retain};
+        if (v5) {
+            will_user = borrow(w.user_properties);
+            will.properties = {.will_delay_interval = w.will_delay_interval,
+                               .payload_format_indicator = w.payload_format_indicator,
+                               .message_expiry_interval = w.message_expiry_interval,
+                               .content_type = w.content_type,
+                               .response_topic = w.response_topic,
+                               .user_properties = will_user};
+            if (w.correlation_data) will.properties.correlation_data = as_bytes(*w.correlation_data);
+        }
+        c.will = will;
+    }
+    if (config_.user_name) c.user_name = *config_.user_name;
+    if (config_.password) c.password = as_bytes(*config_.password);
+    if (v5) {
+        c.properties = {.session_expiry_interval = config_.session_expiry_interval,
+                        .receive_maximum = config_.receive_maximum,
+                        .maximum_packet_size = config_.maximum_packet_size,
+                        .topic_alias_maximum = config_.topic_alias_maximum,
+                        .request_response_information = config_.request_response_information,
+                        .request_problem_information = config_.request_problem_information,
+                        .user_properties = user};
+    }
+    trace("Client %s sending CONNECT", trace_id());
+    state_ = session_state::connecting;
+    if (!send(c, now)) {
+        close({.cause = close_cause::protocol_error,
+               .error = last_error_,
+               .detail = "the CONNECT cannot be encoded"});
+    }
+}
+
+std::uint16_t session::allocate_mid() {
+    // One counter for every message and request, as mosquitto numbers them (its -d lines show
+    // a message id for QoS 0 too); an id still in use is skipped.
+    for (;;) {
+        last_mid_ = static_cast<std::uint16_t>(last_mid_ == 65535 ? 1 : last_mid_ + 1);
+        if (!mid_in_use(last_mid_)) return last_mid_;
+    }
+}
+
+bool session::mid_in_use(std::uint16_t mid) const {
+    return std::any_of(outgoing_.begin(), outgoing_.end(),
+                       [&](const outgoing_entry& e) { return e.mid == mid; }) ||
+           std::any_of(requests_.begin(), requests_.end(),
+                       [&](const pending_request& r) { return r.mid == mid; });
+}
+
+std::uint16_t session::publish(outgoing_message message, time_point now) {
+    // Checked now with the rules known so far, so a bad topic is the caller's error at once.
+    publish_packet probe{.topic_name = message.topic,
+                         .payload = message.payload,
+                         .qos_level = message.qos_level,
+                         .retain = message.retain,
+                         .packet_id = static_cast<std::uint16_t>(
+                             message.qos_level == qos::at_most_once ? 0 : 1)};
+    if (is_v5(config_.version)) probe.properties.topic_alias = message.topic_alias;
+    if (const result<std::size_t> size = encoded_size(probe, encode_options()); !size) {
+        last_error_ = size.error();
+        return 0;
+    }
+    const std::uint16_t mid = allocate_mid();
+    outgoing_.push_back({.mid = mid, .message = std::move(message)});
+    send_ready(now);
+    return mid;
+}
+
+std::uint16_t session::subscribe(std::vector<subscription_request> filters, time_point now,
+                                 subscribe_options options) {
+    const std::uint16_t mid = allocate_mid();
+    requests_.push_back({.mid = mid,
+                         .subscribe = true,
+                         .filters = std::move(filters),
+                         .options = std::move(options)});
+    if (state_ == session_state::connected) {
+        send_request(requests_.back(), now);
+        if (!requests_.back().sent) {
+            requests_.pop_back();
+            return 0;
+        }
+    }
+    return mid;
+}
+
+std::uint16_t session::unsubscribe(std::vector<std::string> filters, time_point now,
+                                   std::vector<owned_user_property> user_properties) {
+    const std::uint16_t mid = allocate_mid();
+    requests_.push_back({.mid = mid,
+                         .subscribe = false,
+                         .topic_filters = std::move(filters),
+                         .user_properties = std::move(user_properties)});
+    if (state_ == session_state::connected) {
+        send_request(requests_.back(), now);
+        if (!requests_.back().sent) {
+            requests_.pop_back();
+            return 0;
+        }
+    }
+    return mid;
+}
+
+void session::disconnect(time_point now, reason_code reason,
+                         std::optional<std::uint32_t> session_expiry_interval) {
+    if (state_ == session_state::disconnected) return;
+    disconnect_packet d{};
+    if (is_v5(config_.version)) {
+        d.reason = reason;
+        d.properties.session_expiry_interval = session_expiry_interval;
+    }
+    trace("Client %s sending DISCONNECT", trace_id());
+    static_cast<void>(send(d, now));
+    close({.cause = close_cause::client_disconnect, .reason = reason});
+}
+
+void session::send_publish(outgoing_entry& e, time_point now) {
+    const outgoing_message& m = e.message;
+    const bool resend = e.sent_before && m.qos_level != qos::at_most_once;
+    publish_packet p{.topic_name = m.topic,
+                     .payload = m.payload,
+                     .qos_level = m.qos_level,
+                     .retain = m.retain,
+                     .dup = resend,
+                     .packet_id = m.qos_level == qos::at_most_once ? std::uint16_t{0} : e.mid};
+    std::vector<user_property> user;
+    if (is_v5(config_.version)) {
+        user = borrow(m.user_properties);
+        // An alias the server allows (MQTT-3.3.2-8) replaces the topic once it is set on this
+        // connection; one it does not allow is left out and the topic sent whole.
+        std::optional<std::uint16_t> alias = m.topic_alias;
+        if (alias && *alias > server_topic_alias_maximum_) alias.reset();
+        if (alias) {
+            const auto known = sent_aliases_.find(*alias);
+            if (known != sent_aliases_.end() && known->second == m.topic)
+                p.topic_name = {};
+            else
+                sent_aliases_[*alias] = m.topic;
+        }
+        p.properties = {.payload_format_indicator = m.payload_format_indicator,
+                        .message_expiry_interval = m.message_expiry_interval,
+                        .topic_alias = alias,
+                        .response_topic = m.response_topic,
+                        .user_properties = user,
+                        .content_type = m.content_type};
+        if (m.correlation_data) p.properties.correlation_data = as_bytes(*m.correlation_data);
+    }
+    trace("Client %s sending PUBLISH (d%d, q%d, r%d, m%d, '%s', ... (%ld bytes))", trace_id(),
+          resend ? 1 : 0, static_cast<int>(m.qos_level), m.retain ? 1 : 0, e.mid,
+          p.topic_name.empty() ? "(null)" : m.topic.c_str(),  // alias only: mosquitto's NULL
+          static_cast<long>(m.payload.size()));
+    if (!send(p, now)) {
+        e.step = outgoing_step::unsent;
+        return;
+    }
+    e.sent_before = true;
+    e.step = m.qos_level == qos::at_most_once   ? outgoing_step::unsent
+             : m.qos_level == qos::at_least_once ? outgoing_step::awaiting_puback
+                                                 : outgoing_step::awaiting_pubrec;
+}
+
+void session::send_request(pending_request& r, time_point now) {
+    const bool v5 = is_v5(config_.version);
+    const std::vector<user_property> user =
+        borrow(r.subscribe ? r.options.user_properties : r.user_properties);
+    if (r.subscribe) {
+        std::vector<subscription> list;
+        list.reserve(r.filters.size());
+        for (const subscription_request& f : r.filters) {
+            // No Local, Retain As Published and Retain Handling exist from 5.0 on; before,
+            // those bits are reserved and the request asks for the 3.x behaviour.
+            subscription entry{.topic_filter = f.topic_filter, .max_qos = f.max_qos};
+            if (v5) {
+                entry.no_local = f.no_local;
+                entry.retain_as_published = f.retain_as_published;
+                entry.retain = f.retain;
+            }
+            list.push_back(entry);
+            const unsigned options = (entry.no_local ? 0x04u : 0u) |
+                                     (entry.retain_as_published ? 0x08u : 0u) |
+                                     (static_cast<unsigned>(entry.retain) << 4);
+            trace("Client %s sending SUBSCRIBE (Mid: %d, Topic: %s, QoS: %d, Options: 0x%02x)",
+                  trace_id(), r.mid, f.topic_filter.c_str(), static_cast<int>(f.max_qos),
+                  options);
+        }
+        subscribe_packet s{.packet_id = r.mid, .subscriptions = list};
+        if (v5) {
+            s.properties.subscription_identifier = r.options.subscription_identifier;
+            s.properties.user_properties = user;
+        }
+        r.sent = send(s, now);
+    } else {
+        std::vector<std::string_view> list(r.topic_filters.begin(), r.topic_filters.end());
+        for (const std::string& f : r.topic_filters)
+            trace("Client %s sending UNSUBSCRIBE (Mid: %d, Topic: %s)", trace_id(), r.mid,
+                  f.c_str());
+        unsubscribe_packet u{.packet_id = r.mid, .topic_filters = list};
+        if (v5) u.properties.user_properties = user;
+        r.sent = send(u, now);
+    }
+}
+
+std::size_t session::unacknowledged() const {
+    return static_cast<std::size_t>(std::count_if(
+        outgoing_.begin(), outgoing_.end(),
+        [](const outgoing_entry& e) { return e.step != outgoing_step::unsent; }));
+}
+
+void session::send_ready(time_point now) {
+    if (state_ != session_state::connected) return;
+    const std::uint64_t generation = generation_;
+    for (pending_request& r : requests_)
+        if (!r.sent) send_request(r, now);
+    // In order, each QoS 1/2 message while the server's Receive Maximum allows (MQTT-4.9.0-2);
+    // a QoS 0 message waits behind a held one, so messages leave in the order given.
+    std::size_t in_flight = unacknowledged();
+    std::vector<std::pair<std::uint16_t, reason_code>> done;
+    for (auto it = outgoing_.begin(); it != outgoing_.end();) {
+        if (it->step != outgoing_step::unsent) {
+            ++it;
+            continue;
+        }
+        const bool qos0 = it->message.qos_level == qos::at_most_once;
+        if (!qos0 && in_flight >= std::min(server_receive_maximum_,
+                                           config_.max_inflight.value_or(65535)))
+            break;
+        send_publish(*it, now);
+        if (qos0 || it->step == outgoing_step::unsent) {
+            // Sent at QoS 0, or cannot be sent at all (too large for this server).
+            done.emplace_back(it->mid, qos0 && it->sent_before ? reason_code::success
+                                                               : last_error_.to_reason_code());
+            it = outgoing_.erase(it);
+            continue;
+        }
+        ++in_flight;
+        ++it;
+    }
+    for (const auto& [mid, reason] : done) {
+        if (generation != generation_ || state_ != session_state::connected) return;
+        handler_.on_published(mid, reason);
+    }
+}
+
+// ---- input ------------------------------------------------------------------------------------
+
+void session::receive(std::span<const std::byte> bytes, time_point now) {
+    if (state_ == session_state::disconnected || bytes.empty()) return;
+    last_in_ = now;
+    in_.insert(in_.end(), bytes.begin(), bytes.end());
+    const std::uint64_t generation = generation_;
+    std::size_t at = 0;
+    const codec_options opts = decode_options();
+    while (state_ != session_state::disconnected && at < in_.size()) {
+        const std::span<const std::byte> rest = std::span<const std::byte>(in_).subspan(at);
+        const partial<frame> f = frame_packet(rest, opts);
+        if (f.needs_more()) {
+            if (f.need().header_known()) in_.reserve(at + f.need().header.size());
+            break;
+        }
+        if (f.has_error()) {
+            fail(f.error(), now);
+            break;
+        }
+        const std::size_t size = f->size();
+        handle(rest.first(size), *f, now);
+        if (generation != generation_) return;  // a handler started a new connection
+        at += size;
+    }
+    if (state_ == session_state::disconnected)
+        in_.clear();
+    else
+        in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(at));
+}
+
+void session::connection_closed() {
+    if (state_ == session_state::disconnected) return;
+    close({.cause = close_cause::connection_lost});
+}
+
+void session::handle(std::span<const std::byte> packet, const frame& f, time_point now) {
+    if (state_ == session_state::connecting && f.type != packet_type::connack) {
+        fail({}, now, "the server's first packet is not CONNACK (MQTT-3.2.0-1)",
+             reason_code::protocol_error);
+        return;
+    }
+    const codec_options opts = decode_options();
+    switch (f.type) {
+        case packet_type::connack:
+            if (state_ != session_state::connecting) {
+                fail({}, now, "a second CONNACK", reason_code::protocol_error);
+                return;
+            }
+            handle_connack(packet, now);
+            return;
+        case packet_type::publish: handle_publish(packet, now); return;
+        case packet_type::puback:
+            if (const auto a = decode_puback(packet, opts)) {
+                handle_ack(*a, now);
+            } else {
+                fail(a.error(), now);
+            }
+            return;
+        case packet_type::pubrec:
+            if (const auto a = decode_pubrec(packet, opts)) {
+                handle_ack(*a, now);
+            } else {
+                fail(a.error(), now);
+            }
+            return;
+        case packet_type::pubrel:
+            if (const auto a = decode_pubrel(packet, opts)) {
+                handle_ack(*a, now);
+            } else {
+                fail(a.error(), now);
+            }
+            return;
+        case packet_type::pubcomp:
+            if (const auto a = decode_pubcomp(packet, opts)) {
+                handle_ack(*a, now);
+            } else {
+                fail(a.error(), now);
+            }
+            return;
+        case packet_type::suback: handle_suback(packet, true); return;
+        case packet_type::unsuback: handle_suback(packet, false); return;
+        case packet_type::pingresp:
+            if (const auto p = decode_pingresp(packet, opts); !p) {
+                fail(p.error(), now);
+                return;
+            }
+            trace("Client %s received PINGRESP", trace_id());
+            ping_sent_.reset();
+            return;
+        case packet_type::disconnect: handle_disconnect(packet); return;
+        default:
+            // AUTH (we started no authentication exchange) or a type framing let through.
+            fail({}, now, "a packet the server may not send here", reason_code::protocol_error);
+            return;
+    }
+}
+
+void session::handle_connack(std::span<const std::byte> packet, time_point now) {
+    const result<connack_view<std::byte>> c = decode_connack(packet, decode_options());
+    if (!c) {
+        fail(c.error(), now);
+        return;
+    }
+    const bool v5 = is_v5(config_.version);
+    const std::uint8_t code = v5 ? static_cast<std::uint8_t>(c->reason)
+                                 : static_cast<std::uint8_t>(c->return_code);
+    // The id the server assigned names the client from its CONNACK on, as in mosquitto's trace.
+    if (v5 && code == 0)
+        if (const auto id = c->properties.assigned_client_identifier()) client_id_ = std::string(*id);
+    trace("Client %s received CONNACK (%d)", trace_id(), code);
+    const connack_event event{.session_present = c->session_present, .code = code, .packet = *c};
+    if (code != 0) {
+        // The handler may still send DISCONNECT (mosquitto's clients do); then it is closed.
+        const std::uint64_t generation = generation_;
+        handler_.on_connack(event);
+        if (generation == generation_ && state_ != session_state::disconnected)
+            close({.cause = close_cause::connect_refused,
+                   .reason = static_cast<reason_code>(code),
+                   .reason_string = c->properties.reason_string()});
+        return;
+    }
+    if (v5) {
+        const properties_view<std::byte>& p = c->properties;
+        server_receive_maximum_ = p.receive_maximum().value_or(65535);
+        server_topic_alias_maximum_ = p.topic_alias_maximum().value_or(0);
+        server_maximum_packet_size_ = p.maximum_packet_size().value_or(max_packet_size);
+        if (const auto k = p.server_keep_alive()) keep_alive_ = *k;
+    }
+    state_ = session_state::connected;
+    // Resend what was in flight, in its order, before anything new (MQTT-4.4.0-1).
+    for (outgoing_entry& e : outgoing_) {
+        if (e.step == outgoing_step::awaiting_puback || e.step == outgoing_step::awaiting_pubrec) {
+            send_publish(e, now);
+        } else if (e.step == outgoing_step::awaiting_pubcomp) {
+            trace("Client %s sending PUBREL (m%d)", trace_id(), e.mid);
+            static_cast<void>(send(pubrel_packet{.packet_id = e.mid}, now));
+        }
+    }
+    const std::uint64_t generation = generation_;
+    handler_.on_connack(event);
+    if (generation == generation_) send_ready(now);
+}
+
+void session::handle_publish(std::span<const std::byte> packet, time_point now) {
+    const result<publish_view<std::byte>> p = decode_publish(packet, decode_options());
+    if (!p) {
+        fail(p.error(), now);
+        return;
+    }
+    std::string_view topic = p->topic_name;
+    if (is_v5(config_.version)) {
+        if (const auto alias = p->properties.topic_alias()) {
+            if (*alias > config_.topic_alias_maximum.value_or(0)) {
+                fail({}, now, "a Topic Alias above the Topic Alias Maximum we sent (MQTT-3.3.2-9)",
+                     reason_code::topic_alias_invalid);
+                return;
+            }
+            if (topic.empty()) {
+                const auto known = topic_aliases_.find(*alias);
+                if (known == topic_aliases_.end()) {
+                    fail({}, now, "a Topic Alias not set on this connection",
+                         reason_code::protocol_error);
+                    return;
+                }
+                topic = known->second;
+            } else {
+                topic_aliases_[*alias] = std::string(topic);
+            }
+        }
+    }
+    const std::string topic_text(topic);
+    trace("Client %s received PUBLISH (d%d, q%d, r%d, m%d, '%s', ... (%ld bytes))", trace_id(),
+          p->dup ? 1 : 0, static_cast<int>(p->qos_level), p->retain ? 1 : 0, p->packet_id,
+          topic_text.c_str(), static_cast<long>(p->payload.size()));
+    switch (p->qos_level) {
+        case qos::at_most_once: handler_.on_message({.topic = topic, .publish = *p}); return;
+        case qos::at_least_once:
+            trace("Client %s sending PUBACK (m%d, rc%d)", trace_id(), p->packet_id, 0);
+            static_cast<void>(send(puback_packet{.packet_id = p->packet_id}, now));
+            handler_.on_message({.topic = topic, .publish = *p});
+            return;
+        case qos::exactly_once: {
+            // Delivered once, when PUBREL releases it (as libmosquitto does); a DUP resend of
+            // an id still held replaces the copy and is not counted twice.
+            const bool known = incoming_qos2_.contains(p->packet_id);
+            if (!known && incoming_qos2_.size() >= config_.receive_maximum.value_or(65535)) {
+                fail({}, now, "more QoS 2 messages than our Receive Maximum (MQTT-3.3.4-9)",
+                     reason_code::receive_maximum_exceeded);
+                return;
+            }
+            incoming_qos2_[p->packet_id] =
+                held_message{topic_text, std::vector<std::byte>(packet.begin(), packet.end())};
+            trace("Client %s sending PUBREC (m%d, rc%d)", trace_id(), p->packet_id, 0);
+            static_cast<void>(send(pubrec_packet{.packet_id = p->packet_id}, now));
+            return;
+        }
+    }
+}
+
+void session::deliver(std::string_view topic, std::span<const std::byte> packet) {
+    // A released QoS 2 message, decoded again from the bytes validated when it arrived.
+    const result<publish_view<std::byte>> p = decode_publish(packet, decode_options());
+    if (!p) return;
+    handler_.on_message({.topic = topic, .publish = *p});
+}
+
+template <class View>
+void session::handle_ack(const View& ack, time_point now) {
+    const std::uint16_t mid = ack.packet_id;
+    const auto rc = static_cast<int>(ack.reason);
+    const auto entry = std::find_if(outgoing_.begin(), outgoing_.end(),
+                                    [&](const outgoing_entry& e) { return e.mid == mid; });
+    const bool found = entry != outgoing_.end();
+    const std::uint64_t generation = generation_;
+    auto finish = [&](outgoing_step expected) {
+        if (!found || entry->step != expected) return;
+        outgoing_.erase(entry);
+        handler_.on_published(mid, ack.reason);
+        if (generation == generation_) send_ready(now);
+    };
+    if constexpr (View::type == packet_type::puback) {
+        trace("Client %s received PUBACK (Mid: %d, RC:%d)", trace_id(), mid, rc);
+        finish(outgoing_step::awaiting_puback);
+    } else if constexpr (View::type == packet_type::pubcomp) {
+        trace("Client %s received PUBCOMP (Mid: %d, RC:%d)", trace_id(), mid, rc);
+        finish(outgoing_step::awaiting_pubcomp);
+    } else if constexpr (View::type == packet_type::pubrec) {
+        trace("Client %s received PUBREC (Mid: %d)", trace_id(), mid);
+        if (found && entry->step == outgoing_step::awaiting_pubrec &&
+            static_cast<std::uint8_t>(ack.reason) >= 0x80) {
+            finish(outgoing_step::awaiting_pubrec);  // refused: the flow ends here (5.0)
+            return;
+        }
+        pubrel_packet rel{.packet_id = mid};
+        if (found && entry->step == outgoing_step::awaiting_pubrec) {
+            entry->step = outgoing_step::awaiting_pubcomp;
+        } else if (!found && is_v5(config_.version)) {
+            rel.reason = reason_code::packet_identifier_not_found;
+        }
+        trace("Client %s sending PUBREL (m%d)", trace_id(), mid);
+        static_cast<void>(send(rel, now));
+    } else {  // PUBREL: release the held message
+        trace("Client %s received PUBREL (Mid: %d)", trace_id(), mid);
+        const auto held = incoming_qos2_.find(mid);
+        pubcomp_packet comp{.packet_id = mid};
+        if (held == incoming_qos2_.end() && is_v5(config_.version))
+            comp.reason = reason_code::packet_identifier_not_found;
+        trace("Client %s sending PUBCOMP (m%d)", trace_id(), mid);
+        static_cast<void>(send(comp, now));
+        if (held != incoming_qos2_.end()) {
+            const held_message message = std::move(held->second);
+            incoming_qos2_.erase(held);
+            deliver(message.topic, message.packet);
+        }
+    }
+}
+
+void session::handle_suback(std::span<const std::byte> packet, bool subscribe) {
+    const time_point now = last_in_;
+    const codec_options opts = decode_options();
+    std::uint16_t mid = 0;
+    std::vector<std::uint8_t> codes;
+    if (subscribe) {
+        const auto s = decode_suback(packet, opts);
+        if (!s) {
+            fail(s.error(), now);
+            return;
+        }
+        mid = s->packet_id;
+        for (const reason_code c : s->reason_codes) codes.push_back(static_cast<std::uint8_t>(c));
+        trace("Client %s received SUBACK", trace_id());
+    } else {
+        const auto u = decode_unsuback(packet, opts);
+        if (!u) {
+            fail(u.error(), now);
+            return;
+        }
+        mid = u->packet_id;
+        trace("Client %s received UNSUBACK", trace_id());
+    }
+    const auto request = std::find_if(requests_.begin(), requests_.end(), [&](const auto& r) {
+        return r.mid == mid && r.sent && r.subscribe == subscribe;
+    });
+    if (request == requests_.end()) return;  // not ours: nothing to tell
+    requests_.erase(request);
+    if (subscribe)
+        handler_.on_subscribed(mid, codes);
+    else
+        handler_.on_unsubscribed(mid);
+}
+
+void session::handle_disconnect(std::span<const std::byte> packet) {
+    const result<disconnect_view<std::byte>> d = decode_disconnect(packet, decode_options());
+    if (!d) {
+        fail(d.error(), last_in_);
+        return;
+    }
+    // libmosquitto 2.0 words this one line without the client id.
+    trace("Received DISCONNECT (%d)", static_cast<int>(d->reason));
+    close({.cause = close_cause::server_disconnect,
+           .reason = d->reason,
+           .reason_string = d->properties.reason_string()});
+}
+
+void session::fail(const mqttwire::error& e, time_point now, std::string_view detail,
+                   std::optional<reason_code> reason) {
+    const reason_code code = reason.value_or(e.to_reason_code());
+    if (is_v5(config_.version) && state_ != session_state::disconnected) {
+        trace("Client %s sending DISCONNECT", trace_id());
+        // A code the codec names but DISCONNECT cannot carry becomes Protocol Error.
+        if (!send(disconnect_packet{.reason = code}, now))
+            static_cast<void>(send(disconnect_packet{.reason = reason_code::protocol_error}, now));
+    }
+    close({.cause = close_cause::protocol_error, .reason = code, .error = e, .detail = detail});
+}
+
+void session::close(const close_event& event) {
+    state_ = session_state::disconnected;
+    ping_sent_.reset();
+    handler_.on_closed(event);
+}
+
+// ---- timers -----------------------------------------------------------------------------------
+
+std::optional<time_point> session::next_deadline() const {
+    if (state_ == session_state::disconnected || keep_alive_ == 0) return std::nullopt;
+    // Silence from the server for 1.5 times the keep alive ends the connection; a PINGREQ
+    // goes out once either direction has been quiet for the keep alive (as libmosquitto).
+    const time_point timeout = last_in_ + seconds_ms(keep_alive_, 1500);
+    if (state_ != session_state::connected || ping_sent_) return timeout;
+    return std::min(timeout, std::min(last_in_, last_out_) + seconds_ms(keep_alive_));
+}
+
+void session::tick(time_point now) {
+    if (state_ == session_state::disconnected || keep_alive_ == 0) return;
+    if (now >= last_in_ + seconds_ms(keep_alive_, 1500)) {
+        close({.cause = close_cause::keep_alive_timeout});
+        return;
+    }
+    if (state_ == session_state::connected && !ping_sent_ &&
+        now >= std::min(last_in_, last_out_) + seconds_ms(keep_alive_)) {
+        trace("Client %s sending PINGREQ", trace_id());
+        if (send(pingreq_packet{}, now)) ping_sent_ = now;
+    }
+}
+
+void session::consume_output(std::size_t n) {
+    out_sent_ = std::min(out_.size(), out_sent_ + n);
+    if (out_sent_ == out_.size()) {
+        out_.clear();
+        out_sent_ = 0;
+    }
+}
+
+bool session::idle() const {
+    return outgoing_.empty() && requests_.empty() && incoming_qos2_.empty();
+}
+
+}  // namespace mqttwire::client
