@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "../properties/properties_view.hpp"
 #include "../properties/property_set.hpp"
@@ -138,8 +139,35 @@ template <byte_like B>
 
 namespace detail {
 
-[[nodiscard]] constexpr std::uint32_t slot_bit(property_id id) noexcept {
-    return std::uint32_t{1} << property_layouts[static_cast<std::uint8_t>(id)].slot;
+/** The presence bit of `Id` in properties_view's offset table (a constant, never a load). */
+template <property_id Id>
+inline constexpr std::uint32_t slot_bit =
+    std::uint32_t{1} << property_layouts[static_cast<std::uint8_t>(Id)].slot;
+
+/** Sizes and checks added User Properties (MQTT-1.5.4-1/-2, MQTT-1.5.7-1), out of line. */
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr fault measure_user_properties(
+    std::span<const user_property> users, const codec_options& opts, std::size_t& size) noexcept {
+    for (const user_property& u : users) {
+        for (const std::string_view text : {u.name, u.value}) {
+            if (text.size() > max_field_length) return make_fault(errc::field_too_long, 0);
+            const text_fault t = check_field_content(text, text_rules::string, opts.leniency);
+            if (t.code != errc::none)
+                return property_text_fault(property_id::user_property, t.code, 0);
+        }
+        size += 5 + u.name.size() + u.value.size();
+    }
+    return {};
+}
+
+/** Writes added User Properties, out of line (rare next to the forward's other changes). */
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr planned_writer write_user_properties(
+    planned_writer w, std::span<const user_property> users) noexcept {
+    for (const user_property& u : users) {
+        w.u8(static_cast<std::uint8_t>(property_id::user_property));
+        w.prefixed_text(u.name);
+        w.prefixed_text(u.value);
+    }
+    return w;
 }
 
 /**
@@ -167,15 +195,7 @@ namespace detail {
             size += 1 + vbi_size(id);
         }
     }
-    for (const user_property& u : c.user_properties) {
-        for (const std::string_view text : {u.name, u.value}) {
-            if (text.size() > max_field_length) return make_fault(errc::field_too_long, 0);
-            const text_fault t = check_field_content(text, text_rules::string, opts.leniency);
-            if (t.code != errc::none)
-                return property_text_fault(property_id::user_property, t.code, 0);
-        }
-        size += 5 + u.name.size() + u.value.size();
-    }
+    if (!c.user_properties.empty()) return measure_user_properties(c.user_properties, opts, size);
     return {};
 }
 
@@ -205,104 +225,165 @@ MQTTWIRE_ALWAYS_INLINE constexpr void write_added(planned_writer& w,
             w.vbi(id);
         }
     }
-    for (const user_property& u : c.user_properties) {
-        w.u8(static_cast<std::uint8_t>(property_id::user_property));
-        w.prefixed_text(u.name);
-        w.prefixed_text(u.value);
-    }
+    if (!c.user_properties.empty()) w = write_user_properties(w, c.user_properties);
 }
-
-/** The property that has each slot of properties_view's offset table. */
-inline constexpr auto property_of_slot = [] {
-    std::array<property_id, 32> out{};
-    for (std::size_t i = 0; i <= max_property_id; ++i)
-        if (property_table[i].type != property_type::none)
-            out[property_table[i].slot] = static_cast<property_id>(i);
-    return out;
-}();
 
 /** Slots of the source properties a forward leaves out: replaced, removed, or not PUBLISH's. */
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::uint32_t dropped_slots(
     const publish_changes& c) noexcept {
-    return slot_bit(property_id::will_delay_interval) |
+    return slot_bit<property_id::will_delay_interval> |
            (c.topic_alias.what != topic_alias_change::action::keep
-                ? slot_bit(property_id::topic_alias)
+                ? slot_bit<property_id::topic_alias>
                 : 0) |
-           (c.subscription_identifiers ? slot_bit(property_id::subscription_identifier) : 0) |
-           (c.message_expiry_interval ? slot_bit(property_id::message_expiry_interval) : 0);
+           (c.subscription_identifiers ? slot_bit<property_id::subscription_identifier> : 0) |
+           (c.message_expiry_interval ? slot_bit<property_id::message_expiry_interval> : 0);
+}
+
+/** Bytes a property of `id` takes, identifier included, when its value has a fixed size. */
+[[nodiscard]] constexpr std::uint32_t fixed_property_size(property_id id) noexcept {
+    return static_cast<std::uint32_t>(1 + value_size<std::byte>(type_of(id), nullptr));
+}
+
+/** Calls f(std::integral_constant<property_id, Id>) for each property dropped_slots can name. */
+template <class F>
+MQTTWIRE_ALWAYS_INLINE constexpr void for_each_droppable(F&& f) noexcept {
+    f(std::integral_constant<property_id, property_id::will_delay_interval>{});
+    f(std::integral_constant<property_id, property_id::message_expiry_interval>{});
+    f(std::integral_constant<property_id, property_id::topic_alias>{});
+    f(std::integral_constant<property_id, property_id::subscription_identifier>{});
+}
+
+/** Bytes of the Variable Byte Integer at p (validated input only). */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::uint32_t vbi_length_at(const B* p) noexcept {
+    std::uint32_t n = 1;
+    while (to_u8(p[n - 1]) & 0x80u) ++n;
+    return n;
 }
 
 /**
- * The source properties a forward leaves out, as byte ranges of the list in wire order. Each
- * such property occurs once, but Subscription Identifiers may repeat: then `walk` is set and
- * the list is copied property by property.
+ * One property the forward leaves out, as [begin, end) of the source list: the first (for
+ * every droppable property but the Subscription Identifier, the only) one with its identifier,
+ * found through the decoder's offset table.
  */
-struct property_cuts {
-    std::uint32_t begin[4] = {};
-    std::uint32_t end[4] = {};
-    unsigned count = 0;
-    std::uint32_t removed = 0;  // bytes left out
-    bool walk = false;
+struct property_cut {
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
 };
 
-template <byte_like B>
-[[nodiscard]] constexpr property_cuts find_cuts(const properties_view<B>& v,
-                                                std::uint32_t hits) noexcept {
-    property_cuts cuts;
-    const B* data = v.encoded().data();
-    while (hits != 0) {
-        const auto slot = static_cast<std::uint8_t>(std::countr_zero(hits));
-        hits &= hits - 1;
-        const property_id id = property_of_slot[slot];
-        if (id == property_id::subscription_identifier &&
-            properties_access::subscription_identifier_count(v) > 1) {
-            cuts.walk = true;
-            continue;
-        }
-        const std::uint32_t value = properties_access::value_offset(v, slot);
-        const auto size = static_cast<std::uint32_t>(value_size(type_of(id), data + value));
-        // Kept sorted by position (at most four entries).
-        unsigned i = cuts.count++;
-        while (i > 0 && cuts.begin[i - 1] > value - 1) {
-            cuts.begin[i] = cuts.begin[i - 1];
-            cuts.end[i] = cuts.end[i - 1];
-            --i;
-        }
-        cuts.begin[i] = value - 1;
-        cuts.end[i] = value + size;
-        cuts.removed += 1 + size;
-    }
-    if (cuts.walk) {
-        // Every Subscription Identifier, by walking the list (a server's PUBLISH matching
-        // several subscriptions; rare).
-        std::size_t pos = 0;
-        const std::size_t n = v.encoded().size();
-        while (pos != n) {
-            const auto id = static_cast<property_id>(to_u8(data[pos]));
-            const std::size_t size = 1 + value_size(type_of(id), data + pos + 1);
-            if (id == property_id::subscription_identifier)
-                cuts.removed += static_cast<std::uint32_t>(size);
-            pos += size;
-        }
-    }
-    return cuts;
+template <property_id Id, byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr property_cut cut_of(
+    const properties_view<B>& v) noexcept {
+    constexpr std::uint8_t slot = property_layouts[static_cast<std::uint8_t>(Id)].slot;
+    const std::uint32_t value = properties_access::value_offset(v, slot);
+    if constexpr (Id == property_id::subscription_identifier)
+        return {value - 1, value + vbi_length_at(v.encoded().data() + value)};
+    else
+        return {value - 1, value - 1 + fixed_property_size(Id)};
 }
 
-/** Copies the source list but the cut properties (and, walking, the dropped slots). */
+/** Whether the cut of `hits` (present, dropped) is more than the first property of each. */
 template <byte_like B>
-[[nodiscard]] MQTTWIRE_NOINLINE constexpr planned_writer write_kept_cut(
-    planned_writer w, const properties_view<B>& v, std::uint32_t dropped) noexcept {
-    const std::uint32_t hits = properties_access::present(v) & dropped;
-    const property_cuts cuts = find_cuts(v, hits);
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool cuts_repeated(const properties_view<B>& v,
+                                                                  std::uint32_t hits) noexcept {
+    return (hits & slot_bit<property_id::subscription_identifier>) != 0 &&
+           properties_access::subscription_identifier_count(v) > 1;
+}
+
+/**
+ * Bytes the properties in the slots `hits` take in the source list, every Subscription
+ * Identifier counted when there are several: found by walking the list (a server's PUBLISH
+ * matching several subscriptions).
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr std::uint32_t walked_cut_size(
+    const properties_view<B>& v, std::uint32_t hits) noexcept {
     const B* data = v.encoded().data();
     const std::size_t n = v.encoded().size();
-    if (cuts.walk) {
+    std::uint32_t removed = 0;
+    for (std::size_t pos = 0; pos != n;) {
+        const auto raw = to_u8(data[pos]);
+        const auto size =
+            static_cast<std::uint32_t>(1 + value_size(type_of(static_cast<property_id>(raw)),
+                                                      data + pos + 1));
+        if ((hits >> property_layouts[raw].slot) & 1u) removed += size;
+        pos += size;
+    }
+    return removed;
+}
+
+/**
+ * Bytes the properties in the slots `hits` (present in `v`) take in the source list, when more
+ * than one is left out.
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr std::uint32_t cut_size(const properties_view<B>& v,
+                                                                 std::uint32_t hits) noexcept {
+    if (cuts_repeated(v, hits)) return walked_cut_size(v, hits);
+    std::uint32_t removed = 0;
+    for_each_droppable([&](auto id) {
+        if (hits & slot_bit<id()>) {
+            const property_cut cut = cut_of<id()>(v);
+            removed += cut.end - cut.begin;
+        }
+    });
+    return removed;
+}
+
+/** Whether `hits` (present, dropped) is one property: the cut is then single_cut. */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool single_hit(const properties_view<B>& v,
+                                                               std::uint32_t hits) noexcept {
+    return (hits & (hits - 1)) == 0 && !cuts_repeated(v, hits);
+}
+
+/** The cut of the one property in the slot `hit` (single_hit): no walk, no table. */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr property_cut single_cut(
+    const properties_view<B>& v, std::uint32_t hit) noexcept {
+    static_assert(fixed_property_size(property_id::message_expiry_interval) ==
+                  fixed_property_size(property_id::will_delay_interval));
+    const std::uint32_t value =
+        properties_access::value_offset(v, static_cast<std::uint8_t>(std::countr_zero(hit)));
+    const std::uint32_t size =
+        hit == slot_bit<property_id::subscription_identifier>
+            ? 1 + vbi_length_at(v.encoded().data() + value)
+        : hit == slot_bit<property_id::topic_alias>
+            ? fixed_property_size(property_id::topic_alias)
+            : fixed_property_size(property_id::message_expiry_interval);
+    return {value - 1, value - 1 + size};
+}
+
+/** Size of what a forward keeps of the source list: all but the properties in `hits`. */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t kept_size(
+    const properties_view<B>& v, std::uint32_t hits) noexcept {
+    const std::size_t n = v.encoded().size();
+    if (hits == 0) return n;
+    if (single_hit(v, hits)) {
+        const property_cut cut = single_cut(v, hits);
+        return n - (cut.end - cut.begin);
+    }
+    return n - cut_size(v, hits);
+}
+
+/**
+ * Copies the source list but the properties in the slots `hits`, when more than one is left
+ * out: the cuts sorted by position (at most four), or with repeated Subscription Identifiers
+ * the list walked property by property.
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr planned_writer write_kept_cut(
+    planned_writer w, const properties_view<B>& v, std::uint32_t hits) noexcept {
+    const B* data = v.encoded().data();
+    const std::size_t n = v.encoded().size();
+    if (cuts_repeated(v, hits)) {
         std::size_t pos = 0, run = 0;
         while (pos != n) {
             const auto raw = to_u8(data[pos]);
             const std::size_t size =
                 1 + value_size(type_of(static_cast<property_id>(raw)), data + pos + 1);
-            if ((dropped >> property_layouts[raw].slot) & 1u) {
+            if ((hits >> property_layouts[raw].slot) & 1u) {
                 w.bytes_from(data + run, pos - run);
                 run = pos + size;
             }
@@ -311,48 +392,40 @@ template <byte_like B>
         w.bytes_from(data + run, n - run);
         return w;
     }
+    std::array<property_cut, 4> cuts{};  // one per droppable property
+    std::size_t count = 0;
+    for_each_droppable([&](auto id) {
+        if ((hits & slot_bit<id()>) == 0) return;
+        const property_cut cut = cut_of<id()>(v);
+        std::size_t i = count++;
+        for (; i > 0 && cuts[i - 1].begin > cut.begin; --i) cuts[i] = cuts[i - 1];
+        cuts[i] = cut;
+    });
     std::size_t from = 0;
-    for (unsigned i = 0; i < cuts.count; ++i) {
-        w.bytes_from(data + from, cuts.begin[i] - from);
-        from = cuts.end[i];
+    for (std::size_t i = 0; i < count; ++i) {
+        w.bytes_from(data + from, cuts[i].begin - from);
+        from = cuts[i].end;
     }
     w.bytes_from(data + from, n - from);
     return w;
 }
 
-/**
- * The one property a forward leaves out, when it is one (the common case: a replaced
- * Subscription Identifier or Topic Alias), as [begin, end) of the list; else begin == end.
- */
-struct single_cut {
-    std::uint32_t begin = 0;
-    std::uint32_t end = 0;
-};
-
+/** Copies the source list but the properties in the slots `hits` (present in it). */
 template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr single_cut find_single_cut(
-    const properties_view<B>& v, std::uint32_t hits) noexcept {
-    if ((hits & (hits - 1)) != 0) return {};
-    const auto slot = static_cast<std::uint8_t>(std::countr_zero(hits));
-    const property_id id = property_of_slot[slot];
-    if (id == property_id::subscription_identifier &&
-        properties_access::subscription_identifier_count(v) > 1)
-        return {};
-    const std::uint32_t value = properties_access::value_offset(v, slot);
-    const auto size =
-        static_cast<std::uint32_t>(value_size(type_of(id), v.encoded().data() + value));
-    return {value - 1, value + size};
-}
-
-/** Size of what a forward keeps of the source list. */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t kept_size(
-    const properties_view<B>& v, std::uint32_t dropped) noexcept {
-    const std::uint32_t hits = properties_access::present(v) & dropped;
-    if (hits == 0) return v.encoded().size();
-    if (const single_cut cut = find_single_cut(v, hits); cut.end != 0)
-        return v.encoded().size() - (cut.end - cut.begin);
-    return v.encoded().size() - find_cuts(v, hits).removed;
+MQTTWIRE_ALWAYS_INLINE constexpr void write_kept(planned_writer& w, const properties_view<B>& v,
+                                                 std::uint32_t hits) noexcept {
+    const std::span<const B> list = v.encoded();
+    if (hits == 0) {  // nothing of the source left out: one copy
+        w.bytes_from(list.data(), list.size());
+    } else if (single_hit(v, hits)) {
+        // One property left out (a replaced Subscription Identifier or Topic Alias, the
+        // remaining expiry): the bytes before and after it.
+        const property_cut cut = single_cut(v, hits);
+        w.bytes_from(list.data(), cut.begin);
+        w.bytes_from(list.data() + cut.end, list.size() - cut.end);
+    } else {
+        w = write_kept_cut(w, v, hits);
+    }
 }
 
 /** The outgoing Topic Name and whether a Topic Alias goes with it. */
@@ -389,7 +462,8 @@ template <byte_like B>
             s.properties.contains(property_id::subscription_identifier))
             return make_fault(errc::subscription_identifier_from_client, 0);
         if (const fault e = measure_added(c, opts, list)) return e;
-        list += kept_size(s.properties, dropped_slots(c));
+        const std::uint32_t hits = properties_access::present(s.properties) & dropped_slots(c);
+        list += kept_size(s.properties, hits);
     } else if (adds_properties(c)) {
         return make_fault(errc::not_in_protocol_version, 0);
     }
@@ -419,19 +493,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_forward_header(const forwarded_publis
     if (plan.flags & 0x6u) w.u16(c.packet_id);
     if (opts.version != protocol_version::v5) return;
     w.vbi(static_cast<std::uint32_t>(plan.properties));
-    const std::uint32_t dropped = dropped_slots(c);
-    const std::span<const B> list = s.properties.encoded();
-    // The common case, nothing of the source left out: one copy of the whole list.
-    if ((properties_access::present(s.properties) & dropped) == 0)
-        w.bytes_from(list.data(), list.size());
-    else if (const single_cut cut =
-                 find_single_cut(s.properties, properties_access::present(s.properties) & dropped);
-             cut.end != 0) {
-        w.bytes_from(list.data(), cut.begin);
-        w.bytes_from(list.data() + cut.end, list.size() - cut.end);
-    } else {
-        w = write_kept_cut(w, s.properties, dropped);
-    }
+    write_kept(w, s.properties, properties_access::present(s.properties) & dropped_slots(c));
     write_added(w, c);
 }
 
