@@ -354,19 +354,6 @@ template <byte_like B>
     return {value - 1, value - 1 + size};
 }
 
-/** Size of what a forward keeps of the source list: all but the properties in `hits`. */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t kept_size(
-    const properties_view<B>& v, std::uint32_t hits) noexcept {
-    const std::size_t n = v.encoded().size();
-    if (hits == 0) return n;
-    if (single_hit(v, hits)) {
-        const property_cut cut = single_cut(v, hits);
-        return n - (cut.end - cut.begin);
-    }
-    return n - cut_size(v, hits);
-}
-
 /**
  * Copies the source list but the properties in the slots `hits`, when more than one is left
  * out: the cuts sorted by position (at most four), or with repeated Subscription Identifiers
@@ -410,60 +397,91 @@ template <byte_like B>
     return w;
 }
 
-/** Copies the source list but the properties in the slots `hits` (present in it). */
+/**
+ * What a forward's write pass takes from its plan besides encode_plan: the topic, and the
+ * source properties left out, found once.
+ */
+struct forward_plan : encode_plan {
+    std::string_view topic{};
+    std::uint32_t hits = 0;  // slots of the source properties left out (present, dropped)
+    property_cut cut{};      // their cut when one property (single_hit); else end == 0
+};
+
+/** Plans the source list the forward keeps (all but the properties in `hits`); its size. */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t plan_kept(const properties_view<B>& v,
+                                                                     std::uint32_t hits,
+                                                                     forward_plan& plan) noexcept {
+    const std::size_t n = v.encoded().size();
+    plan.hits = hits;
+    if (hits == 0) return n;
+    if (single_hit(v, hits)) {
+        plan.cut = single_cut(v, hits);
+        return n - (plan.cut.end - plan.cut.begin);
+    }
+    return n - cut_size(v, hits);
+}
+
+/** Copies the source list as plan_kept planned it. */
 template <byte_like B>
 MQTTWIRE_ALWAYS_INLINE constexpr void write_kept(planned_writer& w, const properties_view<B>& v,
-                                                 std::uint32_t hits) noexcept {
+                                                 const forward_plan& plan) noexcept {
     const std::span<const B> list = v.encoded();
-    if (hits == 0) {  // nothing of the source left out: one copy
+    if (plan.hits == 0) {  // nothing of the source left out: one copy
         w.bytes_from(list.data(), list.size());
-    } else if (single_hit(v, hits)) {
+    } else if (plan.cut.end != 0) {
         // One property left out (a replaced Subscription Identifier or Topic Alias, the
         // remaining expiry): the bytes before and after it.
-        const property_cut cut = single_cut(v, hits);
-        w.bytes_from(list.data(), cut.begin);
-        w.bytes_from(list.data() + cut.end, list.size() - cut.end);
+        w.bytes_from(list.data(), plan.cut.begin);
+        w.bytes_from(list.data() + plan.cut.end, list.size() - plan.cut.end);
     } else {
-        w = write_kept_cut(w, v, hits);
+        w = write_kept_cut(w, v, plan.hits);
     }
 }
 
-/** The outgoing Topic Name and whether a Topic Alias goes with it. */
+/**
+ * Plans the 5.0 property list of a forward: the source's kept, the changes added.
+ * @par Statements
+ * MQTT-3.3.2-8 (alias 0), MQTT-3.3.4-6 (no Subscription Identifier from a client, kept or new).
+ */
 template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::string_view forwarded_topic(
-    const forwarded_publish_head<B>& f) noexcept {
-    return f.changes.topic_name ? *f.changes.topic_name : f.source->topic_name;
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_forward_properties(
+    const forwarded_publish_head<B>& f, const codec_options& opts, forward_plan& plan) noexcept {
+    const properties_view<B>& v = f.source->properties;
+    const publish_changes& c = f.changes;
+    if (opts.from == sender::client && !c.subscription_identifiers &&
+        v.contains(property_id::subscription_identifier))
+        return make_fault(errc::subscription_identifier_from_client, 0);
+    std::size_t list = 0;
+    if (const fault e = measure_added(c, opts, list)) return e;
+    plan.properties = list + plan_kept(v, properties_access::present(v) & dropped_slots(c), plan);
+    return {};
 }
 
 /**
  * Plans a forward of `payload` payload bytes.
  * @par Statements
  * As plan_publish for the header; MQTT-4.7.3-1 / 5.0 §3.3.2.3.4 (empty topic only with an
- * alias), MQTT-3.3.2-8 (alias 0), MQTT-3.3.4-6 (no Subscription Identifier from a client, kept
- * or new), MQTT-3.1.2-24 / MQTT-3.2.2-15 (the receiver's Maximum Packet Size).
+ * alias), MQTT-3.1.2-24 / MQTT-3.2.2-15 (the receiver's Maximum Packet Size); the properties'
+ * as plan_forward_properties.
  */
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_forward(
     const forwarded_publish_head<B>& f, std::size_t payload, const codec_options& opts,
-    encode_plan& plan) noexcept {
+    forward_plan& plan) noexcept {
     const publish_head_view<B>& s = *f.source;
     const publish_changes& c = f.changes;
     const auto q = static_cast<std::uint8_t>(c.qos_level ? *c.qos_level : s.qos_level);
     if (const fault e = check_publish_flags(q, c.dup, c.packet_id, opts)) return e;
-    const bool v5 = opts.version == protocol_version::v5;
-    const std::string_view topic = forwarded_topic(f);
-    std::size_t list = 0;
+    const std::string_view topic = c.topic_name ? *c.topic_name : s.topic_name;
     bool aliased = false;
-    if (v5) {
+    std::size_t block = 0;  // Property Length and list
+    if (opts.version == protocol_version::v5) {
         aliased = c.topic_alias.what == topic_alias_change::action::set ||
                   (c.topic_alias.what == topic_alias_change::action::keep &&
                    s.properties.contains(property_id::topic_alias));
-        if (opts.from == sender::client && !c.subscription_identifiers &&
-            s.properties.contains(property_id::subscription_identifier))
-            return make_fault(errc::subscription_identifier_from_client, 0);
-        if (const fault e = measure_added(c, opts, list)) return e;
-        const std::uint32_t hits = properties_access::present(s.properties) & dropped_slots(c);
-        list += kept_size(s.properties, hits);
+        if (const fault e = plan_forward_properties(f, opts, plan)) return e;
+        block = vbi_size(static_cast<std::uint32_t>(plan.properties)) + plan.properties;
     } else if (adds_properties(c)) {
         return make_fault(errc::not_in_protocol_version, 0);
     }
@@ -473,61 +491,67 @@ template <byte_like B>
         // The source's topic passed its decoder; only the alias it leaned on can be gone.
         return make_fault(errc::topic_name_empty, 0);
     }
-    plan.properties = list;
+    plan.topic = topic;
     plan.flags = publish_flags(q, c.dup, c.retain ? *c.retain : s.retain);
     plan.payload = payload;
-    const std::size_t body =
-        2 + topic.size() + (q ? 2 : 0) + property_block(list, opts.version) + payload;
-    return finish_plan(plan, body, opts);
+    return finish_plan(plan, 2 + topic.size() + (q ? 2 : 0) + block + payload, opts);
 }
 
 template <byte_like B>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_forward_header(const forwarded_publish_head<B>& f,
                                                           const codec_options& opts,
-                                                          const encode_plan& plan,
+                                                          const forward_plan& plan,
                                                           planned_writer& w) noexcept {
-    const publish_head_view<B>& s = *f.source;
     const publish_changes& c = f.changes;
     write_fixed_header(w, packet_type::publish, plan);
-    w.prefixed_text(forwarded_topic(f));
+    w.prefixed_text(plan.topic);
     if (plan.flags & 0x6u) w.u16(c.packet_id);
     if (opts.version != protocol_version::v5) return;
     w.vbi(static_cast<std::uint32_t>(plan.properties));
-    write_kept(w, s.properties, properties_access::present(s.properties) & dropped_slots(c));
+    write_kept(w, f.source->properties, plan);
     write_added(w, c);
 }
 
 // plan_packet and emit_packet make a forward an encodable_packet (found by ADL, as every
-// packet's).
+// packet's), with a forward_plan as its plan.
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_packet(const forwarded_publish_head<B>& f,
                                                                  const codec_options& opts,
-                                                                 encode_plan& plan) noexcept {
+                                                                 forward_plan& plan) noexcept {
     return plan_forward(f, f.source->payload_size, opts, plan);
 }
 template <byte_like B>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const forwarded_publish_head<B>& f,
                                                   const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
+                                                  const forward_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     emit_forward_header(f, opts, plan, w);
 }
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_packet(const forwarded_publish<B>& f,
                                                                  const codec_options& opts,
-                                                                 encode_plan& plan) noexcept {
+                                                                 forward_plan& plan) noexcept {
     return plan_forward(f, f.payload.size(), opts, plan);
 }
 template <byte_like B>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const forwarded_publish<B>& f,
                                                   const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
+                                                  const forward_plan& plan, planned_writer& w,
                                                   bool header_only) noexcept {
     emit_forward_header(f, opts, plan, w);
     if (!header_only) w.bytes_from(f.payload.data(), f.payload.size());
 }
 
 }  // namespace detail
+
+template <byte_like B>
+struct detail::plan_of<forwarded_publish_head<B>> {
+    using type = detail::forward_plan;
+};
+template <byte_like B>
+struct detail::plan_of<forwarded_publish<B>> {
+    using type = detail::forward_plan;
+};
 
 /** A header-only forward has no payload to encode: use encode_header, then send the payload. */
 template <byte_like B>
