@@ -171,13 +171,15 @@ inline constexpr std::uint32_t slot_bit =
 }
 
 /**
- * Sizes and checks the properties a forward adds, by the rules the encoder applies to a
- * publish_properties: MQTT-3.3.2-8 (alias 0), the Subscription Identifier range and
- * MQTT-3.3.4-6 (server only), User Property text (MQTT-1.5.4-1/-2, MQTT-1.5.7-1).
+ * Sizes and checks the properties a forward adds, by the rules and in the order the encoder
+ * applies to a publish_properties (so both report the same first fault): MQTT-3.3.2-8 (alias
+ * 0), User Property text (MQTT-1.5.4-1/-2, MQTT-1.5.7-1), MQTT-3.3.4-6 (no Subscription
+ * Identifier from a client, new or kept from `source`) and the Subscription Identifier range.
  */
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault measure_added(const publish_changes& c,
-                                                                   const codec_options& opts,
-                                                                   std::size_t& size) noexcept {
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault measure_added(
+    const publish_changes& c, const properties_view<B>& source, const codec_options& opts,
+    std::size_t& size) noexcept {
     if (c.topic_alias.what == topic_alias_change::action::set) {
         if (const errc e = check_numeric_property(property_id::topic_alias, c.topic_alias.alias);
             e != errc::none)
@@ -185,8 +187,10 @@ inline constexpr std::uint32_t slot_bit =
         size += 3;
     }
     if (c.message_expiry_interval) size += 5;
-    if (c.subscription_identifiers && !c.subscription_identifiers->empty()) {
-        if (opts.from == sender::client)
+    if (!c.user_properties.empty())
+        if (const fault e = measure_user_properties(c.user_properties, opts, size)) return e;
+    if (c.subscription_identifiers) {
+        if (!c.subscription_identifiers->empty() && opts.from == sender::client)
             return make_fault(errc::subscription_identifier_from_client, 0);
         for (const std::uint32_t id : *c.subscription_identifiers) {
             if (const errc e = check_numeric_property(property_id::subscription_identifier, id);
@@ -194,8 +198,10 @@ inline constexpr std::uint32_t slot_bit =
                 return make_fault(e, 0);
             size += 1 + vbi_size(id);
         }
+    } else if (opts.from == sender::client &&
+               source.contains(property_id::subscription_identifier)) {
+        return make_fault(errc::subscription_identifier_from_client, 0);
     }
-    if (!c.user_properties.empty()) return measure_user_properties(c.user_properties, opts, size);
     return {};
 }
 
@@ -440,30 +446,12 @@ MQTTWIRE_ALWAYS_INLINE constexpr void write_kept(planned_writer& w, const proper
 }
 
 /**
- * Plans the 5.0 property list of a forward: the source's kept, the changes added.
- * @par Statements
- * MQTT-3.3.2-8 (alias 0), MQTT-3.3.4-6 (no Subscription Identifier from a client, kept or new).
- */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_forward_properties(
-    const forwarded_publish_head<B>& f, const codec_options& opts, forward_plan& plan) noexcept {
-    const properties_view<B>& v = f.source->properties;
-    const publish_changes& c = f.changes;
-    if (opts.from == sender::client && !c.subscription_identifiers &&
-        v.contains(property_id::subscription_identifier))
-        return make_fault(errc::subscription_identifier_from_client, 0);
-    std::size_t list = 0;
-    if (const fault e = measure_added(c, opts, list)) return e;
-    plan.properties = list + plan_kept(v, properties_access::present(v) & dropped_slots(c), plan);
-    return {};
-}
-
-/**
- * Plans a forward of `payload` payload bytes.
+ * Plans a forward of `payload` payload bytes, with the checks in the order encode applies them
+ * to a publish_packet: flags, topic, properties, size.
  * @par Statements
  * As plan_publish for the header; MQTT-4.7.3-1 / 5.0 §3.3.2.3.4 (empty topic only with an
- * alias), MQTT-3.1.2-24 / MQTT-3.2.2-15 (the receiver's Maximum Packet Size); the properties'
- * as plan_forward_properties.
+ * alias), MQTT-3.1.2-24 / MQTT-3.2.2-15 (the receiver's Maximum Packet Size); the added
+ * properties' as measure_added.
  */
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_forward(
@@ -473,23 +461,30 @@ template <byte_like B>
     const publish_changes& c = f.changes;
     const auto q = static_cast<std::uint8_t>(c.qos_level ? *c.qos_level : s.qos_level);
     if (const fault e = check_publish_flags(q, c.dup, c.packet_id, opts)) return e;
+    const bool v5 = opts.version == protocol_version::v5;
     const std::string_view topic = c.topic_name ? *c.topic_name : s.topic_name;
-    bool aliased = false;
-    std::size_t block = 0;  // Property Length and list
-    if (opts.version == protocol_version::v5) {
-        aliased = c.topic_alias.what == topic_alias_change::action::set ||
-                  (c.topic_alias.what == topic_alias_change::action::keep &&
-                   s.properties.contains(property_id::topic_alias));
-        if (const fault e = plan_forward_properties(f, opts, plan)) return e;
-        block = vbi_size(static_cast<std::uint32_t>(plan.properties)) + plan.properties;
-    } else if (adds_properties(c)) {
-        return make_fault(errc::not_in_protocol_version, 0);
-    }
+    const bool aliased = v5 && (c.topic_alias.what == topic_alias_change::action::set ||
+                                (c.topic_alias.what == topic_alias_change::action::keep &&
+                                 s.properties.contains(property_id::topic_alias)));
     if (c.topic_name) {
         if (const fault e = check_topic_to_send(topic, aliased, opts)) return e;
     } else if (topic.empty() && !aliased) {
         // The source's topic passed its decoder; only the alias it leaned on can be gone.
         return make_fault(errc::topic_name_empty, 0);
+    }
+    std::size_t block = 0;  // Property Length and list
+    if (v5) {
+        std::size_t list = 0;
+        if (const fault e = measure_added(c, s.properties, opts, list)) return e;
+        plan.properties =
+            list + plan_kept(s.properties,
+                             properties_access::present(s.properties) & dropped_slots(c), plan);
+        block = vbi_size(static_cast<std::uint32_t>(plan.properties)) + plan.properties;
+    } else if (adds_properties(c)) {
+        // The added values are checked first, as encode checks a publish_packet's.
+        std::size_t unused = 0;
+        if (const fault e = measure_added(c, properties_view<B>{}, opts, unused)) return e;
+        return make_fault(errc::not_in_protocol_version, 0);
     }
     plan.topic = topic;
     plan.flags = publish_flags(q, c.dup, c.retain ? *c.retain : s.retain);
