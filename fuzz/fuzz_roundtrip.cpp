@@ -2,7 +2,10 @@
 // encoding must decode to the same fields, and where the input was in canonical form the bytes
 // must be identical. fuzz/README.md lists the non-canonical inputs and why they differ.
 //
-// Input: selector byte (fuzz::options_from), then the packet bytes.
+// A PUBLISH is also forwarded (check_forward) with changes read from the bytes after it.
+//
+// Input: selector byte (fuzz::options_from), then the packet bytes, then for a PUBLISH the
+// forwarding changes (seeds with none take the packet's last four bytes).
 #include "fuzz_common.hpp"
 
 namespace {
@@ -164,47 +167,151 @@ constexpr std::uint64_t id_bit(mw::property_id id) {
     return std::uint64_t{1} << static_cast<unsigned>(id);
 }
 
-/**
- * Forwarding: the source with changes chosen by `knob`, to 5.0 or 3.1.1 as a server sends it,
- * decodes to the source's fields with exactly those changes; the passed-through properties are
- * the source's bytes (the changed ones left out) and come first; header only + payload is the
- * whole packet.
- */
-void check_forward(const mw::publish_view<B>& src, const mw::leniency& lenient, std::uint8_t knob) {
-    const bool to_v5 = (knob & 1u) == 0;
-    const mw::codec_options to{
-        .version = to_v5 ? mw::protocol_version::v5 : mw::protocol_version::v3_1_1,
-        .from = mw::sender::server,
-        .leniency = lenient};
-    static constexpr std::uint32_t ids[] = {1, 268435455};
-    static constexpr mw::user_property users[] = {{"fwd", "1"}};
-    mw::publish_changes ch;
-    ch.qos_level = static_cast<mw::qos>((knob >> 1) % 3);
-    ch.packet_id = ch.qos_level != mw::qos::at_most_once ? static_cast<std::uint16_t>(knob + 1) : 0;
-    if (knob & 8u) ch.retain = !src.retain;
-    if (to_v5) {
-        if (knob & 16u) ch.topic_alias = mw::topic_alias_change::set(3);
-        if (knob & 32u) ch.topic_alias = mw::topic_alias_change::keep();
-        if (knob & 64u) ch.subscription_identifiers = std::span<const std::uint32_t>(ids);
-        if (knob & 128u) {
-            ch.message_expiry_interval = 7;
-            ch.user_properties = users;
-        }
+/** Reads the forwarding changes from bytes; past the end every value is 0. */
+struct change_reader {
+    std::span<const B> in;
+    std::size_t at = 0;
+    std::uint8_t u8() { return at < in.size() ? in[at++] : 0; }
+    std::uint16_t u16() { return static_cast<std::uint16_t>(u8() << 8 | u8()); }
+    std::uint32_t u32() { return std::uint32_t{u16()} << 16 | u16(); }
+    /** Up to 12 characters, now and then with one a rule forbids (control, wildcard, bad UTF-8). */
+    std::string_view text(std::list<std::string>& keep) {
+        static constexpr std::string_view pieces[] = {"a", "b/", "é", "+", "#", "\x01",
+                                                      "\xFF", "\xEF\xBF\xBF", "/", "x"};
+        std::string t;
+        const unsigned n = u8() % 13;
+        for (unsigned i = 0; i < n; ++i) t += pieces[u8() % std::size(pieces)];
+        return keep.emplace_back(std::move(t));
     }
-    const bool alias_kept = ch.topic_alias.what == mw::topic_alias_change::action::keep &&
-                            src.properties.contains(mw::property_id::topic_alias);
-    if (src.topic_name.empty() && !alias_kept) ch.topic_name = "re/solved";
+};
+
+/**
+ * The publish_packet a broker without `forward` would encode for the same changes: the
+ * reference that decides which forwards are refused.
+ */
+mw::publish_packet forwarded_struct(const mw::publish_view<B>& src, const mw::publish_changes& ch,
+                                    bool to_v5, fuzz::arena& a) {
+    mw::publish_packet p = fuzz::to_struct(src, a);
+    p.qos_level = ch.qos_level ? *ch.qos_level : src.qos_level;
+    p.packet_id = ch.packet_id;
+    p.retain = ch.retain ? *ch.retain : src.retain;
+    p.dup = ch.dup;
+    if (ch.topic_name) p.topic_name = *ch.topic_name;
+    using action = mw::topic_alias_change::action;
+    if (!to_v5) {
+        // The source's properties are dropped; added ones are refused (after their checks).
+        mw::publish_properties added;
+        if (ch.topic_alias.what == action::set) added.topic_alias = ch.topic_alias.alias;
+        if (ch.subscription_identifiers) added.subscription_identifiers = *ch.subscription_identifiers;
+        added.message_expiry_interval = ch.message_expiry_interval;
+        added.user_properties = ch.user_properties;
+        p.properties = added;
+        return p;
+    }
+    mw::publish_properties& pp = p.properties;
+    if (ch.topic_alias.what == action::remove) pp.topic_alias.reset();
+    if (ch.topic_alias.what == action::set) pp.topic_alias = ch.topic_alias.alias;
+    if (ch.subscription_identifiers) pp.subscription_identifiers = *ch.subscription_identifiers;
+    if (ch.message_expiry_interval) pp.message_expiry_interval = ch.message_expiry_interval;
+    std::vector<mw::user_property> users(pp.user_properties.begin(), pp.user_properties.end());
+    users.insert(users.end(), ch.user_properties.begin(), ch.user_properties.end());
+    pp.user_properties = a.keep(a.user_properties, std::move(users));
+    return p;
+}
+
+/**
+ * Forwarding: the source with changes read from `knobs` (QoS, packet id, RETAIN, DUP, topic,
+ * Topic Alias set/keep/remove, Subscription Identifiers, expiry, added User Properties, now and
+ * then an invalid one), to 5.0 or 3.1.1, as a server or a client, within a Maximum Packet Size:
+ *   - refused exactly when encoding the same fields as a publish_packet is, with the same errc
+ *     (the source's own bytes, validated by the decoder, pass both);
+ *   - else of the same size, decoding to the source's fields with exactly the changes applied,
+ *     the passed-through properties first and byte-identical (wire order, duplicates kept),
+ *     nothing else added;
+ *   - encode_header is encode without the payload, also for a header-only forward of a
+ *     publish_head_view announcing another payload size, which decodes with that payload.
+ */
+void check_forward(const mw::publish_view<B>& src, const mw::leniency& lenient,
+                   std::span<const B> knobs) {
+    change_reader r{knobs};
+    std::list<std::string> texts;
+    const std::uint8_t mode = r.u8();
+    const bool to_v5 = (mode & 1u) == 0;
+    mw::codec_options to{.version = to_v5 ? mw::protocol_version::v5 : mw::protocol_version::v3_1_1,
+                         .from = (mode & 2u) ? mw::sender::client : mw::sender::server,
+                         .leniency = lenient};
+    if (mode & 4u) to.maximum_packet_size = 16 + r.u8();
+    mw::publish_changes ch;
+    const std::uint8_t what = r.u8();
+    if (what & 1u) ch.qos_level = static_cast<mw::qos>(r.u8() % 3);
+    const mw::qos q = ch.qos_level ? *ch.qos_level : src.qos_level;
+    ch.packet_id = q != mw::qos::at_most_once ? static_cast<std::uint16_t>(r.u16() | 1u) : 0;
+    if (what & 2u) ch.retain = (r.u8() & 1u) != 0;
+    ch.dup = q != mw::qos::at_most_once && (what & 4u);
+    if (what & 8u) ch.topic_name = r.text(texts);
+    switch ((what >> 4) & 3u) {
+        case 1: ch.topic_alias = mw::topic_alias_change::keep(); break;
+        case 2: ch.topic_alias = mw::topic_alias_change::set(static_cast<std::uint16_t>(r.u16() | 1u)); break;
+        default: break;
+    }
+    std::vector<std::uint32_t> ids;
+    if (what & 64u) {
+        const unsigned n = r.u8() % 4;  // 0: every Subscription Identifier removed
+        for (unsigned i = 0; i < n; ++i) ids.push_back(1 + r.u32() % 268435455u);
+        ch.subscription_identifiers = std::span<const std::uint32_t>(ids);
+    }
+    std::vector<mw::user_property> users;
+    if (what & 128u) {
+        if (r.u8() & 1u) ch.message_expiry_interval = r.u32();
+        const unsigned n = r.u8() % 3;
+        for (unsigned i = 0; i < n; ++i) {
+            const std::string_view name = r.text(texts);
+            users.push_back({name, r.text(texts)});
+        }
+        ch.user_properties = users;
+    }
+    // One invalid value now and then: what the broker must not be able to send.
+    switch (r.u8()) {
+        case 1: ch.topic_alias = mw::topic_alias_change::set(0); break;
+        case 2: ids.push_back(0); ch.subscription_identifiers = std::span<const std::uint32_t>(ids); break;
+        case 3: ids.push_back(268435456u); ch.subscription_identifiers = std::span<const std::uint32_t>(ids); break;
+        case 4: ch.packet_id = ch.packet_id ? 0 : 1; break;
+        case 5: ch.dup = true; break;
+        case 6: ch.qos_level = static_cast<mw::qos>(3); break;
+        case 7: ch.topic_name = ""; break;
+        default: break;
+    }
+
+    fuzz::arena a;
+    const mw::publish_packet want = forwarded_struct(src, ch, to_v5, a);
+    const auto ref_size = mw::encoded_size(want, to);
+    std::vector<std::byte> ref(ref_size ? *ref_size : 0);
+    const auto ref_n = mw::encode(want, to, ref);
     const auto f = mw::forward(src, ch);
     const auto size = mw::encoded_size(f, to);
-    FUZZ_CHECK_MSG(size.has_value(), "forward refused: " + fuzz::describe(size.error()));
+    FUZZ_CHECK_MSG(size.has_value() == ref_n.has_value(),
+                   std::string("forward and publish_packet disagree: ") +
+                       (size ? "forward accepts, encode refuses " + fuzz::describe(ref_n.error())
+                             : "forward refuses " + fuzz::describe(size.error())) +
+                       "\n" + fuzz::describe(want));
+    if (!size) {
+        FUZZ_CHECK_MSG(size.error().code == ref_n.error().code,
+                       fuzz::describe(size.error()) + " vs " + fuzz::describe(ref_n.error()));
+        std::vector<std::byte> out(64);
+        const auto n = mw::encode(f, to, out);
+        FUZZ_CHECK(!n && n.error().code == size.error().code);
+        return;
+    }
+    // Reordered and re-encoded, the reference has the forward's size.
+    FUZZ_CHECK_MSG(*size == *ref_n, std::to_string(*size) + " vs " + std::to_string(*ref_n));
     std::vector<std::byte> out(*size);
     const auto n = mw::encode(f, to, out);
     FUZZ_CHECK(n && *n == out.size());
     const auto got = mw::decode_publish(std::span<const std::byte>(out), to);
     FUZZ_CHECK_MSG(got.has_value(), "forward does not decode: " + fuzz::describe(got.error()));
-    FUZZ_CHECK(got->topic_name == (ch.topic_name ? *ch.topic_name : src.topic_name));
-    FUZZ_CHECK(got->qos_level == *ch.qos_level && got->packet_id == ch.packet_id);
-    FUZZ_CHECK(got->retain == (ch.retain ? *ch.retain : src.retain) && !got->dup);
+    FUZZ_CHECK(got->topic_name == want.topic_name);
+    FUZZ_CHECK(got->qos_level == want.qos_level && got->packet_id == want.packet_id);
+    FUZZ_CHECK(got->retain == want.retain && got->dup == want.dup);
     FUZZ_CHECK(got->payload.size() == src.payload.size() &&
                (src.payload.empty() ||
                 std::memcmp(got->payload.data(), src.payload.data(), src.payload.size()) == 0));
@@ -224,29 +331,50 @@ void check_forward(const mw::publish_view<B>& src, const mw::leniency& lenient, 
             list.size() >= kept.size() &&
                 (kept.empty() || std::memcmp(list.data(), kept.data(), kept.size()) == 0),
             "passed-through properties differ");
-        if (ch.topic_alias.what == mw::topic_alias_change::action::set)
-            FUZZ_CHECK(got->properties.topic_alias() == std::optional<std::uint16_t>(3));
-        else if (ch.topic_alias.what == mw::topic_alias_change::action::remove)
-            FUZZ_CHECK(!got->properties.topic_alias());
-        if (ch.subscription_identifiers) {
-            std::vector<std::uint32_t> seen;
-            for (const std::uint32_t id : got->properties.subscription_identifiers())
-                seen.push_back(id);
-            FUZZ_CHECK(seen == std::vector<std::uint32_t>(std::begin(ids), std::end(ids)));
-        }
-        if (ch.message_expiry_interval)
-            FUZZ_CHECK(got->properties.message_expiry_interval() ==
-                       std::optional<std::uint32_t>(7));
-        // Nothing but the changes was added.
-        std::size_t added = 0;
-        if (ch.topic_alias.what == mw::topic_alias_change::action::set) added += 3;
-        if (ch.subscription_identifiers) added += 2 + 5;
-        if (ch.message_expiry_interval) added += 5 + 5 + 3 + 1;
-        FUZZ_CHECK(list.size() == kept.size() + added);
+        // Every property as the reference has it, so nothing else was added.
+        const mw::publish_properties& wp = want.properties;
+        const auto& gp = got->properties;
+        FUZZ_CHECK(gp.topic_alias() == wp.topic_alias);
+        FUZZ_CHECK(gp.message_expiry_interval() == wp.message_expiry_interval);
+        std::vector<std::uint32_t> seen_ids;
+        for (const std::uint32_t id : gp.subscription_identifiers()) seen_ids.push_back(id);
+        FUZZ_CHECK(std::ranges::equal(seen_ids, wp.subscription_identifiers));
+        std::vector<mw::user_property> seen_users;
+        for (const mw::user_property_view u : gp.user_properties()) seen_users.push_back({u.name, u.value});
+        FUZZ_CHECK(seen_users.size() == wp.user_properties.size());
+        for (std::size_t i = 0; i < seen_users.size(); ++i)
+            FUZZ_CHECK(seen_users[i].name == wp.user_properties[i].name &&
+                       seen_users[i].value == wp.user_properties[i].value);
+        FUZZ_CHECK(gp.payload_format_indicator() == wp.payload_format_indicator);
+        FUZZ_CHECK(gp.content_type() == wp.content_type);
+        FUZZ_CHECK(gp.response_topic() == wp.response_topic);
+        FUZZ_CHECK(gp.correlation_data().has_value() == wp.correlation_data.has_value());
     }
-    const auto h = mw::encode_header(
-        mw::forward(static_cast<const mw::publish_head_view<B>&>(src), ch), to, out);
-    FUZZ_CHECK(h && *h + src.payload.size() == *n);
+    // Header only: encode without the payload.
+    std::vector<std::byte> head(out.size());
+    const auto h = mw::encode_header(f, to, head);
+    FUZZ_CHECK(h && *h + src.payload.size() == *n && std::memcmp(head.data(), out.data(), *h) == 0);
+    // A head announcing another payload size: refused exactly as encode_header of the
+    // publish_packet with that size, else followed by that many bytes it decodes.
+    mw::publish_head_view<B> announced = src;
+    announced.payload_size = r.u16();
+    std::vector<std::byte> ref_head(out.size() + 8);  // a longer Remaining Length at most
+    const auto ref_h = mw::encode_header(want, announced.payload_size, to, ref_head);
+    head.resize(ref_head.size());
+    const auto hh = mw::encode_header(mw::forward(announced, ch), to, head);
+    FUZZ_CHECK(hh.has_value() == ref_h.has_value());
+    if (!hh) {
+        FUZZ_CHECK(hh.error().code == ref_h.error().code);
+        return;
+    }
+    FUZZ_CHECK(*hh == *ref_h);
+    std::vector<std::byte> whole(head.begin(), head.begin() + static_cast<std::ptrdiff_t>(*hh));
+    whole.resize(*hh + announced.payload_size, std::byte{0x5A});
+    const auto again = mw::decode_publish(std::span<const std::byte>(whole), to);
+    FUZZ_CHECK_MSG(again.has_value(), "announced head does not decode: " + fuzz::describe(again.error()));
+    FUZZ_CHECK(again->payload.size() == announced.payload_size &&
+               again->topic_name == got->topic_name && again->packet_id == got->packet_id &&
+               std::ranges::equal(again->properties.encoded(), list));
 }
 
 }  // namespace
@@ -306,7 +434,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto h = mw::encode_header(pub, opts, head);
         FUZZ_CHECK(h && *h + p->payload.size() == out.size());
         FUZZ_CHECK(std::memcmp(head.data(), out.data(), *h) == 0);
-        check_forward(*p, opts.leniency, data[size - 1]);
+        // The changes: the bytes after the packet, or (seeds without any) its last four.
+        std::span<const B> knobs = in.span().subspan(framed->size());
+        if (knobs.empty()) knobs = packet.last(std::min<std::size_t>(4, packet.size()));
+        check_forward(*p, opts.leniency, knobs);
     }
     return 0;
 }

@@ -341,7 +341,23 @@ int main(int argc, char** argv) {
             const std::uint8_t sel = selector(v, p.from);
             write("fuzz_decode", name, sel, p.wire);
             write("fuzz_roundtrip", name, sel, p.wire);
-            if (p.name.rfind("publish", 0) == 0) write("fuzz_publish_head", name, sel, p.wire);
+            if (p.name.rfind("publish", 0) == 0) {
+                write("fuzz_publish_head", name, sel, p.wire);
+                // Forwarded (fuzz_roundtrip's check_forward reads the bytes after the packet):
+                // to 5.0 with every change (QoS 2, id 5, RETAIN, DUP, topic "ab/x", alias 7,
+                // identifiers 6 and 65537, expiry 60, User Property "a"="é", a 256-byte
+                // announced payload), and to 3.1.1 with QoS 1 and topic "ax".
+                static constexpr std::uint8_t to5_changes[] = {
+                    0x00, 0xEF, 2, 0, 5, 1, 3, 0, 1, 9, 0, 7, 2, 0, 0, 0, 5,
+                    0,    1,    0, 0, 1, 0, 0, 0, 0x3C, 1, 1, 0, 1, 2, 0, 1, 0};
+                static constexpr std::uint8_t to311_changes[] = {0x01, 0x09, 1, 0, 5, 2, 0, 9, 0, 0, 0};
+                bytes to5 = p.wire;
+                to5.insert(to5.end(), std::begin(to5_changes), std::end(to5_changes));
+                write("fuzz_roundtrip", name + "_forwarded_v5", sel, to5);
+                bytes to311 = p.wire;
+                to311.insert(to311.end(), std::begin(to311_changes), std::end(to311_changes));
+                write("fuzz_roundtrip", name + "_forwarded_v311", sel, to311);
+            }
             // Framing: the packet in three chunks (1 byte, 3 bytes, the rest).
             bytes framed = {3, 1, 3};
             framed.insert(framed.end(), p.wire.begin(), p.wire.end());

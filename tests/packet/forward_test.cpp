@@ -489,6 +489,124 @@ TEST(Forward, WillPublishedWithoutWillDelay) {
     EXPECT_EQ(got->properties.message_expiry_interval(), 90u);
 }
 
+TEST(Forward, SeveralLeftOutPropertiesCutInWireOrder) {
+    // Expiry, alias and identifier left out at once, between kept properties: the cuts found
+    // from the decoder's offset table and copied around in wire order.
+    const bytes props = builder{}
+                            .u8(0x26).str("k").str("1")
+                            .u8(0x0B).vbi(20000)
+                            .u8(0x03).str("ct")
+                            .u8(0x23).u16(3)
+                            .u8(0x26).str("k").str("1")
+                            .u8(0x02).u16(0).u16(600)
+                            .u8(0x09).str("corr")
+                            .b;
+    const bytes in = publish5("a/b", props);
+    const auto src = decode_publish(in, server5);
+    ASSERT_TRUE(src);
+    const std::uint32_t ids[] = {9};
+    const auto got = encode_decode(forward(*src, {.packet_id = 1,
+                                                  .subscription_identifiers = ids,
+                                                  .message_expiry_interval = 42}),
+                                   server5, server5);
+    ASSERT_TRUE(got);
+    const bytes kept =
+        without(without(without(src->properties.encoded(), property_id::subscription_identifier),
+                        property_id::topic_alias),
+                property_id::message_expiry_interval);
+    const bytes list = copy_of(got->properties.encoded());
+    ASSERT_GE(list.size(), kept.size());
+    EXPECT_EQ(bytes(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(kept.size())), kept);
+    EXPECT_EQ(list.size(), kept.size() + 5 + 2);  // expiry, identifier 9: nothing else added
+    EXPECT_EQ(got->properties.message_expiry_interval(), 42u);
+    EXPECT_EQ(got->properties.subscription_identifier(), 9u);
+    EXPECT_FALSE(got->properties.topic_alias());
+    EXPECT_EQ(got->properties.user_properties().size(), 2u);
+
+    // A will: the Will Delay Interval and the replaced expiry both cut.
+    const bytes connect = encode_all(
+        connect_packet{.client_id = "c1",
+                       .will = will_message{.topic = "w",
+                                            .payload = {},
+                                            .properties = {.will_delay_interval = 30,
+                                                           .message_expiry_interval = 90,
+                                                           .content_type = "text/plain"}}},
+        client5);
+    const auto c = decode_connect(connect, client5);
+    ASSERT_TRUE(c && c->will);
+    const publish_view<std::byte> will = will_publish(*c->will);
+    const auto w = encode_decode(forward(will, {.message_expiry_interval = 5}), server5, server5);
+    ASSERT_TRUE(w);
+    EXPECT_FALSE(w->properties.contains(property_id::will_delay_interval));
+    EXPECT_EQ(w->properties.message_expiry_interval(), 5u);
+    EXPECT_EQ(w->properties.content_type(), "text/plain");
+}
+
+/** The error encode gives for `packet`, or errc::none. */
+template <class Packet>
+errc refusal(const Packet& packet, const codec_options& opts) {
+    const auto r = encoded_size(packet, opts);
+    return r ? errc::none : r.error().code;
+}
+
+TEST(Forward, RefusedWithTheFaultEncodeOfTheSamePublishPacketGives) {
+    // Several bad values at once: the forward reports the one encode reports for a
+    // publish_packet with the same fields (flags, topic, properties in their order, size).
+    const bytes in = publish5("a/b", builder{}.u8(0x0B).vbi(300).b);
+    const auto src = decode_publish(in, server5);
+    ASSERT_TRUE(src);
+    const user_property control[] = {{"k", std::string_view("\x01", 1)}};
+    const std::uint32_t zero[] = {0};
+    struct case_t {
+        publish_changes changes;
+        publish_packet same;  // what encode would get (of the source's properties, those
+                              // a rule here reads)
+        codec_options to;
+    };
+    const std::uint32_t kept_id[] = {300};
+    const case_t cases[] = {
+        // A wildcard topic before a zero alias.
+        {{.packet_id = 1, .topic_name = "a/+", .topic_alias = topic_alias_change::set(0)},
+         {.topic_name = "a/+", .qos_level = qos::at_least_once, .packet_id = 1,
+          .properties = {.topic_alias = 0}},
+         server5},
+        // A zero alias before a bad User Property.
+        {{.packet_id = 1, .topic_alias = topic_alias_change::set(0), .user_properties = control},
+         {.topic_name = "a/b", .qos_level = qos::at_least_once, .packet_id = 1,
+          .properties = {.topic_alias = 0, .user_properties = control}},
+         server5},
+        // A bad User Property before a kept Subscription Identifier from a client.
+        {{.packet_id = 1, .user_properties = control},
+         {.topic_name = "a/b", .qos_level = qos::at_least_once, .packet_id = 1,
+          .properties = {.user_properties = control, .subscription_identifiers = kept_id}},
+         client5},
+        // From a client, new identifiers before their range.
+        {{.packet_id = 1, .subscription_identifiers = zero},
+         {.topic_name = "a/b", .qos_level = qos::at_least_once, .packet_id = 1,
+          .properties = {.subscription_identifiers = zero}},
+         client5},
+        // To 3.1.1: a zero alias is still refused as such, a good one as not in 3.1.1.
+        {{.packet_id = 1, .topic_alias = topic_alias_change::set(0)},
+         {.topic_name = "a/b", .qos_level = qos::at_least_once, .packet_id = 1,
+          .properties = {.topic_alias = 0}},
+         server311},
+        {{.packet_id = 1, .topic_alias = topic_alias_change::set(2)},
+         {.topic_name = "a/b", .qos_level = qos::at_least_once, .packet_id = 1,
+          .properties = {.topic_alias = 2}},
+         server311},
+        // Packet identifier 0 before everything else.
+        {{.topic_name = "a/#", .user_properties = control},
+         {.topic_name = "a/#", .qos_level = qos::at_least_once,
+          .properties = {.user_properties = control}},
+         server5},
+    };
+    for (const case_t& t : cases) {
+        const errc want = refusal(t.same, t.to);
+        ASSERT_NE(want, errc::none);
+        EXPECT_EQ(refusal(forward(*src, t.changes), t.to), want) << name(want);
+    }
+}
+
 TEST(Forward, HeaderOnlyFromAHeadBeforeThePayloadArrives) {
     bytes in = publish5("a/b", mixed_properties());
     // A payload larger than the bytes at hand: only the head has arrived.
@@ -625,6 +743,23 @@ constexpr bool forwarded_at_compile_time() {
            got->properties.user_properties().size() == 1 && got->payload.size() == 2;
 }
 static_assert(forwarded_at_compile_time());
+
+// One property cut (the identifier replaced) at compile time: the offset-table path.
+constexpr bool one_cut_at_compile_time() {
+    constexpr char in[] = {0x32, 19, 0, 3,  'a',  '/', 'b',  0, 9,   9,  0x02,
+                           0,    0,  0, 60, 0x0B, 5,   0x01, 1, 'h', 'i'};
+    const auto src = decode_publish(std::span<const char>(in), server5);
+    if (!src) return false;
+    const std::uint32_t ids[] = {200};
+    std::array<std::byte, 64> out{};
+    const auto n = encode(forward(*src, {.packet_id = 4, .subscription_identifiers = ids}),
+                          server5, out);
+    // Expiry kept as it was, identifier 5 (1 byte) out, 200 (2 bytes) in.
+    return n && *n == sizeof in + 1 && out[9] == std::byte{10} && out[10] == std::byte{0x02} &&
+           out[15] == std::byte{0x01} && out[17] == std::byte{0x0B} &&
+           out[18] == std::byte{0xC8} && out[19] == std::byte{0x01};
+}
+static_assert(one_cut_at_compile_time());
 
 constexpr bool stored_properties_reopen_at_compile_time() {
     constexpr char list[] = {0x02, 0, 0, 0, 60, 0x23, 0, 1};

@@ -159,6 +159,17 @@ struct encode_plan {
     std::size_t payload = 0;          // bytes left in place by encode_header (PUBLISH)
 };
 
+/**
+ * The plan `Packet`'s encoder fills: encode_plan, or a packet's extension of it where the write
+ * pass needs more of what validation found (a forward's cut in the source property list).
+ */
+template <class Packet>
+struct plan_of {
+    using type = encode_plan;
+};
+template <class Packet>
+using plan_of_t = typename plan_of<Packet>::type;
+
 /** Sets remaining_length and total from the body size and checks both limits. */
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault finish_plan(
     encode_plan& plan, std::size_t body, const codec_options& opts) noexcept {
@@ -207,7 +218,7 @@ inline constexpr bool drops_diagnostics = false;
  */
 template <class Packet>
 [[nodiscard]] constexpr fault plan_within_limit(Packet& packet, const codec_options& opts,
-                                                encode_plan& plan) noexcept {
+                                                plan_of_t<Packet>& plan) noexcept {
     fault f = plan_packet(packet, opts, plan);
     if constexpr (drops_diagnostics<Packet>) {
         if (f.code == errc::packet_too_large && packet.properties.reason_string) {
@@ -232,7 +243,7 @@ template <class Packet>
 
 template <class Packet>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr result<std::size_t> write_planned(
-    const Packet& packet, const codec_options& opts, const encode_plan& plan,
+    const Packet& packet, const codec_options& opts, const plan_of_t<Packet>& plan,
     std::span<std::byte> out, bool header_only) noexcept {
     const std::size_t size = header_only ? plan.total - plan.payload : plan.total;
     // The offset of buffer_too_small is the size needed (error::buffer_size_needed).
@@ -256,7 +267,7 @@ template <class Packet>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr result<std::size_t> encode_with_plan(
     const Packet& packet, const codec_options& opts, std::span<std::byte> out,
     bool header_only) noexcept {
-    encode_plan plan;
+    plan_of_t<Packet> plan;
     if constexpr (drops_diagnostics<Packet>) {
         Packet fitted = packet;
         if (const fault f = plan_within_limit(fitted, opts, plan))
@@ -275,7 +286,7 @@ namespace mqttwire {
 /** A packet struct mqttwire can encode (publish_packet, connect_packet, puback_packet, …). */
 template <class Packet>
 concept encodable_packet = requires(const Packet& p, const codec_options& o,
-                                    detail::encode_plan& plan, detail::planned_writer& w) {
+                                    detail::plan_of_t<Packet>& plan, detail::planned_writer& w) {
     { plan_packet(p, o, plan) } -> std::same_as<detail::fault>;
     emit_packet(p, o, plan, w, false);
 };
@@ -287,7 +298,7 @@ concept encodable_packet = requires(const Packet& p, const codec_options& o,
 template <encodable_packet Packet>
 [[nodiscard]] constexpr result<std::size_t> encoded_size(const Packet& packet,
                                                          const codec_options& opts) noexcept {
-    detail::encode_plan plan;
+    detail::plan_of_t<Packet> plan;
     Packet fitted = packet;
     if (const detail::fault f = detail::plan_within_limit(fitted, opts, plan))
         return detail::to_error(f, opts.version);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "../properties/properties_view.hpp"
 #include "../properties/property_set.hpp"
@@ -138,36 +139,15 @@ template <byte_like B>
 
 namespace detail {
 
-[[nodiscard]] constexpr std::uint32_t slot_bit(property_id id) noexcept {
-    return std::uint32_t{1} << property_layouts[static_cast<std::uint8_t>(id)].slot;
-}
+/** The presence bit of `Id` in properties_view's offset table (a constant, never a load). */
+template <property_id Id>
+inline constexpr std::uint32_t slot_bit =
+    std::uint32_t{1} << property_layouts[static_cast<std::uint8_t>(Id)].slot;
 
-/**
- * Sizes and checks the properties a forward adds, by the rules the encoder applies to a
- * publish_properties: MQTT-3.3.2-8 (alias 0), the Subscription Identifier range and
- * MQTT-3.3.4-6 (server only), User Property text (MQTT-1.5.4-1/-2, MQTT-1.5.7-1).
- */
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault measure_added(const publish_changes& c,
-                                                                   const codec_options& opts,
-                                                                   std::size_t& size) noexcept {
-    if (c.topic_alias.what == topic_alias_change::action::set) {
-        if (const errc e = check_numeric_property(property_id::topic_alias, c.topic_alias.alias);
-            e != errc::none)
-            return make_fault(e, 0);
-        size += 3;
-    }
-    if (c.message_expiry_interval) size += 5;
-    if (c.subscription_identifiers && !c.subscription_identifiers->empty()) {
-        if (opts.from == sender::client)
-            return make_fault(errc::subscription_identifier_from_client, 0);
-        for (const std::uint32_t id : *c.subscription_identifiers) {
-            if (const errc e = check_numeric_property(property_id::subscription_identifier, id);
-                e != errc::none)
-                return make_fault(e, 0);
-            size += 1 + vbi_size(id);
-        }
-    }
-    for (const user_property& u : c.user_properties) {
+/** Sizes and checks added User Properties (MQTT-1.5.4-1/-2, MQTT-1.5.7-1), out of line. */
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr fault measure_user_properties(
+    std::span<const user_property> users, const codec_options& opts, std::size_t& size) noexcept {
+    for (const user_property& u : users) {
         for (const std::string_view text : {u.name, u.value}) {
             if (text.size() > max_field_length) return make_fault(errc::field_too_long, 0);
             const text_fault t = check_field_content(text, text_rules::string, opts.leniency);
@@ -175,6 +155,52 @@ namespace detail {
                 return property_text_fault(property_id::user_property, t.code, 0);
         }
         size += 5 + u.name.size() + u.value.size();
+    }
+    return {};
+}
+
+/** Writes added User Properties, out of line (rare next to the forward's other changes). */
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr planned_writer write_user_properties(
+    planned_writer w, std::span<const user_property> users) noexcept {
+    for (const user_property& u : users) {
+        w.u8(static_cast<std::uint8_t>(property_id::user_property));
+        w.prefixed_text(u.name);
+        w.prefixed_text(u.value);
+    }
+    return w;
+}
+
+/**
+ * Sizes and checks the properties a forward adds, by the rules and in the order the encoder
+ * applies to a publish_properties (so both report the same first fault): MQTT-3.3.2-8 (alias
+ * 0), User Property text (MQTT-1.5.4-1/-2, MQTT-1.5.7-1), MQTT-3.3.4-6 (no Subscription
+ * Identifier from a client, new or kept from `source`) and the Subscription Identifier range.
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault measure_added(
+    const publish_changes& c, const properties_view<B>& source, const codec_options& opts,
+    std::size_t& size) noexcept {
+    if (c.topic_alias.what == topic_alias_change::action::set) {
+        if (const errc e = check_numeric_property(property_id::topic_alias, c.topic_alias.alias);
+            e != errc::none)
+            return make_fault(e, 0);
+        size += 3;
+    }
+    if (c.message_expiry_interval) size += 5;
+    if (!c.user_properties.empty())
+        if (const fault e = measure_user_properties(c.user_properties, opts, size)) return e;
+    if (c.subscription_identifiers) {
+        if (!c.subscription_identifiers->empty() && opts.from == sender::client)
+            return make_fault(errc::subscription_identifier_from_client, 0);
+        for (const std::uint32_t id : *c.subscription_identifiers) {
+            if (const errc e = check_numeric_property(property_id::subscription_identifier, id);
+                e != errc::none)
+                return make_fault(e, 0);
+            size += 1 + vbi_size(id);
+        }
+    } else if (opts.from == sender::client &&
+               source.contains(property_id::subscription_identifier)) {
+        return make_fault(errc::subscription_identifier_from_client, 0);
     }
     return {};
 }
@@ -205,104 +231,152 @@ MQTTWIRE_ALWAYS_INLINE constexpr void write_added(planned_writer& w,
             w.vbi(id);
         }
     }
-    for (const user_property& u : c.user_properties) {
-        w.u8(static_cast<std::uint8_t>(property_id::user_property));
-        w.prefixed_text(u.name);
-        w.prefixed_text(u.value);
-    }
+    if (!c.user_properties.empty()) w = write_user_properties(w, c.user_properties);
 }
-
-/** The property that has each slot of properties_view's offset table. */
-inline constexpr auto property_of_slot = [] {
-    std::array<property_id, 32> out{};
-    for (std::size_t i = 0; i <= max_property_id; ++i)
-        if (property_table[i].type != property_type::none)
-            out[property_table[i].slot] = static_cast<property_id>(i);
-    return out;
-}();
 
 /** Slots of the source properties a forward leaves out: replaced, removed, or not PUBLISH's. */
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::uint32_t dropped_slots(
     const publish_changes& c) noexcept {
-    return slot_bit(property_id::will_delay_interval) |
+    return slot_bit<property_id::will_delay_interval> |
            (c.topic_alias.what != topic_alias_change::action::keep
-                ? slot_bit(property_id::topic_alias)
+                ? slot_bit<property_id::topic_alias>
                 : 0) |
-           (c.subscription_identifiers ? slot_bit(property_id::subscription_identifier) : 0) |
-           (c.message_expiry_interval ? slot_bit(property_id::message_expiry_interval) : 0);
+           (c.subscription_identifiers ? slot_bit<property_id::subscription_identifier> : 0) |
+           (c.message_expiry_interval ? slot_bit<property_id::message_expiry_interval> : 0);
+}
+
+/** Bytes a property of `id` takes, identifier included, when its value has a fixed size. */
+[[nodiscard]] constexpr std::uint32_t fixed_property_size(property_id id) noexcept {
+    return static_cast<std::uint32_t>(1 + value_size<std::byte>(type_of(id), nullptr));
+}
+
+/** Calls f(std::integral_constant<property_id, Id>) for each property dropped_slots can name. */
+template <class F>
+MQTTWIRE_ALWAYS_INLINE constexpr void for_each_droppable(F&& f) noexcept {
+    f(std::integral_constant<property_id, property_id::will_delay_interval>{});
+    f(std::integral_constant<property_id, property_id::message_expiry_interval>{});
+    f(std::integral_constant<property_id, property_id::topic_alias>{});
+    f(std::integral_constant<property_id, property_id::subscription_identifier>{});
+}
+
+/** Bytes of the Variable Byte Integer at p (validated input only). */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::uint32_t vbi_length_at(const B* p) noexcept {
+    std::uint32_t n = 1;
+    while (to_u8(p[n - 1]) & 0x80u) ++n;
+    return n;
 }
 
 /**
- * The source properties a forward leaves out, as byte ranges of the list in wire order. Each
- * such property occurs once, but Subscription Identifiers may repeat: then `walk` is set and
- * the list is copied property by property.
+ * One property the forward leaves out, as [begin, end) of the source list: the first (for
+ * every droppable property but the Subscription Identifier, the only) one with its identifier,
+ * found through the decoder's offset table.
  */
-struct property_cuts {
-    std::uint32_t begin[4] = {};
-    std::uint32_t end[4] = {};
-    unsigned count = 0;
-    std::uint32_t removed = 0;  // bytes left out
-    bool walk = false;
+struct property_cut {
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
 };
 
-template <byte_like B>
-[[nodiscard]] constexpr property_cuts find_cuts(const properties_view<B>& v,
-                                                std::uint32_t hits) noexcept {
-    property_cuts cuts;
-    const B* data = v.encoded().data();
-    while (hits != 0) {
-        const auto slot = static_cast<std::uint8_t>(std::countr_zero(hits));
-        hits &= hits - 1;
-        const property_id id = property_of_slot[slot];
-        if (id == property_id::subscription_identifier &&
-            properties_access::subscription_identifier_count(v) > 1) {
-            cuts.walk = true;
-            continue;
-        }
-        const std::uint32_t value = properties_access::value_offset(v, slot);
-        const auto size = static_cast<std::uint32_t>(value_size(type_of(id), data + value));
-        // Kept sorted by position (at most four entries).
-        unsigned i = cuts.count++;
-        while (i > 0 && cuts.begin[i - 1] > value - 1) {
-            cuts.begin[i] = cuts.begin[i - 1];
-            cuts.end[i] = cuts.end[i - 1];
-            --i;
-        }
-        cuts.begin[i] = value - 1;
-        cuts.end[i] = value + size;
-        cuts.removed += 1 + size;
-    }
-    if (cuts.walk) {
-        // Every Subscription Identifier, by walking the list (a server's PUBLISH matching
-        // several subscriptions; rare).
-        std::size_t pos = 0;
-        const std::size_t n = v.encoded().size();
-        while (pos != n) {
-            const auto id = static_cast<property_id>(to_u8(data[pos]));
-            const std::size_t size = 1 + value_size(type_of(id), data + pos + 1);
-            if (id == property_id::subscription_identifier)
-                cuts.removed += static_cast<std::uint32_t>(size);
-            pos += size;
-        }
-    }
-    return cuts;
+template <property_id Id, byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr property_cut cut_of(
+    const properties_view<B>& v) noexcept {
+    constexpr std::uint8_t slot = property_layouts[static_cast<std::uint8_t>(Id)].slot;
+    const std::uint32_t value = properties_access::value_offset(v, slot);
+    if constexpr (Id == property_id::subscription_identifier)
+        return {value - 1, value + vbi_length_at(v.encoded().data() + value)};
+    else
+        return {value - 1, value - 1 + fixed_property_size(Id)};
 }
 
-/** Copies the source list but the cut properties (and, walking, the dropped slots). */
+/** Whether the cut of `hits` (present, dropped) is more than the first property of each. */
 template <byte_like B>
-[[nodiscard]] MQTTWIRE_NOINLINE constexpr planned_writer write_kept_cut(
-    planned_writer w, const properties_view<B>& v, std::uint32_t dropped) noexcept {
-    const std::uint32_t hits = properties_access::present(v) & dropped;
-    const property_cuts cuts = find_cuts(v, hits);
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool cuts_repeated(const properties_view<B>& v,
+                                                                  std::uint32_t hits) noexcept {
+    return (hits & slot_bit<property_id::subscription_identifier>) != 0 &&
+           properties_access::subscription_identifier_count(v) > 1;
+}
+
+/**
+ * Bytes the properties in the slots `hits` take in the source list, every Subscription
+ * Identifier counted when there are several: found by walking the list (a server's PUBLISH
+ * matching several subscriptions).
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr std::uint32_t walked_cut_size(
+    const properties_view<B>& v, std::uint32_t hits) noexcept {
     const B* data = v.encoded().data();
     const std::size_t n = v.encoded().size();
-    if (cuts.walk) {
+    std::uint32_t removed = 0;
+    for (std::size_t pos = 0; pos != n;) {
+        const auto raw = to_u8(data[pos]);
+        const auto size =
+            static_cast<std::uint32_t>(1 + value_size(type_of(static_cast<property_id>(raw)),
+                                                      data + pos + 1));
+        if ((hits >> property_layouts[raw].slot) & 1u) removed += size;
+        pos += size;
+    }
+    return removed;
+}
+
+/**
+ * Bytes the properties in the slots `hits` (present in `v`) take in the source list, when more
+ * than one is left out.
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr std::uint32_t cut_size(const properties_view<B>& v,
+                                                                 std::uint32_t hits) noexcept {
+    if (cuts_repeated(v, hits)) return walked_cut_size(v, hits);
+    std::uint32_t removed = 0;
+    for_each_droppable([&](auto id) {
+        if (hits & slot_bit<id()>) {
+            const property_cut cut = cut_of<id()>(v);
+            removed += cut.end - cut.begin;
+        }
+    });
+    return removed;
+}
+
+/** Whether `hits` (present, dropped) is one property: the cut is then single_cut. */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool single_hit(const properties_view<B>& v,
+                                                               std::uint32_t hits) noexcept {
+    return (hits & (hits - 1)) == 0 && !cuts_repeated(v, hits);
+}
+
+/** The cut of the one property in the slot `hit` (single_hit): no walk, no table. */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr property_cut single_cut(
+    const properties_view<B>& v, std::uint32_t hit) noexcept {
+    static_assert(fixed_property_size(property_id::message_expiry_interval) ==
+                  fixed_property_size(property_id::will_delay_interval));
+    const std::uint32_t value =
+        properties_access::value_offset(v, static_cast<std::uint8_t>(std::countr_zero(hit)));
+    const std::uint32_t size =
+        hit == slot_bit<property_id::subscription_identifier>
+            ? 1 + vbi_length_at(v.encoded().data() + value)
+        : hit == slot_bit<property_id::topic_alias>
+            ? fixed_property_size(property_id::topic_alias)
+            : fixed_property_size(property_id::message_expiry_interval);
+    return {value - 1, value - 1 + size};
+}
+
+/**
+ * Copies the source list but the properties in the slots `hits`, when more than one is left
+ * out: the cuts sorted by position (at most four), or with repeated Subscription Identifiers
+ * the list walked property by property.
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr planned_writer write_kept_cut(
+    planned_writer w, const properties_view<B>& v, std::uint32_t hits) noexcept {
+    const B* data = v.encoded().data();
+    const std::size_t n = v.encoded().size();
+    if (cuts_repeated(v, hits)) {
         std::size_t pos = 0, run = 0;
         while (pos != n) {
             const auto raw = to_u8(data[pos]);
             const std::size_t size =
                 1 + value_size(type_of(static_cast<property_id>(raw)), data + pos + 1);
-            if ((dropped >> property_layouts[raw].slot) & 1u) {
+            if ((hits >> property_layouts[raw].slot) & 1u) {
                 w.bytes_from(data + run, pos - run);
                 run = pos + size;
             }
@@ -311,161 +385,168 @@ template <byte_like B>
         w.bytes_from(data + run, n - run);
         return w;
     }
+    std::array<property_cut, 4> cuts{};  // one per droppable property
+    std::size_t count = 0;
+    for_each_droppable([&](auto id) {
+        if ((hits & slot_bit<id()>) == 0) return;
+        const property_cut cut = cut_of<id()>(v);
+        std::size_t i = count++;
+        for (; i > 0 && cuts[i - 1].begin > cut.begin; --i) cuts[i] = cuts[i - 1];
+        cuts[i] = cut;
+    });
     std::size_t from = 0;
-    for (unsigned i = 0; i < cuts.count; ++i) {
-        w.bytes_from(data + from, cuts.begin[i] - from);
-        from = cuts.end[i];
+    for (std::size_t i = 0; i < count; ++i) {
+        w.bytes_from(data + from, cuts[i].begin - from);
+        from = cuts[i].end;
     }
     w.bytes_from(data + from, n - from);
     return w;
 }
 
 /**
- * The one property a forward leaves out, when it is one (the common case: a replaced
- * Subscription Identifier or Topic Alias), as [begin, end) of the list; else begin == end.
+ * What a forward's write pass takes from its plan besides encode_plan: the topic, and the
+ * source properties left out, found once.
  */
-struct single_cut {
-    std::uint32_t begin = 0;
-    std::uint32_t end = 0;
+struct forward_plan : encode_plan {
+    std::string_view topic{};
+    std::uint32_t hits = 0;  // slots of the source properties left out (present, dropped)
+    property_cut cut{};      // their cut when one property (single_hit); else end == 0
 };
 
+/** Plans the source list the forward keeps (all but the properties in `hits`); its size. */
 template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr single_cut find_single_cut(
-    const properties_view<B>& v, std::uint32_t hits) noexcept {
-    if ((hits & (hits - 1)) != 0) return {};
-    const auto slot = static_cast<std::uint8_t>(std::countr_zero(hits));
-    const property_id id = property_of_slot[slot];
-    if (id == property_id::subscription_identifier &&
-        properties_access::subscription_identifier_count(v) > 1)
-        return {};
-    const std::uint32_t value = properties_access::value_offset(v, slot);
-    const auto size =
-        static_cast<std::uint32_t>(value_size(type_of(id), v.encoded().data() + value));
-    return {value - 1, value + size};
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t plan_kept(const properties_view<B>& v,
+                                                                     std::uint32_t hits,
+                                                                     forward_plan& plan) noexcept {
+    const std::size_t n = v.encoded().size();
+    plan.hits = hits;
+    if (hits == 0) return n;
+    if (single_hit(v, hits)) {
+        plan.cut = single_cut(v, hits);
+        return n - (plan.cut.end - plan.cut.begin);
+    }
+    return n - cut_size(v, hits);
 }
 
-/** Size of what a forward keeps of the source list. */
+/** Copies the source list as plan_kept planned it. */
 template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t kept_size(
-    const properties_view<B>& v, std::uint32_t dropped) noexcept {
-    const std::uint32_t hits = properties_access::present(v) & dropped;
-    if (hits == 0) return v.encoded().size();
-    if (const single_cut cut = find_single_cut(v, hits); cut.end != 0)
-        return v.encoded().size() - (cut.end - cut.begin);
-    return v.encoded().size() - find_cuts(v, hits).removed;
-}
-
-/** The outgoing Topic Name and whether a Topic Alias goes with it. */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::string_view forwarded_topic(
-    const forwarded_publish_head<B>& f) noexcept {
-    return f.changes.topic_name ? *f.changes.topic_name : f.source->topic_name;
+MQTTWIRE_ALWAYS_INLINE constexpr void write_kept(planned_writer& w, const properties_view<B>& v,
+                                                 const forward_plan& plan) noexcept {
+    const std::span<const B> list = v.encoded();
+    if (plan.hits == 0) {  // nothing of the source left out: one copy
+        w.bytes_from(list.data(), list.size());
+    } else if (plan.cut.end != 0) {
+        // One property left out (a replaced Subscription Identifier or Topic Alias, the
+        // remaining expiry): the bytes before and after it.
+        w.bytes_from(list.data(), plan.cut.begin);
+        w.bytes_from(list.data() + plan.cut.end, list.size() - plan.cut.end);
+    } else {
+        w = write_kept_cut(w, v, plan.hits);
+    }
 }
 
 /**
- * Plans a forward of `payload` payload bytes.
+ * Plans a forward of `payload` payload bytes, with the checks in the order encode applies them
+ * to a publish_packet: flags, topic, properties, size.
  * @par Statements
  * As plan_publish for the header; MQTT-4.7.3-1 / 5.0 §3.3.2.3.4 (empty topic only with an
- * alias), MQTT-3.3.2-8 (alias 0), MQTT-3.3.4-6 (no Subscription Identifier from a client, kept
- * or new), MQTT-3.1.2-24 / MQTT-3.2.2-15 (the receiver's Maximum Packet Size).
+ * alias), MQTT-3.1.2-24 / MQTT-3.2.2-15 (the receiver's Maximum Packet Size); the added
+ * properties' as measure_added.
  */
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_forward(
     const forwarded_publish_head<B>& f, std::size_t payload, const codec_options& opts,
-    encode_plan& plan) noexcept {
+    forward_plan& plan) noexcept {
     const publish_head_view<B>& s = *f.source;
     const publish_changes& c = f.changes;
     const auto q = static_cast<std::uint8_t>(c.qos_level ? *c.qos_level : s.qos_level);
     if (const fault e = check_publish_flags(q, c.dup, c.packet_id, opts)) return e;
     const bool v5 = opts.version == protocol_version::v5;
-    const std::string_view topic = forwarded_topic(f);
-    std::size_t list = 0;
-    bool aliased = false;
-    if (v5) {
-        aliased = c.topic_alias.what == topic_alias_change::action::set ||
-                  (c.topic_alias.what == topic_alias_change::action::keep &&
-                   s.properties.contains(property_id::topic_alias));
-        if (opts.from == sender::client && !c.subscription_identifiers &&
-            s.properties.contains(property_id::subscription_identifier))
-            return make_fault(errc::subscription_identifier_from_client, 0);
-        if (const fault e = measure_added(c, opts, list)) return e;
-        list += kept_size(s.properties, dropped_slots(c));
-    } else if (adds_properties(c)) {
-        return make_fault(errc::not_in_protocol_version, 0);
-    }
+    const std::string_view topic = c.topic_name ? *c.topic_name : s.topic_name;
+    const bool aliased = v5 && (c.topic_alias.what == topic_alias_change::action::set ||
+                                (c.topic_alias.what == topic_alias_change::action::keep &&
+                                 s.properties.contains(property_id::topic_alias)));
     if (c.topic_name) {
         if (const fault e = check_topic_to_send(topic, aliased, opts)) return e;
     } else if (topic.empty() && !aliased) {
         // The source's topic passed its decoder; only the alias it leaned on can be gone.
         return make_fault(errc::topic_name_empty, 0);
     }
-    plan.properties = list;
+    std::size_t block = 0;  // Property Length and list
+    if (v5) {
+        std::size_t list = 0;
+        if (const fault e = measure_added(c, s.properties, opts, list)) return e;
+        plan.properties =
+            list + plan_kept(s.properties,
+                             properties_access::present(s.properties) & dropped_slots(c), plan);
+        block = vbi_size(static_cast<std::uint32_t>(plan.properties)) + plan.properties;
+    } else if (adds_properties(c)) {
+        // The added values are checked first, as encode checks a publish_packet's.
+        std::size_t unused = 0;
+        if (const fault e = measure_added(c, properties_view<B>{}, opts, unused)) return e;
+        return make_fault(errc::not_in_protocol_version, 0);
+    }
+    plan.topic = topic;
     plan.flags = publish_flags(q, c.dup, c.retain ? *c.retain : s.retain);
     plan.payload = payload;
-    const std::size_t body =
-        2 + topic.size() + (q ? 2 : 0) + property_block(list, opts.version) + payload;
-    return finish_plan(plan, body, opts);
+    return finish_plan(plan, 2 + topic.size() + (q ? 2 : 0) + block + payload, opts);
 }
 
 template <byte_like B>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_forward_header(const forwarded_publish_head<B>& f,
                                                           const codec_options& opts,
-                                                          const encode_plan& plan,
+                                                          const forward_plan& plan,
                                                           planned_writer& w) noexcept {
-    const publish_head_view<B>& s = *f.source;
     const publish_changes& c = f.changes;
     write_fixed_header(w, packet_type::publish, plan);
-    w.prefixed_text(forwarded_topic(f));
+    w.prefixed_text(plan.topic);
     if (plan.flags & 0x6u) w.u16(c.packet_id);
     if (opts.version != protocol_version::v5) return;
     w.vbi(static_cast<std::uint32_t>(plan.properties));
-    const std::uint32_t dropped = dropped_slots(c);
-    const std::span<const B> list = s.properties.encoded();
-    // The common case, nothing of the source left out: one copy of the whole list.
-    if ((properties_access::present(s.properties) & dropped) == 0)
-        w.bytes_from(list.data(), list.size());
-    else if (const single_cut cut =
-                 find_single_cut(s.properties, properties_access::present(s.properties) & dropped);
-             cut.end != 0) {
-        w.bytes_from(list.data(), cut.begin);
-        w.bytes_from(list.data() + cut.end, list.size() - cut.end);
-    } else {
-        w = write_kept_cut(w, s.properties, dropped);
-    }
+    write_kept(w, f.source->properties, plan);
     write_added(w, c);
 }
 
 // plan_packet and emit_packet make a forward an encodable_packet (found by ADL, as every
-// packet's).
+// packet's), with a forward_plan as its plan.
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_packet(const forwarded_publish_head<B>& f,
                                                                  const codec_options& opts,
-                                                                 encode_plan& plan) noexcept {
+                                                                 forward_plan& plan) noexcept {
     return plan_forward(f, f.source->payload_size, opts, plan);
 }
 template <byte_like B>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const forwarded_publish_head<B>& f,
                                                   const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
+                                                  const forward_plan& plan, planned_writer& w,
                                                   bool) noexcept {
     emit_forward_header(f, opts, plan, w);
 }
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_packet(const forwarded_publish<B>& f,
                                                                  const codec_options& opts,
-                                                                 encode_plan& plan) noexcept {
+                                                                 forward_plan& plan) noexcept {
     return plan_forward(f, f.payload.size(), opts, plan);
 }
 template <byte_like B>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const forwarded_publish<B>& f,
                                                   const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
+                                                  const forward_plan& plan, planned_writer& w,
                                                   bool header_only) noexcept {
     emit_forward_header(f, opts, plan, w);
     if (!header_only) w.bytes_from(f.payload.data(), f.payload.size());
 }
 
 }  // namespace detail
+
+template <byte_like B>
+struct detail::plan_of<forwarded_publish_head<B>> {
+    using type = detail::forward_plan;
+};
+template <byte_like B>
+struct detail::plan_of<forwarded_publish<B>> {
+    using type = detail::forward_plan;
+};
 
 /** A header-only forward has no payload to encode: use encode_header, then send the payload. */
 template <byte_like B>
