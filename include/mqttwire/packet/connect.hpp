@@ -17,7 +17,7 @@ namespace mqttwire {
 /** The will of a CONNECT to encode. */
 struct will_message {
     std::string_view topic{};  // a Topic Name: no wildcards
-    std::span<const std::byte> payload{};
+    byte_input payload{};      // char, unsigned char or std::byte
     qos qos_level = qos::at_most_once;
     bool retain = false;
     will_properties properties{};  // 5.0 only
@@ -32,7 +32,7 @@ struct connect_packet {
     std::optional<will_message> will{};
     std::optional<std::string_view> user_name{};
     /** Binary data; before 5.0 it needs a user name. */
-    std::optional<std::span<const std::byte>> password{};
+    std::optional<byte_input> password{};
     connect_properties properties{};
 };
 

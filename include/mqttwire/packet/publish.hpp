@@ -17,7 +17,8 @@ namespace mqttwire {
 /** A PUBLISH to encode. Views: the caller keeps topic, payload and properties alive. */
 struct publish_packet {
     std::string_view topic_name{};
-    std::span<const std::byte> payload{};
+    /** Bytes as char, unsigned char or std::byte: a publish_view's payload goes in as it is. */
+    byte_input payload{};
     qos qos_level = qos::at_most_once;
     bool retain = false;
     bool dup = false;

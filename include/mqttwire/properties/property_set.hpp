@@ -12,12 +12,19 @@
 #include "../error.hpp"
 #include "../options.hpp"
 #include "../rules/topic.hpp"
+#include "../wire/bytes.hpp"
 #include "../wire/utf8.hpp"
 #include "../wire/vbi.hpp"
 #include "../wire/writer.hpp"
 #include "property_id.hpp"
 
 namespace mqttwire {
+
+/**
+ * A Binary Data property to encode (Correlation Data, Authentication Data): bytes as char,
+ * unsigned char or std::byte, so a decoded view's value is passed on as it is.
+ */
+using binary_input = byte_input;
 
 /** A User Property to encode. */
 struct user_property {
@@ -34,7 +41,7 @@ struct connect_properties {
     std::optional<bool> request_response_information{};
     std::optional<bool> request_problem_information{};
     std::optional<std::string_view> authentication_method{};
-    std::optional<std::span<const std::byte>> authentication_data{};
+    std::optional<binary_input> authentication_data{};
     std::span<const user_property> user_properties{};
 
     template <class V>
@@ -58,7 +65,7 @@ struct will_properties {
     std::optional<std::uint32_t> message_expiry_interval{};
     std::optional<std::string_view> content_type{};
     std::optional<std::string_view> response_topic{};
-    std::optional<std::span<const std::byte>> correlation_data{};
+    std::optional<binary_input> correlation_data{};
     std::span<const user_property> user_properties{};
 
     template <class V>
@@ -90,7 +97,7 @@ struct connack_properties {
     std::optional<std::string_view> response_information{};
     std::optional<std::string_view> server_reference{};
     std::optional<std::string_view> authentication_method{};
-    std::optional<std::span<const std::byte>> authentication_data{};
+    std::optional<binary_input> authentication_data{};
     std::span<const user_property> user_properties{};
 
     template <class V>
@@ -121,7 +128,7 @@ struct publish_properties {
     std::optional<std::uint32_t> message_expiry_interval{};
     std::optional<std::uint16_t> topic_alias{};
     std::optional<std::string_view> response_topic{};
-    std::optional<std::span<const std::byte>> correlation_data{};
+    std::optional<binary_input> correlation_data{};
     std::span<const user_property> user_properties{};
     /** Server to client only (MQTT-3.3.4-6); each 1..268,435,455. */
     std::span<const std::uint32_t> subscription_identifiers{};
@@ -193,7 +200,7 @@ struct disconnect_properties {
 /** AUTH properties (5.0 §3.15.2.2). */
 struct auth_properties {
     std::optional<std::string_view> authentication_method{};
-    std::optional<std::span<const std::byte>> authentication_data{};
+    std::optional<binary_input> authentication_data{};
     std::optional<std::string_view> reason_string{};
     std::span<const user_property> user_properties{};
 
@@ -251,7 +258,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_property(Writer& w, property_id id,
 }
 template <class Writer>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_property(Writer& w, property_id id,
-                                                    std::span<const std::byte> v) noexcept {
+                                                    binary_input v) noexcept {
     w.u8(static_cast<std::uint8_t>(id));
     w.prefixed_bytes(v);
 }
@@ -320,7 +327,7 @@ private:
         if (id == property_id::authentication_method) has_auth_method_ = true;
         text(v, id);
     }
-    constexpr void check(property_id id, std::span<const std::byte> v) noexcept {
+    constexpr void check(property_id id, binary_input v) noexcept {
         if (id == property_id::authentication_data) has_auth_data_ = true;
         if (v.size() > max_field_length) fail(errc::field_too_long);
     }

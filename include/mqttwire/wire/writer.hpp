@@ -26,6 +26,7 @@
 
 #include "../detail/config.hpp"
 #include "../options.hpp"
+#include "bytes.hpp"
 #include "utf8.hpp"
 #include "vbi.hpp"
 
@@ -149,8 +150,12 @@ MQTTWIRE_ALWAYS_INLINE void copy_bytes(std::byte* dst, const T* src, std::size_t
 template <class Writer>
 class field_writes {
 public:
-    MQTTWIRE_ALWAYS_INLINE constexpr void bytes(std::span<const std::byte> b) noexcept {
-        self().bytes_from(b.data(), b.size());
+    /** Bytes of whichever one-byte type they were given in (see byte_input). */
+    MQTTWIRE_ALWAYS_INLINE constexpr void bytes(byte_input b) noexcept {
+        if (std::is_constant_evaluated())
+            b.visit([this](const auto* p, std::size_t n) { self().bytes_from(p, n); });
+        else
+            self().bytes_from(b.to_span().data(), b.size());
     }
     MQTTWIRE_ALWAYS_INLINE constexpr void text(std::string_view s) noexcept {
         self().bytes_from(s.data(), s.size());
@@ -160,7 +165,7 @@ public:
         self().u16(static_cast<std::uint16_t>(s.size()));
         text(s);
     }
-    MQTTWIRE_ALWAYS_INLINE constexpr void prefixed_bytes(std::span<const std::byte> b) noexcept {
+    MQTTWIRE_ALWAYS_INLINE constexpr void prefixed_bytes(byte_input b) noexcept {
         self().u16(static_cast<std::uint16_t>(b.size()));
         bytes(b);
     }
