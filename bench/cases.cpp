@@ -98,7 +98,8 @@ in_span bytes_of(std::string_view s) {
     return std::as_bytes(std::span<const char>(s.data(), s.size()));
 }
 
-bool same_bytes(in_span a, in_span b) {
+bool same_bytes(in_span a, mw::byte_input in) {
+    const in_span b = in.to_span();
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
 }
 

@@ -268,7 +268,8 @@ inline void put_text(std::string& out, std::string_view s) {
     }
     out += '"';
 }
-inline void put_bytes(std::string& out, std::span<const std::byte> b) {
+inline void put_bytes(std::string& out, mw::byte_input in) {
+    const std::span<const std::byte> b = in.to_span();
     put_text(out, std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
 }
 
@@ -281,7 +282,7 @@ struct property_describer {
         out += std::string(mw::name(id)) + "=";
         if constexpr (std::is_same_v<T, std::string_view>) {
             put_text(out, *v);
-        } else if constexpr (std::is_same_v<T, std::span<const std::byte>>) {
+        } else if constexpr (std::is_same_v<T, mw::binary_input>) {
             put_bytes(out, *v);
         } else {
             out += std::to_string(static_cast<unsigned long long>(*v));

@@ -45,14 +45,14 @@ struct hand_writer {
         } while (v);
     }
     void raw(std::string_view s) { b.insert(b.end(), s.begin(), s.end()); }
-    void raw(std::span<const std::byte> s) {
-        for (std::byte x : s) u8(static_cast<unsigned>(x));
+    void raw(mw::byte_input s) {
+        for (std::byte x : s.to_span()) u8(static_cast<unsigned>(x));
     }
     void str(std::string_view s) {
         u16(s.size());
         raw(s);
     }
-    void bin(std::span<const std::byte> s) {
+    void bin(mw::byte_input s) {
         u16(s.size());
         raw(s);
     }
@@ -88,7 +88,7 @@ struct hand_properties {
         w.u8(static_cast<unsigned>(id));
         w.str(*v);
     }
-    void operator()(property_id id, const std::optional<std::span<const std::byte>>& v) {
+    void operator()(property_id id, const std::optional<mw::binary_input>& v) {
         if (!v) return;
         w.u8(static_cast<unsigned>(id));
         w.bin(*v);

@@ -198,4 +198,42 @@ TEST(Writer, WorksInConstantExpressions) {
     SUCCEED();
 }
 
+/** The same writes on a writer and on a size_counter: the count is what the writer wrote. */
+template <class W>
+constexpr void sample_writes(W& w) {
+    w.u8(0x01);
+    w.u16(0x0203);
+    w.u32(0x04050607);
+    for (const std::uint32_t v : {0u, 127u, 128u, 16'383u, 16'384u, 2'097'152u, 268'435'455u})
+        w.vbi(v);
+    w.prefixed_text("abc");
+    w.text("de");
+    constexpr unsigned char raw[] = {0xAA, 0xBB};
+    w.prefixed_bytes(raw);
+    w.bytes_from("xyz", 3);
+}
+
+constexpr bool counter_agrees_with_writer() {
+    std::array<std::byte, 64> out{};
+    writer w(out);
+    sample_writes(w);
+    size_counter c;
+    sample_writes(c);
+    return !w.overflowed() && !c.overflowed() && c.written() == w.written();
+}
+static_assert(counter_agrees_with_writer());
+
+TEST(SizeCounter, CountsWhatTheWriterWritesForEveryField) {
+    EXPECT_TRUE(counter_agrees_with_writer());  // at run time too (memcpy paths)
+    std::array<std::byte, 64> out{};
+    writer w(out);
+    sample_writes(w);
+    size_counter c;
+    sample_writes(c);
+    EXPECT_EQ(c.written(), w.written());
+    size_counter nested;
+    nested.counted(17);  // a list counted before, added as its size
+    EXPECT_EQ(nested.written(), 17u);
+}
+
 }  // namespace

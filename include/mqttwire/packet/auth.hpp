@@ -46,21 +46,21 @@ template <byte_like B>
     return res;
 }
 
-[[nodiscard]] constexpr fault plan_packet(const auth_packet& a, const codec_options& opts,
-                                          encode_plan& plan) noexcept {
-    if (opts.version != protocol_version::v5) return make_fault(errc::not_in_protocol_version, 0);
-    std::size_t body = 0;
-    if (const fault f = plan_reason_tail(packet_type::auth, a.reason, a.properties,
-                                         property_context::auth, opts, plan, body))
-        return f;
-    return finish_plan(plan, body, opts);
-}
-
+template <class Writer>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const auth_packet& a, const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
+                                                  const encode_plan& plan, Writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::auth, plan);
     write_reason_tail(w, a.reason, a.properties, opts, plan);
+}
+
+[[nodiscard]] constexpr fault plan_packet(const auth_packet& a, const codec_options& opts,
+                                          encode_plan& plan) noexcept {
+    if (opts.version != protocol_version::v5) return make_fault(errc::not_in_protocol_version, 0);
+    if (const fault f = plan_reason_tail(packet_type::auth, a.reason, a.properties,
+                                         property_context::auth, opts, plan))
+        return f;
+    return finish_plan_by_emit(a, opts, plan);
 }
 
 }  // namespace detail

@@ -1,5 +1,6 @@
 // What every packet's decoder and encoder share: opening a complete packet (fixed header, type,
-// direction, reserved flags), and the measure-then-write encode driver.
+// direction, reserved flags), and the plan-then-write encode driver, whose sizes are counts of
+// the same emit that writes.
 #pragma once
 
 #include <concepts>
@@ -149,14 +150,20 @@ template <byte_like B>
     return {};
 }
 
-/** Everything the encoder learns while validating, so the write pass recomputes nothing. */
+/**
+ * Everything the encoder learns while validating, so the write pass recomputes nothing. The
+ * sizes are counts of the emit itself (size_counter); the nested ones are kept because a
+ * length prefix needs them before the bytes it counts.
+ */
 struct encode_plan {
     std::uint8_t flags = 0;
     std::uint32_t remaining_length = 0;
     std::size_t total = 0;
     std::size_t properties = 0;       // size of the property list, without its length
     std::size_t will_properties = 0;  // CONNECT only
-    std::size_t payload = 0;          // bytes left in place by encode_header (PUBLISH)
+    // The Payload, counted apart from the header: PUBLISH's, left in place by encode_header;
+    // SUBSCRIBE's and UNSUBSCRIBE's filter list, counted entry by entry as its rules are checked.
+    std::size_t payload = 0;
 };
 
 /**
@@ -170,16 +177,50 @@ struct plan_of {
 template <class Packet>
 using plan_of_t = typename plan_of<Packet>::type;
 
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void write_fixed_header(Writer& w, packet_type type,
+                                                         const encode_plan& plan) noexcept {
+    w.u8(static_cast<std::uint8_t>((static_cast<std::uint8_t>(type) << 4) | plan.flags));
+    w.vbi(plan.remaining_length);
+}
+
+/** Bytes of the fixed header `plan` gives, counted from write_fixed_header. */
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t fixed_header_size(
+    const encode_plan& plan) noexcept {
+    size_counter c;
+    write_fixed_header(c, packet_type::reserved, plan);  // the type does not change the size
+    return c.written();
+}
+
 /** Sets remaining_length and total from the body size and checks both limits. */
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault finish_plan(
     encode_plan& plan, std::size_t body, const codec_options& opts) noexcept {
     if (body > max_remaining_length) return make_fault(errc::packet_too_large, 0);
     plan.remaining_length = static_cast<std::uint32_t>(body);
-    plan.total = 1 + vbi_size(plan.remaining_length) + body;
+    plan.total = fixed_header_size(plan) + body;
     // The peer's limit: MQTT-3.2.2-15 for a client, MQTT-3.1.2-24 for a server, as decoding.
     if (plan.total > opts.maximum_packet_size)
         return make_fault(errc::packet_too_large, 0, too_large_site(opts.from));
     return {};
+}
+
+/**
+ * The size half of plan_packet, once its rules have passed: the body is emit_packet run on a
+ * size_counter, header only, plus the `payload` bytes announced (PUBLISH; encode_header given a
+ * size reads no payload, and `plan.payload` is set by the caller). Needs every nested size
+ * emit_packet reads from the plan (properties, will_properties) set first. The count includes
+ * a fixed header, whose Remaining Length is not known yet: counted with 0, as
+ * fixed_header_size counts it, and taken away.
+ */
+template <class Packet>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault finish_plan_by_emit(
+    const Packet& packet, const codec_options& opts, encode_plan& plan,
+    std::size_t payload = 0) noexcept {
+    encode_plan counting = plan;
+    counting.remaining_length = 0;
+    size_counter c;
+    emit_packet(packet, opts, counting, c, true);
+    return finish_plan(plan, c.written() - fixed_header_size(counting) + payload, opts);
 }
 
 /** Size of a Property Length plus the list, or 0 before 5.0 (no properties there). */
@@ -188,19 +229,13 @@ using plan_of_t = typename plan_of<Packet>::type;
     return version == protocol_version::v5 ? vbi_size(static_cast<std::uint32_t>(size)) + size : 0;
 }
 
-[[nodiscard]] constexpr fault check_field_text(std::string_view s, const leniency& lenient,
-                                               std::size_t& body) noexcept {
+/** A UTF-8 Encoded String field to encode: at most 65,535 bytes, content per check_text. */
+[[nodiscard]] constexpr fault check_field_text(std::string_view s,
+                                               const leniency& lenient) noexcept {
     if (s.size() > max_field_length) return make_fault(errc::field_too_long, 0);
     const text_fault t = check_field_content(s, text_rules::string, lenient);
     if (t.code != errc::none) return make_fault(t.code, 0);
-    body += 2 + s.size();
     return {};
-}
-
-MQTTWIRE_ALWAYS_INLINE constexpr void write_fixed_header(planned_writer& w, packet_type type,
-                                                         const encode_plan& plan) noexcept {
-    w.u8(static_cast<std::uint8_t>((static_cast<std::uint8_t>(type) << 4) | plan.flags));
-    w.vbi(plan.remaining_length);
 }
 
 /**
@@ -260,8 +295,10 @@ template <class Packet>
 /**
  * Encode driver: plan (validate + size) first, then write. `Packet` provides
  * `plan_packet(packet, opts, plan) -> fault` and
- * `emit_packet(packet, opts, plan, planned_writer&, header_only)`. Inlined into encode and
- * encode_header (its only callers), so `header_only` is a constant there.
+ * `emit_packet(packet, opts, plan, Writer&, header_only)`, a template over the writer kind that
+ * plan_packet sizes with (finish_plan_by_emit on a size_counter) and that writes here on a
+ * planned_writer. Inlined into encode and encode_header (its only callers), so `header_only` is
+ * a constant there.
  */
 template <class Packet>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr result<std::size_t> encode_with_plan(

@@ -93,6 +93,18 @@ template <byte_like B>
     return res;
 }
 
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack_packet& c,
+                                                  const codec_options& opts,
+                                                  const encode_plan& plan, Writer& w,
+                                                  bool) noexcept {
+    write_fixed_header(w, packet_type::connack, plan);
+    w.u8(c.session_present ? 1 : 0);
+    const bool v5 = opts.version == protocol_version::v5;
+    w.u8(v5 ? static_cast<std::uint8_t>(c.reason) : static_cast<std::uint8_t>(c.return_code));
+    if (v5) write_properties(w, c.properties, plan.properties);
+}
+
 [[nodiscard]] constexpr fault plan_packet(const connack_packet& c, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (const fault f = check_direction(packet_type::connack, opts)) return f;
@@ -106,18 +118,7 @@ template <byte_like B>
             measure_properties(c.properties, property_context::connack, opts, plan.properties))
         return f;
     if (!v5 && plan.properties != 0) return make_fault(errc::not_in_protocol_version, 0);
-    return finish_plan(plan, 2 + property_block(plan.properties, opts.version), opts);
-}
-
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack_packet& c,
-                                                  const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
-                                                  bool) noexcept {
-    write_fixed_header(w, packet_type::connack, plan);
-    w.u8(c.session_present ? 1 : 0);
-    const bool v5 = opts.version == protocol_version::v5;
-    w.u8(v5 ? static_cast<std::uint8_t>(c.reason) : static_cast<std::uint8_t>(c.return_code));
-    if (v5) write_properties(w, c.properties, plan.properties);
+    return finish_plan_by_emit(c, opts, plan);
 }
 
 }  // namespace detail

@@ -17,7 +17,7 @@ namespace mqttwire {
 /** The will of a CONNECT to encode. */
 struct will_message {
     std::string_view topic{};  // a Topic Name: no wildcards
-    std::span<const std::byte> payload{};
+    byte_input payload{};      // char, unsigned char or std::byte
     qos qos_level = qos::at_most_once;
     bool retain = false;
     will_properties properties{};  // 5.0 only
@@ -32,7 +32,7 @@ struct connect_packet {
     std::optional<will_message> will{};
     std::optional<std::string_view> user_name{};
     /** Binary data; before 5.0 it needs a user name. */
-    std::optional<std::span<const std::byte>> password{};
+    std::optional<byte_input> password{};
     connect_properties properties{};
 };
 
@@ -266,54 +266,10 @@ template <byte_like B>
     return static_cast<std::uint8_t>(flags);
 }
 
-[[nodiscard]] constexpr fault plan_packet(const connect_packet& c, const codec_options& opts,
-                                          encode_plan& plan) noexcept {
-    if (const fault f = check_direction(packet_type::connect, opts)) return f;
-    if (!is_supported(opts.version)) return make_fault(errc::protocol_version_unsupported, 0);
-    const bool v5 = opts.version == protocol_version::v5;
-    if (c.will && static_cast<unsigned>(c.will->qos_level) > 3)
-        return make_fault(errc::value_out_of_range, 0);
-    if (const fault f = check_connect_flags(connect_flags(c), opts.version, 0)) return f;
-    std::size_t body = 2 + protocol_name(opts.version).size() + 1 + 1 + 2;
-    if (const fault f =
-            measure_properties(c.properties, property_context::connect, opts, plan.properties))
-        return f;
-    if (!v5 && plan.properties != 0) return make_fault(errc::not_in_protocol_version, 0);
-    body += property_block(plan.properties, opts.version);
-
-    if (const fault f = check_field_text(c.client_id, opts.leniency, body)) return f;
-    if (const fault f = check_client_id(
-            client_id_length(std::span<const char>(c.client_id.data(), c.client_id.size()),
-                             opts.version),
-            c.clean_start, opts.version, 0))
-        return f;
-    if (c.will) {
-        if (const fault f = measure_properties(c.will->properties, property_context::will, opts,
-                                               plan.will_properties))
-            return f;
-        if (!v5 && plan.will_properties != 0) return make_fault(errc::not_in_protocol_version, 0);
-        body += property_block(plan.will_properties, opts.version);
-        if (c.will->topic.size() > max_field_length) return make_fault(errc::field_too_long, 0);
-        if (const text_fault t =
-                check_topic_name(c.will->topic.data(), c.will->topic.size(), opts.leniency);
-            t.code != errc::none)
-            return make_fault(t.code, 0);
-        if (c.will->payload.size() > max_field_length) return make_fault(errc::field_too_long, 0);
-        body += 4 + c.will->topic.size() + c.will->payload.size();
-    }
-    if (c.user_name) {
-        if (const fault f = check_field_text(*c.user_name, opts.leniency, body)) return f;
-    }
-    if (c.password) {
-        if (c.password->size() > max_field_length) return make_fault(errc::field_too_long, 0);
-        body += 2 + c.password->size();
-    }
-    return finish_plan(plan, body, opts);
-}
-
+template <class Writer>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect_packet& c,
                                                   const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
+                                                  const encode_plan& plan, Writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::connect, plan);
     // One literal per branch, so each copy has a constant size: through protocol_name() g++ 12
@@ -335,6 +291,45 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect_packet& c,
     }
     if (c.user_name) w.prefixed_text(*c.user_name);
     if (c.password) w.prefixed_bytes(*c.password);
+}
+
+[[nodiscard]] constexpr fault plan_packet(const connect_packet& c, const codec_options& opts,
+                                          encode_plan& plan) noexcept {
+    if (const fault f = check_direction(packet_type::connect, opts)) return f;
+    if (!is_supported(opts.version)) return make_fault(errc::protocol_version_unsupported, 0);
+    const bool v5 = opts.version == protocol_version::v5;
+    if (c.will && static_cast<unsigned>(c.will->qos_level) > 3)
+        return make_fault(errc::value_out_of_range, 0);
+    if (const fault f = check_connect_flags(connect_flags(c), opts.version, 0)) return f;
+    if (const fault f =
+            measure_properties(c.properties, property_context::connect, opts, plan.properties))
+        return f;
+    if (!v5 && plan.properties != 0) return make_fault(errc::not_in_protocol_version, 0);
+
+    if (const fault f = check_field_text(c.client_id, opts.leniency)) return f;
+    if (const fault f = check_client_id(
+            client_id_length(std::span<const char>(c.client_id.data(), c.client_id.size()),
+                             opts.version),
+            c.clean_start, opts.version, 0))
+        return f;
+    if (c.will) {
+        if (const fault f = measure_properties(c.will->properties, property_context::will, opts,
+                                               plan.will_properties))
+            return f;
+        if (!v5 && plan.will_properties != 0) return make_fault(errc::not_in_protocol_version, 0);
+        if (c.will->topic.size() > max_field_length) return make_fault(errc::field_too_long, 0);
+        if (const text_fault t =
+                check_topic_name(c.will->topic.data(), c.will->topic.size(), opts.leniency);
+            t.code != errc::none)
+            return make_fault(t.code, 0);
+        if (c.will->payload.size() > max_field_length) return make_fault(errc::field_too_long, 0);
+    }
+    if (c.user_name) {
+        if (const fault f = check_field_text(*c.user_name, opts.leniency)) return f;
+    }
+    if (c.password && c.password->size() > max_field_length)
+        return make_fault(errc::field_too_long, 0);
+    return finish_plan_by_emit(c, opts, plan);
 }
 
 }  // namespace detail

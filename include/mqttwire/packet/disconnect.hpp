@@ -52,23 +52,23 @@ template <byte_like B>
     return res;
 }
 
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const disconnect_packet& d,
+                                                  const codec_options& opts,
+                                                  const encode_plan& plan, Writer& w,
+                                                  bool) noexcept {
+    write_fixed_header(w, packet_type::disconnect, plan);
+    write_reason_tail(w, d.reason, d.properties, opts, plan);
+}
+
 [[nodiscard]] constexpr fault plan_packet(const disconnect_packet& d, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (!may_send(packet_type::disconnect, opts.from, opts.version))
         return make_fault(errc::packet_not_allowed_from_sender, 0);
-    std::size_t body = 0;
     if (const fault f = plan_reason_tail(packet_type::disconnect, d.reason, d.properties,
-                                         property_context::disconnect, opts, plan, body))
+                                         property_context::disconnect, opts, plan))
         return f;
-    return finish_plan(plan, body, opts);
-}
-
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const disconnect_packet& d,
-                                                  const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
-                                                  bool) noexcept {
-    write_fixed_header(w, packet_type::disconnect, plan);
-    write_reason_tail(w, d.reason, d.properties, opts, plan);
+    return finish_plan_by_emit(d, opts, plan);
 }
 
 }  // namespace detail

@@ -29,25 +29,29 @@ template <class View, byte_like B>
     return View{};
 }
 
-[[nodiscard]] constexpr fault plan_packet(const pingreq_packet&, const codec_options& opts,
-                                          encode_plan& plan) noexcept {
-    if (opts.from != sender::client) return make_fault(errc::packet_not_allowed_from_sender, 0);
-    return finish_plan(plan, 0, opts);
-}
-[[nodiscard]] constexpr fault plan_packet(const pingresp_packet&, const codec_options& opts,
-                                          encode_plan& plan) noexcept {
-    if (opts.from != sender::server) return make_fault(errc::packet_not_allowed_from_sender, 0);
-    return finish_plan(plan, 0, opts);
-}
+template <class Writer>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const pingreq_packet&, const codec_options&,
-                                                  const encode_plan& plan, planned_writer& w,
+                                                  const encode_plan& plan, Writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::pingreq, plan);
 }
+
+template <class Writer>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const pingresp_packet&, const codec_options&,
-                                                  const encode_plan& plan, planned_writer& w,
+                                                  const encode_plan& plan, Writer& w,
                                                   bool) noexcept {
     write_fixed_header(w, packet_type::pingresp, plan);
+}
+
+[[nodiscard]] constexpr fault plan_packet(const pingreq_packet& p, const codec_options& opts,
+                                          encode_plan& plan) noexcept {
+    if (opts.from != sender::client) return make_fault(errc::packet_not_allowed_from_sender, 0);
+    return finish_plan_by_emit(p, opts, plan);
+}
+[[nodiscard]] constexpr fault plan_packet(const pingresp_packet& p, const codec_options& opts,
+                                          encode_plan& plan) noexcept {
+    if (opts.from != sender::server) return make_fault(errc::packet_not_allowed_from_sender, 0);
+    return finish_plan_by_emit(p, opts, plan);
 }
 
 }  // namespace detail

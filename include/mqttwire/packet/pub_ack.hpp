@@ -82,27 +82,26 @@ template <packet_type Type, byte_like B>
     return res;
 }
 
+template <packet_type Type, class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const basic_pub_ack<Type>& a,
+                                                  const codec_options& opts,
+                                                  const encode_plan& plan, Writer& w,
+                                                  bool) noexcept {
+    write_fixed_header(w, Type, plan);
+    w.u16(a.packet_id);
+    write_reason_tail(w, a.reason, a.properties, opts, plan);
+}
+
 template <packet_type Type>
 [[nodiscard]] constexpr fault plan_packet(const basic_pub_ack<Type>& a, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (a.packet_id == 0)
         return make_fault(errc::packet_identifier_zero, 0, statement_site::not_numbered);
     plan.flags = Type == packet_type::pubrel ? 0x2 : 0x0;
-    std::size_t body = 2;
     if (const fault f =
-            plan_reason_tail(Type, a.reason, a.properties, property_context::ack, opts, plan, body))
+            plan_reason_tail(Type, a.reason, a.properties, property_context::ack, opts, plan))
         return f;
-    return finish_plan(plan, body, opts);
-}
-
-template <packet_type Type>
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const basic_pub_ack<Type>& a,
-                                                  const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
-                                                  bool) noexcept {
-    write_fixed_header(w, Type, plan);
-    w.u16(a.packet_id);
-    write_reason_tail(w, a.reason, a.properties, opts, plan);
+    return finish_plan_by_emit(a, opts, plan);
 }
 
 }  // namespace detail

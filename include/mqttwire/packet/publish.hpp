@@ -17,7 +17,8 @@ namespace mqttwire {
 /** A PUBLISH to encode. Views: the caller keeps topic, payload and properties alive. */
 struct publish_packet {
     std::string_view topic_name{};
-    std::span<const std::byte> payload{};
+    /** Bytes as char, unsigned char or std::byte: a publish_view's payload goes in as it is. */
+    byte_input payload{};
     qos qos_level = qos::at_most_once;
     bool retain = false;
     bool dup = false;
@@ -201,6 +202,18 @@ template <byte_like B>
     return {};
 }
 
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const publish_packet& p,
+                                                  const codec_options& opts,
+                                                  const encode_plan& plan, Writer& w,
+                                                  bool header_only) noexcept {
+    write_fixed_header(w, packet_type::publish, plan);
+    w.prefixed_text(p.topic_name);
+    if (p.qos_level != qos::at_most_once) w.u16(p.packet_id);
+    if (opts.version == protocol_version::v5) write_properties(w, p.properties, plan.properties);
+    if (!header_only) w.bytes(p.payload);
+}
+
 // PUBLISH is most of the traffic: planned and written inline in encode, with the plan and the
 // cursor in registers. `payload` is the size announced (p.payload.size() but for encode_header
 // given a size).
@@ -238,26 +251,13 @@ template <byte_like B>
     plan.flags =
         static_cast<std::uint8_t>((p.dup ? 0x8u : 0u) | (unsigned{q} << 1) | (p.retain ? 1u : 0u));
     plan.payload = payload;
-    const std::size_t body = 2 + p.topic_name.size() + (q ? 2 : 0) +
-                             property_block(plan.properties, opts.version) + payload;
-    return finish_plan(plan, body, opts);
+    return finish_plan_by_emit(p, opts, plan, payload);
 }
 
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_packet(const publish_packet& p,
                                                                  const codec_options& opts,
                                                                  encode_plan& plan) noexcept {
     return plan_publish(p, p.payload.size(), opts, plan);
-}
-
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const publish_packet& p,
-                                                  const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
-                                                  bool header_only) noexcept {
-    write_fixed_header(w, packet_type::publish, plan);
-    w.prefixed_text(p.topic_name);
-    if (p.qos_level != qos::at_most_once) w.u16(p.packet_id);
-    if (opts.version == protocol_version::v5) write_properties(w, p.properties, plan.properties);
-    if (!header_only) w.bytes(p.payload);
 }
 
 }  // namespace detail

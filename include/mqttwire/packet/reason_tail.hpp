@@ -59,28 +59,24 @@ template <byte_like B>
     return {};
 }
 
-/** Plans the tail in its shortest equivalent form; `body` grows by its size. */
+/** Checks the tail and measures its properties; write_reason_tail picks the shortest form. */
 template <class Props>
 [[nodiscard]] constexpr fault plan_reason_tail(packet_type type, reason_code code,
                                                const Props& props, property_context ctx,
-                                               const codec_options& opts, encode_plan& plan,
-                                               std::size_t& body) noexcept {
+                                               const codec_options& opts,
+                                               encode_plan& plan) noexcept {
     if (const fault f = measure_properties(props, ctx, opts, plan.properties)) return f;
     if (opts.version != protocol_version::v5) {
         if (code != reason_code::success || plan.properties != 0)
             return make_fault(errc::not_in_protocol_version, 0);
         return {};
     }
-    if (const fault f = check_reason_code(type, code, opts, 0)) return f;
-    if (plan.properties != 0)
-        body += 1 + property_block(plan.properties, opts.version);
-    else if (code != reason_code::success)
-        body += 1;
-    return {};
+    return check_reason_code(type, code, opts, 0);
 }
 
-template <class Props>
-MQTTWIRE_ALWAYS_INLINE constexpr void write_reason_tail(planned_writer& w, reason_code code,
+/** The tail in its shortest equivalent form: nothing for Success without properties. */
+template <class Writer, class Props>
+MQTTWIRE_ALWAYS_INLINE constexpr void write_reason_tail(Writer& w, reason_code code,
                                                         const Props& props,
                                                         const codec_options& opts,
                                                         const encode_plan& plan) noexcept {

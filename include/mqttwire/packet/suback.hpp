@@ -86,6 +86,31 @@ template <byte_like B, packet_type Type, class View>
     return res;
 }
 
+template <packet_type Type, class Ack, class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_sub_ack(const Ack& a, const codec_options& opts,
+                                                   const encode_plan& plan,
+                                                   Writer& w) noexcept {
+    write_fixed_header(w, Type, plan);
+    w.u16(a.packet_id);
+    if (opts.version == protocol_version::v5) write_properties(w, a.properties, plan.properties);
+    for (reason_code code : a.reason_codes) w.u8(static_cast<std::uint8_t>(code));
+}
+
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const suback_packet& a, const codec_options& opts,
+                                                  const encode_plan& plan, Writer& w,
+                                                  bool) noexcept {
+    emit_sub_ack<packet_type::suback>(a, opts, plan, w);
+}
+
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsuback_packet& a,
+                                                  const codec_options& opts,
+                                                  const encode_plan& plan, Writer& w,
+                                                  bool) noexcept {
+    emit_sub_ack<packet_type::unsuback>(a, opts, plan, w);
+}
+
 template <packet_type Type, class Ack>
 [[nodiscard]] constexpr fault plan_sub_ack(const Ack& a, const codec_options& opts,
                                            encode_plan& plan) noexcept {
@@ -102,38 +127,16 @@ template <packet_type Type, class Ack>
     if (has_codes && a.reason_codes.empty()) return make_fault(errc::ack_without_reason_codes, 0);
     for (reason_code code : a.reason_codes)
         if (const fault f = check_reason_code(Type, code, opts, 0)) return f;
-    return finish_plan(
-        plan, 2 + property_block(plan.properties, opts.version) + a.reason_codes.size(), opts);
-}
-
-template <packet_type Type, class Ack>
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_sub_ack(const Ack& a, const codec_options& opts,
-                                                   const encode_plan& plan,
-                                                   planned_writer& w) noexcept {
-    write_fixed_header(w, Type, plan);
-    w.u16(a.packet_id);
-    if (opts.version == protocol_version::v5) write_properties(w, a.properties, plan.properties);
-    for (reason_code code : a.reason_codes) w.u8(static_cast<std::uint8_t>(code));
+    return finish_plan_by_emit(a, opts, plan);
 }
 
 [[nodiscard]] constexpr fault plan_packet(const suback_packet& a, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     return plan_sub_ack<packet_type::suback>(a, opts, plan);
 }
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const suback_packet& a, const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
-                                                  bool) noexcept {
-    emit_sub_ack<packet_type::suback>(a, opts, plan, w);
-}
 [[nodiscard]] constexpr fault plan_packet(const unsuback_packet& a, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     return plan_sub_ack<packet_type::unsuback>(a, opts, plan);
-}
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsuback_packet& a,
-                                                  const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
-                                                  bool) noexcept {
-    emit_sub_ack<packet_type::unsuback>(a, opts, plan, w);
 }
 
 }  // namespace detail

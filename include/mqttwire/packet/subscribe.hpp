@@ -172,15 +172,54 @@ template <byte_like B, bool WithOptions, class View>
 
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_filter(std::string_view filter,
                                                                  const codec_options& opts,
-                                                                 bool& shared,
-                                                                 std::size_t& body) noexcept {
+                                                                 bool& shared) noexcept {
     if (filter.size() > max_field_length) return make_fault(errc::field_too_long, 0);
     const text_fault t =
         check_topic_filter(filter.data(), filter.size(), opts.version, opts.leniency, shared);
     if (t.code != errc::none)
         return make_fault(t.code, 0, filter_fault_site(filter.data(), filter.size(), t));
-    body += 2 + filter.size();
     return {};
+}
+
+/** One entry of the SUBSCRIBE payload: Topic Filter, then Subscription Options. */
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_subscription(Writer& w,
+                                                        const subscription& sub) noexcept {
+    w.prefixed_text(sub.topic_filter);
+    w.u8(options_byte(sub));
+}
+
+/** One entry of the UNSUBSCRIBE payload: a Topic Filter. */
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_unsubscription(Writer& w,
+                                                          std::string_view filter) noexcept {
+    w.prefixed_text(filter);
+}
+
+// The filter lists are the Payload of SUBSCRIBE and UNSUBSCRIBE: each entry is counted by the
+// plan's rule loop (plan.payload), so the header count below need not walk the list again.
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const subscribe_packet& s,
+                                                  const codec_options& opts,
+                                                  const encode_plan& plan, Writer& w,
+                                                  bool header_only) noexcept {
+    write_fixed_header(w, packet_type::subscribe, plan);
+    w.u16(s.packet_id);
+    if (opts.version == protocol_version::v5) write_properties(w, s.properties, plan.properties);
+    if (header_only) return;
+    for (const subscription& sub : s.subscriptions) emit_subscription(w, sub);
+}
+
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsubscribe_packet& u,
+                                                  const codec_options& opts,
+                                                  const encode_plan& plan, Writer& w,
+                                                  bool header_only) noexcept {
+    write_fixed_header(w, packet_type::unsubscribe, plan);
+    w.u16(u.packet_id);
+    if (opts.version == protocol_version::v5) write_properties(w, u.properties, plan.properties);
+    if (header_only) return;
+    for (std::string_view filter : u.topic_filters) emit_unsubscription(w, filter);
 }
 
 [[nodiscard]] constexpr fault plan_packet(const subscribe_packet& s, const codec_options& opts,
@@ -193,31 +232,19 @@ template <byte_like B, bool WithOptions, class View>
         return f;
     if (opts.version != protocol_version::v5 && plan.properties != 0)
         return make_fault(errc::not_in_protocol_version, 0);
-    std::size_t body = 2 + property_block(plan.properties, opts.version);
+    size_counter payload;
     for (const subscription& sub : s.subscriptions) {
         bool shared = false;
-        if (const fault f = plan_filter(sub.topic_filter, opts, shared, body)) return f;
+        if (const fault f = plan_filter(sub.topic_filter, opts, shared)) return f;
         if (static_cast<unsigned>(sub.max_qos) > 3 || static_cast<unsigned>(sub.retain) > 3)
             return make_fault(errc::value_out_of_range, 0);
         if (const fault f = check_subscription_options(options_byte(sub), opts.version, shared, 0))
             return f;
-        body += 1;
+        emit_subscription(payload, sub);
     }
     plan.flags = 0x2;
-    return finish_plan(plan, body, opts);
-}
-
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const subscribe_packet& s,
-                                                  const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
-                                                  bool) noexcept {
-    write_fixed_header(w, packet_type::subscribe, plan);
-    w.u16(s.packet_id);
-    if (opts.version == protocol_version::v5) write_properties(w, s.properties, plan.properties);
-    for (const subscription& sub : s.subscriptions) {
-        w.prefixed_text(sub.topic_filter);
-        w.u8(options_byte(sub));
-    }
+    plan.payload = payload.written();
+    return finish_plan_by_emit(s, opts, plan, plan.payload);
 }
 
 [[nodiscard]] constexpr fault plan_packet(const unsubscribe_packet& u, const codec_options& opts,
@@ -230,23 +257,15 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const subscribe_packet& s,
         return f;
     if (opts.version != protocol_version::v5 && plan.properties != 0)
         return make_fault(errc::not_in_protocol_version, 0);
-    std::size_t body = 2 + property_block(plan.properties, opts.version);
+    size_counter payload;
     for (std::string_view filter : u.topic_filters) {
         bool shared = false;
-        if (const fault f = plan_filter(filter, opts, shared, body)) return f;
+        if (const fault f = plan_filter(filter, opts, shared)) return f;
+        emit_unsubscription(payload, filter);
     }
     plan.flags = 0x2;
-    return finish_plan(plan, body, opts);
-}
-
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsubscribe_packet& u,
-                                                  const codec_options& opts,
-                                                  const encode_plan& plan, planned_writer& w,
-                                                  bool) noexcept {
-    write_fixed_header(w, packet_type::unsubscribe, plan);
-    w.u16(u.packet_id);
-    if (opts.version == protocol_version::v5) write_properties(w, u.properties, plan.properties);
-    for (std::string_view filter : u.topic_filters) w.prefixed_text(filter);
+    plan.payload = payload.written();
+    return finish_plan_by_emit(u, opts, plan, plan.payload);
 }
 
 }  // namespace detail

@@ -1,5 +1,5 @@
 // Sizing, checking and writing a typed property set (typed_properties.hpp): sizing and writing
-// share one visit of its fields and the decoder's value rules.
+// share one emit (emit_property, counted or written) and the decoder's value rules.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +11,7 @@
 #include "../error.hpp"
 #include "../options.hpp"
 #include "../rules/topic.hpp"
+#include "../wire/bytes.hpp"
 #include "../wire/utf8.hpp"
 #include "../wire/vbi.hpp"
 #include "../wire/writer.hpp"
@@ -22,67 +23,86 @@ namespace mqttwire {
 namespace detail {
 
 /**
- * Sizes a property set and checks it against the rules the decoder applies (string content,
- * value ranges, direction, Authentication Data needing a Method). `size` is the byte count of
- * the list without its Property Length.
+ * Writes one property, identifier and value, the same way to every writer kind: written by
+ * property_emit, counted by property_measure.
+ */
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_property(Writer& w, property_id id,
+                                                    std::uint32_t v) noexcept {
+    w.u8(static_cast<std::uint8_t>(id));
+    if (id == property_id::subscription_identifier)
+        w.vbi(v);
+    else
+        w.u32(v);
+}
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_property(Writer& w, property_id id,
+                                                    std::uint16_t v) noexcept {
+    w.u8(static_cast<std::uint8_t>(id));
+    w.u16(v);
+}
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_property(Writer& w, property_id id, bool v) noexcept {
+    w.u8(static_cast<std::uint8_t>(id));
+    w.u8(v ? 1 : 0);
+}
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_property(Writer& w, property_id id,
+                                                    payload_format v) noexcept {
+    w.u8(static_cast<std::uint8_t>(id));
+    w.u8(static_cast<std::uint8_t>(v));
+}
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_property(Writer& w, property_id id, qos v) noexcept {
+    w.u8(static_cast<std::uint8_t>(id));
+    w.u8(static_cast<std::uint8_t>(v));
+}
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_property(Writer& w, property_id id,
+                                                    std::string_view v) noexcept {
+    w.u8(static_cast<std::uint8_t>(id));
+    w.prefixed_text(v);
+}
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_property(Writer& w, property_id id,
+                                                    binary_input v) noexcept {
+    w.u8(static_cast<std::uint8_t>(id));
+    w.prefixed_bytes(v);
+}
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_property(Writer& w, property_id id,
+                                                    const user_property& v) noexcept {
+    w.u8(static_cast<std::uint8_t>(id));
+    w.prefixed_text(v.name);
+    w.prefixed_text(v.value);
+}
+
+/**
+ * Checks a property set against the rules the decoder applies (string content, value ranges,
+ * direction, Authentication Data needing a Method) and counts it with emit_property: `size()`
+ * is the byte count of the list without its Property Length.
  */
 class property_measure {
 public:
     constexpr property_measure(property_context ctx, const codec_options& opts) noexcept
         : ctx_(ctx), opts_(opts) {}
 
-    std::size_t size = 0;
     fault failure{};
-    bool has_auth_method = false;
-    bool has_auth_data = false;
 
-    constexpr void operator()(property_id id, const std::optional<std::uint32_t>& v) noexcept {
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return count_.written(); }
+
+    template <class T>
+    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(property_id id,
+                                                     const std::optional<T>& v) noexcept {
         if (!v) return;
-        if (id == property_id::subscription_identifier) {
-            number(id, *v);
-            size += 1 + vbi_size(*v);
-            return;
-        }
-        number(id, *v);
-        size += 5;
+        check(id, *v);
+        emit_property(count_, id, *v);
     }
-    constexpr void operator()(property_id id, const std::optional<std::uint16_t>& v) noexcept {
-        if (!v) return;
-        number(id, *v);
-        size += 3;
-    }
-    constexpr void operator()(property_id id, const std::optional<bool>& v) noexcept {
-        if (v) size += 2;
-        (void)id;
-    }
-    constexpr void operator()(property_id id, const std::optional<payload_format>& v) noexcept {
-        if (!v) return;
-        number(id, static_cast<std::uint8_t>(*v));
-        size += 2;
-    }
-    constexpr void operator()(property_id id, const std::optional<qos>& v) noexcept {
-        if (!v) return;
-        number(id, static_cast<std::uint8_t>(*v));
-        size += 2;
-    }
-    constexpr void operator()(property_id id, const std::optional<std::string_view>& v) noexcept {
-        if (!v) return;
-        if (id == property_id::authentication_method) has_auth_method = true;
-        text(*v, id);
-        size += 3 + v->size();
-    }
-    constexpr void operator()(property_id id,
-                              const std::optional<std::span<const std::byte>>& v) noexcept {
-        if (!v) return;
-        if (id == property_id::authentication_data) has_auth_data = true;
-        if (v->size() > max_field_length) fail(errc::field_too_long);
-        size += 3 + v->size();
-    }
-    constexpr void operator()(property_id, std::span<const user_property> list) noexcept {
+    constexpr void operator()(property_id id, std::span<const user_property> list) noexcept {
         for (const user_property& p : list) {
-            text(p.name, property_id::user_property);
-            text(p.value, property_id::user_property);
-            size += 5 + p.name.size() + p.value.size();
+            text(p.name, id);
+            text(p.value, id);
+            emit_property(count_, id, p);
         }
     }
     constexpr void operator()(property_id id, std::span<const std::uint32_t> ids) noexcept {
@@ -90,17 +110,35 @@ public:
             fail(errc::subscription_identifier_from_client);
         for (std::uint32_t v : ids) {
             number(id, v);
-            size += 1 + vbi_size(v);
+            emit_property(count_, id, v);
         }
     }
 
     /** Cross-property rules, after every field has been visited. */
     constexpr void finish() noexcept {
-        if (has_auth_data && !has_auth_method) fail(errc::authentication_data_without_method);
-        if (size > max_variable_byte_integer) fail(errc::packet_too_large);
+        if (has_auth_data_ && !has_auth_method_) fail(errc::authentication_data_without_method);
+        if (size() > max_variable_byte_integer) fail(errc::packet_too_large);
     }
 
 private:
+    constexpr void check(property_id id, std::uint32_t v) noexcept { number(id, v); }
+    constexpr void check(property_id id, std::uint16_t v) noexcept { number(id, v); }
+    constexpr void check(property_id, bool) noexcept {}
+    constexpr void check(property_id id, payload_format v) noexcept {
+        number(id, static_cast<std::uint8_t>(v));
+    }
+    constexpr void check(property_id id, qos v) noexcept {
+        number(id, static_cast<std::uint8_t>(v));
+    }
+    constexpr void check(property_id id, std::string_view v) noexcept {
+        if (id == property_id::authentication_method) has_auth_method_ = true;
+        text(v, id);
+    }
+    constexpr void check(property_id id, binary_input v) noexcept {
+        if (id == property_id::authentication_data) has_auth_data_ = true;
+        if (v.size() > max_field_length) fail(errc::field_too_long);
+    }
+
     constexpr void fail(const fault& f) noexcept {
         if (!failure) failure = f;
     }
@@ -121,80 +159,30 @@ private:
 
     property_context ctx_;
     const codec_options& opts_;
+    size_counter count_{};
+    bool has_auth_method_ = false;
+    bool has_auth_data_ = false;
 };
 
-/** Writes a property set measured by property_measure. */
+/** Writes a property set measured by property_measure, through the same emit_property. */
 template <class Writer>
 class property_emit {
 public:
     constexpr explicit property_emit(Writer w) noexcept : w_(w) {}
     [[nodiscard]] constexpr Writer writer_after() const noexcept { return w_; }
 
-    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(
-        property_id id, const std::optional<std::uint32_t>& v) noexcept {
-        if (!v) return;
-        head(id);
-        if (id == property_id::subscription_identifier)
-            w_.vbi(*v);
-        else
-            w_.u32(*v);
-    }
-    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(
-        property_id id, const std::optional<std::uint16_t>& v) noexcept {
-        if (!v) return;
-        head(id);
-        w_.u16(*v);
-    }
+    template <class T>
     MQTTWIRE_ALWAYS_INLINE constexpr void operator()(property_id id,
-                                                     const std::optional<bool>& v) noexcept {
-        if (!v) return;
-        head(id);
-        w_.u8(*v ? 1 : 0);
+                                                     const std::optional<T>& v) noexcept {
+        if (v) emit_property(w_, id, *v);
     }
-    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(
-        property_id id, const std::optional<payload_format>& v) noexcept {
-        if (!v) return;
-        head(id);
-        w_.u8(static_cast<std::uint8_t>(*v));
-    }
+    template <class T>
     MQTTWIRE_ALWAYS_INLINE constexpr void operator()(property_id id,
-                                                     const std::optional<qos>& v) noexcept {
-        if (!v) return;
-        head(id);
-        w_.u8(static_cast<std::uint8_t>(*v));
-    }
-    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(
-        property_id id, const std::optional<std::string_view>& v) noexcept {
-        if (!v) return;
-        head(id);
-        w_.prefixed_text(*v);
-    }
-    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(
-        property_id id, const std::optional<std::span<const std::byte>>& v) noexcept {
-        if (!v) return;
-        head(id);
-        w_.prefixed_bytes(*v);
-    }
-    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(property_id id,
-                                                     std::span<const user_property> list) noexcept {
-        for (const user_property& p : list) {
-            head(id);
-            w_.prefixed_text(p.name);
-            w_.prefixed_text(p.value);
-        }
-    }
-    MQTTWIRE_ALWAYS_INLINE constexpr void operator()(property_id id,
-                                                     std::span<const std::uint32_t> ids) noexcept {
-        for (std::uint32_t v : ids) {
-            head(id);
-            w_.vbi(v);
-        }
+                                                     std::span<const T> list) noexcept {
+        for (const T& v : list) emit_property(w_, id, v);
     }
 
 private:
-    MQTTWIRE_ALWAYS_INLINE constexpr void head(property_id id) noexcept {
-        w_.u8(static_cast<std::uint8_t>(id));
-    }
     Writer w_;  // a copy, handed back by writer_after(): kept in registers once inlined
 };
 
@@ -229,7 +217,7 @@ template <class Props>
     property_measure m(ctx, opts);
     props.visit(m);
     m.finish();
-    size = m.size;
+    size = m.size();
     return m.failure;
 }
 
@@ -268,11 +256,18 @@ template <class Writer, class Props>
     return e.writer_after();
 }
 
+/**
+ * Property Length, then the list of `size` bytes measure_properties counted. A size_counter
+ * takes that size as it is: the list is counted once, by the emit_property that writes it.
+ */
 template <class Writer, class Props>
 MQTTWIRE_ALWAYS_INLINE constexpr void write_properties(Writer& w, const Props& props,
                                                        std::size_t size) noexcept {
     w.vbi(static_cast<std::uint32_t>(size));
-    if (size != 0) w = write_property_list(w, props);
+    if constexpr (counts_only<Writer>)
+        w.counted(size);
+    else if (size != 0)
+        w = write_property_list(w, props);
 }
 
 }  // namespace detail

@@ -62,15 +62,18 @@ template <property_id Id, class Binary, class Pair>
     }
 }
 
-/** Binary Data as an encoder input takes it. */
-using binary_value = std::span<const std::byte>;
-
 }  // namespace detail
+
+/**
+ * A Binary Data property to encode (Correlation Data, Authentication Data): bytes as char,
+ * unsigned char or std::byte, so a decoded view's value is passed on as it is.
+ */
+using binary_input = byte_input;
 
 /** Type of one value of property Id given to the encoder (a typed set's field holds these). */
 template <property_id Id>
 using property_value_t =
-    typename decltype(detail::property_value_type<Id, detail::binary_value, user_property>())::type;
+    typename decltype(detail::property_value_type<Id, binary_input, user_property>())::type;
 
 /** Type of one value of property Id read from a decoded list of `B` bytes. */
 template <byte_like B, property_id Id>

@@ -1,4 +1,6 @@
-// The one cursor every encoder writes through, in two kinds:
+// The one cursor every encoder writes through, in three kinds with one interface (u8, u16,
+// u32, vbi, bytes, bytes_from, text, prefixed_text, prefixed_bytes, written), so each packet's
+// emit is written once, as a template over the kind:
 // - writer (checked): never writes outside the caller's span; a write that would not fit sets
 //   overflowed() and writes nothing.
 // - planned_writer (unchecked): the write pass of encode, whose plan has already proved the
@@ -7,6 +9,8 @@
 //   each write is checked against the span, so a wrong plan traps instead of writing past it.
 //   encode_with_plan still compares written() with the planned size afterwards, and the encode
 //   tests compare both on every packet.
+// - size_counter: writes nothing and counts; the plan's sizes are the emit run on it, so the
+//   size and the bytes cannot disagree. Inlined, it folds to the arithmetic it replaces.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +26,7 @@
 
 #include "../detail/config.hpp"
 #include "../options.hpp"
+#include "bytes.hpp"
 #include "utf8.hpp"
 #include "vbi.hpp"
 
@@ -138,6 +143,39 @@ MQTTWIRE_ALWAYS_INLINE void copy_bytes(std::byte* dst, const T* src, std::size_t
 #endif
 }
 
+/**
+ * The fields every writer builds from its own u16 and bytes_from: a string's length prefix and
+ * a span's bytes are written the same way whether they are written or counted.
+ */
+template <class Writer>
+class field_writes {
+public:
+    /** Bytes of whichever one-byte type they were given in (see byte_input). */
+    MQTTWIRE_ALWAYS_INLINE constexpr void bytes(byte_input b) noexcept {
+        if (std::is_constant_evaluated())
+            b.visit([this](const auto* p, std::size_t n) { self().bytes_from(p, n); });
+        else
+            self().bytes_from(b.to_span().data(), b.size());
+    }
+    MQTTWIRE_ALWAYS_INLINE constexpr void text(std::string_view s) noexcept {
+        self().bytes_from(s.data(), s.size());
+    }
+    /** Two Byte Integer length prefix, then the bytes (the caller has checked ≤ 65,535). */
+    MQTTWIRE_ALWAYS_INLINE constexpr void prefixed_text(std::string_view s) noexcept {
+        self().u16(static_cast<std::uint16_t>(s.size()));
+        text(s);
+    }
+    MQTTWIRE_ALWAYS_INLINE constexpr void prefixed_bytes(byte_input b) noexcept {
+        self().u16(static_cast<std::uint16_t>(b.size()));
+        bytes(b);
+    }
+
+private:
+    [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr Writer& self() noexcept {
+        return static_cast<Writer&>(*this);
+    }
+};
+
 /** The checked writer's end and failure flag; the planned_writer carries neither. */
 struct writer_bounds {
     std::byte* end = nullptr;
@@ -146,7 +184,7 @@ struct writer_bounds {
 struct no_writer_bounds {};
 
 template <bool Checked>
-class basic_writer {
+class basic_writer : public field_writes<basic_writer<Checked>> {
     // The planned_writer keeps its end too under MQTTWIRE_CHECKED, to check the plan.
     static constexpr bool bounded = Checked || MQTTWIRE_CHECKED;
 
@@ -218,25 +256,10 @@ public:
         if (!room(vbi_size(v))) return;
         cur_ += write_vbi(cur_, v);
     }
-    MQTTWIRE_ALWAYS_INLINE constexpr void bytes(std::span<const std::byte> b) noexcept {
-        copy(b.data(), b.size());
-    }
     /** Bytes of any one-byte type (char, unsigned char, std::byte), as a decoded view gives. */
     template <class T>
     MQTTWIRE_ALWAYS_INLINE constexpr void bytes_from(const T* src, std::size_t n) noexcept {
         copy(src, n);
-    }
-    MQTTWIRE_ALWAYS_INLINE constexpr void text(std::string_view s) noexcept {
-        copy(s.data(), s.size());
-    }
-    /** Two Byte Integer length prefix, then the bytes (the caller has checked ≤ 65,535). */
-    MQTTWIRE_ALWAYS_INLINE constexpr void prefixed_text(std::string_view s) noexcept {
-        u16(static_cast<std::uint16_t>(s.size()));
-        text(s);
-    }
-    MQTTWIRE_ALWAYS_INLINE constexpr void prefixed_bytes(std::span<const std::byte> b) noexcept {
-        u16(static_cast<std::uint16_t>(b.size()));
-        bytes(b);
     }
 
 private:
@@ -248,5 +271,34 @@ private:
 
 using writer = basic_writer<true>;
 using planned_writer = basic_writer<false>;
+
+/** Counts the bytes an emit writes, writing none (see the top of this file). */
+class size_counter : public field_writes<size_counter> {
+public:
+    [[nodiscard]] constexpr std::size_t written() const noexcept { return count_; }
+    /** Never: a count has no end. */
+    [[nodiscard]] constexpr bool overflowed() const noexcept { return false; }
+
+    MQTTWIRE_ALWAYS_INLINE constexpr void u8(std::uint8_t) noexcept { count_ += 1; }
+    MQTTWIRE_ALWAYS_INLINE constexpr void u16(std::uint16_t) noexcept { count_ += 2; }
+    MQTTWIRE_ALWAYS_INLINE constexpr void u32(std::uint32_t) noexcept { count_ += 4; }
+    MQTTWIRE_ALWAYS_INLINE constexpr void vbi(std::uint32_t v) noexcept { count_ += vbi_size(v); }
+    template <class T>
+    MQTTWIRE_ALWAYS_INLINE constexpr void bytes_from(const T*, std::size_t n) noexcept {
+        count_ += n;
+    }
+    /**
+     * n bytes this same emit has counted already, on another size_counter: a nested list
+     * (properties) whose size the plan keeps for its length prefix, so it is counted once.
+     */
+    MQTTWIRE_ALWAYS_INLINE constexpr void counted(std::size_t n) noexcept { count_ += n; }
+
+private:
+    std::size_t count_ = 0;
+};
+
+/** True for the writer that only counts. */
+template <class Writer>
+inline constexpr bool counts_only = std::is_same_v<Writer, size_counter>;
 
 }  // namespace mqttwire::detail
