@@ -344,31 +344,6 @@ TEST(Utf8, AgreesWithReferenceOnLongMixedRandomText) {
     }
 }
 
-TEST(Utf8, ScreenFlagsEveryByteThatNeedsALook) {
-    // needs_scalar must never pass a word holding a byte the scalar check would stop at
-    // (false positives are allowed, false negatives are not).
-    for (unsigned value = 0; value < 256; ++value) {
-        const bool clean_string = value >= 0x20 && value < 0x7F;
-        const bool clean_topic = clean_string && value != '+' && value != '#';
-        for (unsigned lane = 0; lane < 8; ++lane) {
-            unsigned char bytes[8];
-            std::memset(bytes, 'a', sizeof bytes);
-            bytes[lane] = static_cast<unsigned char>(value);
-            std::uint64_t w = 0;
-            std::memcpy(&w, bytes, 8);
-            if (!clean_string) {
-                EXPECT_NE(needs_scalar(w, text_rules::string), 0u) << value;
-            }
-            if (!clean_topic) {
-                EXPECT_NE(needs_scalar(w, text_rules::topic_name), 0u) << value;
-            }
-        }
-    }
-    std::uint64_t clean = 0;
-    std::memcpy(&clean, "abc/XYZ~", 8);
-    EXPECT_EQ(needs_scalar(clean, text_rules::topic_name), 0u);
-}
-
 struct known {
     std::string_view text;
     text_rules rules;
