@@ -25,6 +25,11 @@ struct text_fault {
     std::size_t offset = 0;
 };
 
+/** A byte that continues a multi-byte sequence (10xxxxxx) rather than starting a code point. */
+[[nodiscard]] constexpr bool is_continuation_byte(std::uint8_t b) noexcept {
+    return (b & 0xC0u) == 0x80u;
+}
+
 /**
  * Checks one code point starting at p[i] (p[i] is known to need a look: non-ASCII, a control,
  * or a wildcard), returning its length, or 0 with `fault` set.
@@ -56,9 +61,8 @@ template <byte_like B>
     // The rules below are tested on the bytes, without decoding the value: U+0080..U+009F is
     // C2 80..9F, U+FDD0..U+FDEF is EF B7 90..AF, U+xFFFE/U+xFFFF is EF BF BE..BF or a 4-byte
     // sequence x?F BF BE..BF.
-    const auto is_cont = [](std::uint8_t b) { return (b & 0xC0u) == 0x80u; };
     if (b0 < 0xE0) {
-        if (b0 < 0xC2 || n - i < 2 || !is_cont(to_u8(p[i + 1]))) {
+        if (b0 < 0xC2 || n - i < 2 || !is_continuation_byte(to_u8(p[i + 1]))) {
             fault = {errc::utf8_ill_formed, i};
             return 0;
         }
@@ -75,7 +79,7 @@ template <byte_like B>
         }
         const std::uint8_t b1 = to_u8(p[i + 1]), b2 = to_u8(p[i + 2]);
         const std::uint8_t lo = b0 == 0xE0 ? 0xA0 : 0x80, hi = b0 == 0xED ? 0x9F : 0xBF;
-        if (b1 < lo || b1 > hi || !is_cont(b2)) {
+        if (b1 < lo || b1 > hi || !is_continuation_byte(b2)) {
             // ED A0..BF is the only way a surrogate can be spelled; name it.
             const bool surrogate = b0 == 0xED && b1 >= 0xA0 && b1 <= 0xBF;
             fault = {surrogate ? errc::utf8_surrogate : errc::utf8_ill_formed, i};
@@ -94,7 +98,7 @@ template <byte_like B>
     }
     const std::uint8_t b1 = to_u8(p[i + 1]), b2 = to_u8(p[i + 2]), b3 = to_u8(p[i + 3]);
     const std::uint8_t lo = b0 == 0xF0 ? 0x90 : 0x80, hi = b0 == 0xF4 ? 0x8F : 0xBF;
-    if (b1 < lo || b1 > hi || !is_cont(b2) || !is_cont(b3)) {
+    if (b1 < lo || b1 > hi || !is_continuation_byte(b2) || !is_continuation_byte(b3)) {
         fault = {errc::utf8_ill_formed, i};
         return 0;
     }
@@ -233,7 +237,7 @@ template <bool topic>
             }
             // Back to the lead of the code point holding byte s - 1: it may run into the block.
             i = s - 1;
-            for (int back = 0; back < 3 && i > 0 && (p[i] & 0xC0u) == 0x80u; ++back) --i;
+            for (int back = 0; back < 3 && i > 0 && is_continuation_byte(p[i]); ++back) --i;
         } else if (n - i >= 16) {
             until = 3;  // too close to the start for the 3 bytes of context
         }
