@@ -1,5 +1,5 @@
-// UTF-8 string content rules. The same file is built twice: as is (SSE2/SWAR screen in front
-// of the scalar check) and with -DMQTTWIRE_FORCE_SCALAR (scalar only). Both builds compare the
+// UTF-8 string content rules. The same file is built twice: as is (SSE2 screen and block check
+// in front of the scalar check) and with -DMQTTWIRE_FORCE_SCALAR (byte screen, scalar check). Both builds compare the
 // codec against an independent reference decoder on every alignment and length 0..40 with
 // every interesting sequence at every position, so the two paths are held to one answer; in the
 // default build the runtime answers are also compared with constant evaluation (scalar path).
