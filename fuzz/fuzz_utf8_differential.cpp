@@ -1,7 +1,8 @@
-// UTF-8 string validation, differential: the library's default build (16-byte SSE2 screen, SWAR
-// tail, scalar check) against the same headers built with -DMQTTWIRE_FORCE_SCALAR and against a
-// plain reference written from the Unicode table (reference.hpp). All three must give the same
-// errc and the same offset, for plain strings and for topic names (wildcards rejected).
+// UTF-8 string validation, differential: the library's default build (SSE2 screen and 16-byte
+// block check, scalar check) against the same headers built with -DMQTTWIRE_FORCE_SCALAR (byte
+// screen, scalar check) and against a plain reference written from the Unicode table
+// (reference.hpp). All three must give the same errc and the same offset, for plain strings and
+// for topic names (wildcards rejected).
 //
 // Input: selector byte (bit 0 topic name, bit 1 allow_control_characters, bit 2
 // allow_noncharacters, bits 3-6 where the text starts in its allocation), then the text.

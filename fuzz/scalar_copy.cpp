@@ -3,6 +3,7 @@
 // otherwise share names with the vector build of the other translation units, and the linker
 // would keep one of the two. The standard headers they use are included first, outside it, so
 // their include guards keep them out of the namespace.
+#include <bit>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>

@@ -55,10 +55,7 @@ template <byte_like B>
     }
     out.head.type = type;
     out.head.flags = static_cast<std::uint8_t>(first & 0x0Fu);
-    if (available >= 2 && (to_u8(p[1]) & 0x80u) == 0) {  // one-byte Remaining Length
-        out.head.header_size = 2;
-        out.head.remaining_length = to_u8(p[1]);
-    } else {
+    {
         const vbi_read v = read_vbi(p + 1, available - 1);
         switch (v.status) {
             case vbi_status::ok: break;

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <mqttwire/wire/reader.hpp>
 #include <mqttwire/wire/vbi.hpp>
 #include <mqttwire/wire/writer.hpp>
 #include <span>
@@ -119,6 +120,58 @@ TEST(Vbi, ShortInputNeedsMoreAndIsNeverOverRead) {
     }
     EXPECT_EQ(to_errc(vbi_status::need_more), errc::packet_truncated);
     EXPECT_EQ(to_errc(vbi_status::ok), errc::none);
+}
+
+TEST(Vbi, TruncationMeansWhatTheCallerSays) {
+    // The one reader serves framing, packets and property lists; only what a cut-short integer
+    // is called differs, and every other status keeps its own errc.
+    EXPECT_EQ(to_errc(vbi_status::need_more, errc::property_value_overruns),
+              errc::property_value_overruns);
+    EXPECT_EQ(to_errc(vbi_status::too_long, errc::property_value_overruns),
+              errc::variable_byte_integer_too_long);
+    EXPECT_EQ(to_errc(vbi_status::not_minimal, errc::property_length_overruns_packet),
+              errc::variable_byte_integer_not_minimal);
+    EXPECT_EQ(to_errc(vbi_status::ok, errc::property_value_overruns), errc::none);
+    const unsigned char cut[] = {0x80, 0x80};
+    reader<unsigned char> r(cut, 0, sizeof cut);
+    std::uint32_t v = 0;
+    EXPECT_EQ(r.read_vbi(v, errc::property_length_overruns_packet),
+              errc::property_length_overruns_packet);
+    EXPECT_EQ(r.offset(), 0u);
+}
+
+TEST(Vbi, OneByteFormIsTheReadersFirstCase) {
+    mqttwire_test::guarded_page page;
+    ASSERT_TRUE(page.ok());
+    for (unsigned b = 0; b < 256; ++b) {
+        const unsigned char byte[] = {static_cast<unsigned char>(b)};
+        const auto placed = page.place(byte);
+        std::uint32_t value = 1000;
+        const bool one = read_one_byte_vbi(placed.data(), placed.size(), value);
+        const vbi_read full = read_vbi(placed.data(), placed.size());
+        EXPECT_EQ(one, full.status == vbi_status::ok) << b;
+        if (one) {
+            EXPECT_EQ(value, full.value) << b;
+            EXPECT_EQ(full.length, 1) << b;
+        }
+    }
+    std::uint32_t value = 7;
+    EXPECT_FALSE(read_one_byte_vbi(static_cast<const unsigned char*>(nullptr), 0, value));
+    EXPECT_EQ(value, 7u);
+}
+
+TEST(Vbi, ValidatedReadStopsAtTheLastByte) {
+    // A stored property list holds valid integers only: each is read to its last byte and no
+    // further, wherever it ends.
+    mqttwire_test::guarded_page page;
+    ASSERT_TRUE(page.ok());
+    for (const known& k : boundaries) {
+        const auto placed = page.place(k.bytes);
+        const vbi_read r = read_validated_vbi(placed.data());
+        EXPECT_EQ(r.status, vbi_status::ok) << k.value;
+        EXPECT_EQ(r.value, k.value);
+        EXPECT_EQ(r.length, k.bytes.size());
+    }
 }
 
 TEST(Vbi, WorksInConstantExpressions) {

@@ -70,14 +70,15 @@ template <byte_like B>
     // The common case first: the expected type and a one-byte Remaining Length. Anything else
     // (another type, AUTH before 5.0, a longer length) takes the full scan below, which reports
     // its faults in their order.
+    std::uint32_t length = 0;
     if (n >= 2 && (to_u8(p[0]) >> 4) == static_cast<std::uint8_t>(expected) &&
-        (to_u8(p[1]) & 0x80u) == 0 &&
+        read_one_byte_vbi(p + 1, n - 1, length) &&
         (expected != packet_type::auth || opts.version == protocol_version::v5)) {
         out.type = expected;
         out.flags = static_cast<std::uint8_t>(to_u8(p[0]) & 0x0Fu);
         out.header_size = 2;
-        out.remaining_length = to_u8(p[1]);
-        const std::size_t size = std::size_t{2} + to_u8(p[1]);
+        out.remaining_length = length;
+        const std::size_t size = std::size_t{2} + length;
         if (size > opts.maximum_packet_size)
             return make_fault(errc::packet_too_large, 1, too_large_site(opts.from));
         if (n < size) return make_fault(errc::packet_incomplete, n);

@@ -86,7 +86,7 @@ template <byte_like B>
                                                      protocol_version version) noexcept {
     if (version != protocol_version::v3_1) return text.size();
     std::size_t n = 0;
-    for (B b : text) n += (to_u8(b) & 0xC0u) != 0x80u;
+    for (B b : text) n += !is_continuation_byte(to_u8(b));
     return n;
 }
 

@@ -36,11 +36,7 @@ template <byte_like B>
         case property_type::byte: return 1;
         case property_type::two_byte_integer: return 2;
         case property_type::four_byte_integer: return 4;
-        case property_type::variable_byte_integer: {
-            std::size_t n = 1;
-            while (to_u8(p[n - 1]) & 0x80u) ++n;
-            return n;
-        }
+        case property_type::variable_byte_integer: return read_validated_vbi(p).length;
         case property_type::utf8_string:
         case property_type::binary_data: return 2 + ((std::size_t{to_u8(p[0])} << 8) | to_u8(p[1]));
         case property_type::utf8_string_pair: {
@@ -61,11 +57,7 @@ template <byte_like B>
 
 template <byte_like B>
 [[nodiscard]] constexpr std::uint32_t vbi_at(const B* p) noexcept {
-    std::uint32_t v = 0;
-    for (unsigned i = 0;; ++i) {
-        v |= std::uint32_t{to_u8(p[i]) & 0x7Fu} << (7u * i);
-        if (!(to_u8(p[i]) & 0x80u)) return v;
-    }
+    return read_validated_vbi(p).value;
 }
 
 /** The UTF-8 String whose two-byte length is at p. */
@@ -392,9 +384,9 @@ template <byte_like B, bool Prefixed = true>
                               ctx == property_context::will
                                   ? statement_site::will_fields_missing
                                   : statement_site::property_length_missing);
-        if (const errc e = r.read_vbi(length); e != errc::none)
-            return make_fault(
-                e == errc::packet_truncated ? errc::property_length_overruns_packet : e, length_at);
+        if (const errc e = r.read_vbi(length, errc::property_length_overruns_packet);
+            e != errc::none)
+            return make_fault(e, length_at);
         if (length > r.remaining())
             return make_fault(errc::property_length_overruns_packet, length_at);
     }
@@ -440,19 +432,11 @@ template <byte_like B, bool Prefixed = true>
             number = size == 1 ? to_u8(*v) : size == 2 ? load_be16(v) : load_be32(v);
             pos = value_at + size;
         } else if (info.type == property_type::variable_byte_integer) {
-            if (left != 0 && to_u8(data[value_at]) < 0x80u) {
-                number = to_u8(data[value_at]);
-                pos = value_at + 1;
-            } else {
-                const vbi_read v = read_vbi(data + value_at, left);
-                if (v.status != vbi_status::ok) {
-                    const errc e = to_errc(v.status);
-                    return make_fault(
-                        e == errc::packet_truncated ? errc::property_value_overruns : e, value_at);
-                }
-                number = v.value;
-                pos = value_at + v.length;
-            }
+            const vbi_read v = read_vbi(data + value_at, left);
+            if (v.status != vbi_status::ok)
+                return make_fault(to_errc(v.status, errc::property_value_overruns), value_at);
+            number = v.value;
+            pos = value_at + v.length;
         } else {
             // utf8_string, binary_data, utf8_string_pair: one or two length-prefixed fields,
             // both inside the list before either's content is judged.

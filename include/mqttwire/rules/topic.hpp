@@ -2,6 +2,7 @@
 // shared by every decoder and encoder that carries a topic.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -54,12 +55,23 @@ template <byte_like B>
     return true;
 }
 
-#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
-/** 0xFF in each lane holding '+' or '#': the only bytes that are 0x2B with bit 3 set. */
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE __m128i wild_bytes(__m128i v) noexcept {
-    return _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x08)), _mm_set1_epi8(0x2B));
+/**
+ * The placement rule of the wildcard p[j] ('+' or '#'): it is a whole level (the filter's start
+ * or a '/' before it, its end or a '/' after it), and '#' is the last level. The one wildcard
+ * rule: the exact filter rules and their fast screen both call it.
+ * @par Statements
+ * 3.1.1 MQTT-4.7.1-2, MQTT-4.7.1-3; 5.0 MQTT-4.7.1-1, MQTT-4.7.1-2.
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr errc wildcard_fault(const B* p, std::size_t n,
+                                                                   std::size_t j) noexcept {
+    const bool level_start = j == 0 || to_u8(p[j - 1]) == '/';
+    if (to_u8(p[j]) == '#')
+        return level_start && j + 1 == n ? errc::none : errc::multi_level_wildcard_misplaced;
+    return level_start && (j + 1 == n || to_u8(p[j + 1]) == '/')
+               ? errc::none
+               : errc::single_level_wildcard_misplaced;
 }
-#endif
 
 /**
  * The ShareName rule on a filter that starts "$share/": a ShareName of at least one character
@@ -87,7 +99,7 @@ template <byte_like B>
         if (slash != 0) {
             const unsigned k = static_cast<unsigned>(__builtin_ctz(slash));
             const unsigned wild =
-                (static_cast<unsigned>(_mm_movemask_epi8(wild_bytes(v))) >> drop) & ((1u << k) - 1);
+                (static_cast<unsigned>(_mm_movemask_epi8(wildcard_lanes(v))) >> drop) & ((1u << k) - 1);
             if (wild != 0)
                 return {errc::shared_subscription_invalid,
                         first + static_cast<std::size_t>(__builtin_ctz(wild))};
@@ -98,8 +110,7 @@ template <byte_like B>
 #endif
     if (end == first) {
         while (end < n && to_u8(p[end]) != '/') {
-            const std::uint8_t c = to_u8(p[end]);
-            if (c == '+' || c == '#') return {errc::shared_subscription_invalid, end};
+            if (is_wildcard(to_u8(p[end]))) return {errc::shared_subscription_invalid, end};
             ++end;
         }
         if (end == first) return {errc::shared_subscription_invalid, first};
@@ -136,22 +147,14 @@ template <byte_like B>
         const text_fault s = check_share_name(p, n, start);
         if (s.code != errc::none) return s;
     }
-    std::size_t level_start = start;
+    // After a ShareName, p[start - 1] is the '/' ending it: the filter's first level starts there.
     for (std::size_t i = start; i < n; ++i) {
-        const std::uint8_t c = to_u8(p[i]);
-        if (c == '/') {
-            level_start = i + 1;
-        } else if (c == '#') {
-            if (i != level_start || i + 1 != n) return {errc::multi_level_wildcard_misplaced, i};
-        } else if (c == '+') {
-            if (i != level_start || (i + 1 != n && to_u8(p[i + 1]) != '/'))
-                return {errc::single_level_wildcard_misplaced, i};
-        }
+        if (!is_wildcard(to_u8(p[i]))) continue;
+        if (const errc e = wildcard_fault(p, n, i); e != errc::none) return {e, i};
     }
     return {};
 }
 
-#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
 // The screen is inlined into each filter loop (SUBSCRIBE, UNSUBSCRIBE, decode and encode) for
 // speed, except where size is asked for (-Os): there one copy serves them all.
 #if defined(__OPTIMIZE_SIZE__)
@@ -160,81 +163,11 @@ template <byte_like B>
 #define MQTTWIRE_TOPIC_SCREEN_INLINE MQTTWIRE_ALWAYS_INLINE
 #endif
 
-/** Per-byte marks of up to 32 bytes of a filter (bit k = byte k of the chunk). */
-struct filter_marks {
-    unsigned odd;   // not printable ASCII: needs the UTF-8 rules
-    unsigned wild;  // '+' or '#'
-};
-
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE filter_marks mark_filter_bytes(__m128i v) noexcept {
-    // Printable ASCII 0x20..0x7E plus one is 0x21..0x7F, the only bytes then above 0x20 as signed
-    // bytes (0x7F and every byte from 0x80 wrap to negative or 0).
-    const __m128i good = _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x20));
-    return {static_cast<unsigned>(_mm_movemask_epi8(good)) ^ 0xFFFFu,
-            static_cast<unsigned>(_mm_movemask_epi8(wild_bytes(v)))};
-}
-
 /**
- * Marks of bytes [i, min(i + 32, n)) of p, bit k for byte i + k, no bit at or past n. Never reads
- * outside p[0, n): past the first 16 bytes a load ends at p + n and overlaps what was already
- * loaded (a byte marked twice lands on the same bit); a text shorter than 16 bytes is two
- * overlapping 8- or 4-byte loads or, under 4 bytes, byte loads.
- */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE filter_marks mark_filter_chunk(const B* p, std::size_t n,
-                                                                    std::size_t i) noexcept {
-    const std::size_t rest = n - i;
-    const auto load16 = [p](std::size_t at) {
-        return mark_filter_bytes(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)));
-    };
-    if (rest >= 16) {
-        const filter_marks lo = load16(i);
-        const std::size_t hi_at = rest >= 32 ? i + 16 : n - 16;
-        const filter_marks hi = load16(hi_at);
-        const unsigned up = static_cast<unsigned>(hi_at - i);
-        return {lo.odd | (hi.odd << up), lo.wild | (hi.wild << up)};
-    }
-    if (n >= 16) {  // the last few bytes of a long text
-        const filter_marks m = load16(n - 16);
-        const unsigned down = static_cast<unsigned>(16 - rest);
-        return {m.odd >> down, m.wild >> down};
-    }
-    // n < 16, so i == 0. Byte k of the text lands in lane k (low half) or k - n + 8 (high half).
-    if (n >= 8) {
-        std::uint64_t lo = 0, hi = 0;
-        std::memcpy(&lo, p, 8);
-        std::memcpy(&hi, p + n - 8, 8);
-        const filter_marks m = mark_filter_bytes(
-            _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo)));
-        const unsigned up = static_cast<unsigned>(n - 8);
-        return {(m.odd & 0xFFu) | ((m.odd >> 8) << up), (m.wild & 0xFFu) | ((m.wild >> 8) << up)};
-    }
-    if (n >= 4) {
-        std::uint32_t lo = 0, hi = 0;
-        std::memcpy(&lo, p, 4);
-        std::memcpy(&hi, p + n - 4, 4);
-        const filter_marks m = mark_filter_bytes(
-            _mm_set_epi64x(0, static_cast<long long>(lo | (std::uint64_t{hi} << 32))));
-        const unsigned up = static_cast<unsigned>(n - 4);
-        return {(m.odd & 0xFu) | (((m.odd >> 4) & 0xFu) << up),
-                (m.wild & 0xFu) | (((m.wild >> 4) & 0xFu) << up)};
-    }
-    filter_marks m{0, 0};
-    for (std::size_t k = 0; k < n; ++k) {
-        const std::uint8_t c = to_u8(p[k]);
-        m.odd |= unsigned{c < 0x20 || c >= 0x7F} << k;
-        m.wild |= unsigned{c == '+' || c == '#'} << k;
-    }
-    return m;
-}
-
-/**
- * The common case at run time: true when the filter is printable ASCII, any 5.0 "$share/"
- * prefix is well formed (`shared` then set) and every wildcard is well placed. Printable ASCII
- * breaks no UTF-8 rule under any leniency, so only the wildcards need a look, each where the
- * block screen finds it: a level holding '+' or '#' must be that one character, so '+' needs '/'
- * (or the start) before and '/' (or the end) after it, and '#' needs '/' (or the start) before
- * it and the end after it. false says nothing: the exact rules then decide and report.
+ * The common case at run time: true when the filter passes the ASCII screen but for its
+ * wildcards, any 5.0 "$share/" prefix is well formed (`shared` then set) and wildcard_fault
+ * finds nothing at each wildcard the screen flags. Printable ASCII breaks no UTF-8 rule under any
+ * leniency, so that is every rule. false says nothing: the exact rules then decide and report.
  */
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_TOPIC_SCREEN_INLINE bool plain_topic_filter(const B* p, std::size_t n,
@@ -249,19 +182,15 @@ template <byte_like B>
         shared = true;
     }
     for (std::size_t i = 0; i < n; i += 32) {
-        filter_marks m = mark_filter_chunk(p, n, i);
-        if (m.odd != 0) return false;
-        while (m.wild != 0) {
-            const std::size_t j = i + static_cast<std::size_t>(__builtin_ctz(m.wild));
-            m.wild &= m.wild - 1;
-            const bool alone_before = j == 0 || to_u8(p[j - 1]) == '/';
-            const bool alone_after = j + 1 == n || (to_u8(p[j]) == '+' && to_u8(p[j + 1]) == '/');
-            if (!(alone_before && alone_after)) return false;
+        // Topic Name screening flags the wildcards too: each is judged where it stands.
+        for (unsigned m = screen_chunk<true>(p, n, i, text_rules::topic_name); m != 0;
+             m &= m - 1) {
+            const std::size_t j = i + static_cast<std::size_t>(std::countr_zero(m));
+            if (!is_wildcard(to_u8(p[j])) || wildcard_fault(p, n, j) != errc::none) return false;
         }
     }
     return true;
 }
-#endif
 
 /**
  * Topic Filter: UTF-8 rules, non-empty, '#' only as a whole last level, '+' only as a whole
@@ -277,9 +206,7 @@ template <byte_like B>
     bool& shared) noexcept {
     shared = false;
     if (n == 0) return {errc::topic_filter_empty, 0};
-#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
     if (!std::is_constant_evaluated() && plain_topic_filter(p, n, version, shared)) return {};
-#endif
     return check_topic_filter_rules(p, n, version, lenient, shared);
 }
 

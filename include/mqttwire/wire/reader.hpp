@@ -74,14 +74,14 @@ public:
         pos_ += 4;
         return true;
     }
-    /** Reads a Variable Byte Integer inside the current bounds; a short one is truncated. */
-    [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr errc read_vbi(std::uint32_t& out) noexcept {
-        if (pos_ != end_ && to_u8(data_[pos_]) < 0x80u) {  // one byte: almost every value
-            out = to_u8(data_[pos_++]);
-            return errc::none;
-        }
+    /**
+     * Reads a Variable Byte Integer inside the current bounds; one cut short by them is
+     * `truncated` (see to_errc).
+     */
+    [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr errc read_vbi(
+        std::uint32_t& out, errc truncated = errc::packet_truncated) noexcept {
         const vbi_read v = detail::read_vbi(data_ + pos_, end_ - pos_);
-        if (v.status != vbi_status::ok) return to_errc(v.status);
+        if (v.status != vbi_status::ok) return to_errc(v.status, truncated);
         out = v.value;
         pos_ += v.length;
         return errc::none;

@@ -1,10 +1,10 @@
 // UTF-8 Encoded String content rules (3.1.1 §1.5.3, 5.0 §1.5.4), optionally fused with the
-// topic-name wildcard check so a topic is scanned once.
+// topic-name wildcard check so a topic is scanned once. The ASCII screen in front of them is
+// text_screen.hpp's; the 16-byte block check below is a screen too: the rule is check_code_point.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <type_traits>
 
 #if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
@@ -15,6 +15,7 @@
 #include "../error.hpp"
 #include "../options.hpp"
 #include "bytes.hpp"
+#include "text_screen.hpp"
 
 namespace mqttwire::detail {
 
@@ -24,8 +25,10 @@ struct text_fault {
     std::size_t offset = 0;
 };
 
-/** What else a text scan rejects besides the UTF-8 rules. */
-enum class text_rules : std::uint8_t { string, topic_name };
+/** A byte that continues a multi-byte sequence (10xxxxxx) rather than starting a code point. */
+[[nodiscard]] constexpr bool is_continuation_byte(std::uint8_t b) noexcept {
+    return (b & 0xC0u) == 0x80u;
+}
 
 /**
  * Checks one code point starting at p[i] (p[i] is known to need a look: non-ASCII, a control,
@@ -49,7 +52,7 @@ template <byte_like B>
             fault = {errc::utf8_control_character, i};
             return 0;
         }
-        if (rules == text_rules::topic_name && (b0 == '+' || b0 == '#')) {
+        if (rules == text_rules::topic_name && is_wildcard(b0)) {
             fault = {errc::topic_name_has_wildcard, i};
             return 0;
         }
@@ -58,9 +61,8 @@ template <byte_like B>
     // The rules below are tested on the bytes, without decoding the value: U+0080..U+009F is
     // C2 80..9F, U+FDD0..U+FDEF is EF B7 90..AF, U+xFFFE/U+xFFFF is EF BF BE..BF or a 4-byte
     // sequence x?F BF BE..BF.
-    const auto is_cont = [](std::uint8_t b) { return (b & 0xC0u) == 0x80u; };
     if (b0 < 0xE0) {
-        if (b0 < 0xC2 || n - i < 2 || !is_cont(to_u8(p[i + 1]))) {
+        if (b0 < 0xC2 || n - i < 2 || !is_continuation_byte(to_u8(p[i + 1]))) {
             fault = {errc::utf8_ill_formed, i};
             return 0;
         }
@@ -77,7 +79,7 @@ template <byte_like B>
         }
         const std::uint8_t b1 = to_u8(p[i + 1]), b2 = to_u8(p[i + 2]);
         const std::uint8_t lo = b0 == 0xE0 ? 0xA0 : 0x80, hi = b0 == 0xED ? 0x9F : 0xBF;
-        if (b1 < lo || b1 > hi || !is_cont(b2)) {
+        if (b1 < lo || b1 > hi || !is_continuation_byte(b2)) {
             // ED A0..BF is the only way a surrogate can be spelled; name it.
             const bool surrogate = b0 == 0xED && b1 >= 0xA0 && b1 <= 0xBF;
             fault = {surrogate ? errc::utf8_surrogate : errc::utf8_ill_formed, i};
@@ -96,7 +98,7 @@ template <byte_like B>
     }
     const std::uint8_t b1 = to_u8(p[i + 1]), b2 = to_u8(p[i + 2]), b3 = to_u8(p[i + 3]);
     const std::uint8_t lo = b0 == 0xF0 ? 0x90 : 0x80, hi = b0 == 0xF4 ? 0x8F : 0xBF;
-    if (b1 < lo || b1 > hi || !is_cont(b2) || !is_cont(b3)) {
+    if (b1 < lo || b1 > hi || !is_continuation_byte(b2) || !is_continuation_byte(b3)) {
         fault = {errc::utf8_ill_formed, i};
         return 0;
     }
@@ -105,82 +107,6 @@ template <byte_like B>
         return 0;
     }
     return 4;
-}
-
-/** Word-at-a-time screen: non-zero when any of the 8 bytes may need the scalar check. */
-[[nodiscard]] constexpr std::uint64_t needs_scalar(std::uint64_t w, text_rules rules) noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101ull;
-    constexpr std::uint64_t high = 0x8080808080808080ull;
-    // Any byte >= 0x80, any byte < 0x20 (controls and NUL), any byte == 0x7F. Both tests may
-    // flag a clean byte next to a flagged one; the scalar check is the truth, so that is safe.
-    const std::uint64_t del = w ^ (ones * 0x7F);
-    std::uint64_t m = (w | ((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & high;
-    if (rules == text_rules::topic_name) {
-        const std::uint64_t plus = w ^ (ones * '+');
-        const std::uint64_t hash = w ^ (ones * '#');
-        m |= (((plus - ones) & ~plus) | ((hash - ones) & ~hash)) & high;
-    }
-    return m;
-}
-
-#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
-/** 16-byte screen: bit i set when byte i may need the scalar check. */
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE unsigned needs_scalar16(const void* p,
-                                                             text_rules rules) noexcept {
-    const __m128i v = _mm_loadu_si128(static_cast<const __m128i*>(p));
-    // Signed compare: bytes >= 0x80 are negative, so "< 0x20" also catches every non-ASCII byte.
-    __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-                               _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-    if (rules == text_rules::topic_name) {
-        bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')),
-                                             _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))));
-    }
-    return static_cast<unsigned>(_mm_movemask_epi8(bad));
-}
-#endif
-
-/**
- * Runtime screen: advances `i` over clean printable ASCII and returns true when the rest of the
- * text is clean; false leaves `i` at or before the first byte that needs the scalar check.
- */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE bool skip_clean_ascii(const B* p, std::size_t n,
-                                                           std::size_t& i,
-                                                           text_rules rules) noexcept {
-    std::uint64_t w = 0;
-#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
-    while (n - i >= 16) {
-        if (needs_scalar16(p + i, rules) != 0) return false;
-        i += 16;
-    }
-    if (i == n) return true;
-    // A short tail of a long text: one overlapping load of the last 16 bytes covers it (bytes
-    // checked twice are fine: the screen only ever passes clean ASCII).
-    if (n >= 16) return needs_scalar16(p + n - 16, rules) == 0;
-#endif
-    while (n - i >= 8) {
-        std::memcpy(&w, p + i, 8);
-        if (needs_scalar(w, rules) != 0) return false;
-        i += 8;
-    }
-    if (i == n) return true;
-    if (n >= 8) {  // fewer than 8 left of a longer text: overlap the last 8 bytes
-        std::memcpy(&w, p + n - 8, 8);
-        return needs_scalar(w, rules) == 0;
-    }
-    // A short text (fewer than 8 bytes in all): two overlapping 4-byte loads make one word.
-    if (n - i >= 4) {
-        std::uint32_t lo = 0, hi = 0;
-        std::memcpy(&lo, p + i, 4);
-        std::memcpy(&hi, p + n - 4, 4);
-        return needs_scalar(lo | (std::uint64_t{hi} << 32), rules) == 0;
-    }
-    for (; i < n; ++i) {  // at most 3 bytes
-        const std::uint8_t b = to_u8(p[i]);
-        if (b < 0x20 || b >= 0x7F || (rules == text_rules::topic_name && (b == '+' || b == '#')))
-            return false;
-    }
-    return true;
 }
 
 #if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
@@ -255,22 +181,15 @@ template <bool topic>
 }
 
 /**
- * Advances p over 16-byte blocks of clean printable ASCII while p < last (the block before p
+ * Advances p over 16-byte blocks that pass the ASCII screen while p < last (the block before p
  * must be ASCII too: then no lead asks for a continuation in them).
  */
 template <bool topic>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE const unsigned char* ascii_run(
-    const unsigned char* p, const unsigned char* last, const block_consts& k) noexcept {
-    for (; p < last; p += 16) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        // Signed compare: non-ASCII bytes are negative, so they leave the run too.
-        __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, k.ctl_limit), _mm_cmpeq_epi8(v, k.del));
-        if constexpr (topic) {
-            bad = _mm_or_si128(
-                bad, _mm_or_si128(_mm_cmpeq_epi8(v, splat8('+')), _mm_cmpeq_epi8(v, splat8('#'))));
-        }
-        if (_mm_movemask_epi8(bad) != 0) break;
-    }
+    const unsigned char* p, const unsigned char* last) noexcept {
+    constexpr text_rules rules = topic ? text_rules::topic_name : text_rules::string;
+    for (; p < last; p += 16)
+        if (flagged_in_block(p, rules) != 0) break;
     return p;
 }
 
@@ -304,7 +223,7 @@ template <bool topic>
                 // After a block of ASCII, stay on the cheaper ASCII check while it holds.
                 if (_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q - 16))) ==
                     0)
-                    q = ascii_run<topic>(q, last, k);
+                    q = ascii_run<topic>(q, last);
             }
             std::size_t s = static_cast<std::size_t>(q - p);
             if (!flagged) {
@@ -318,13 +237,13 @@ template <bool topic>
             }
             // Back to the lead of the code point holding byte s - 1: it may run into the block.
             i = s - 1;
-            for (int back = 0; back < 3 && i > 0 && (p[i] & 0xC0u) == 0x80u; ++back) --i;
+            for (int back = 0; back < 3 && i > 0 && is_continuation_byte(p[i]); ++back) --i;
         } else if (n - i >= 16) {
             until = 3;  // too close to the start for the 3 bytes of context
         }
         while (i < until) {
             const std::uint8_t ch = p[i];
-            if (ch >= 0x20 && ch < 0x7F && !(topic && (ch == '+' || ch == '#'))) {
+            if (passes_screen(ch, rules)) {
                 ++i;
                 continue;
             }
@@ -355,20 +274,16 @@ template <byte_like B>
     }
 #endif
     text_fault fault{};
-#ifndef MQTTWIRE_FORCE_SCALAR
-    std::size_t rescreen = i;  // no block screen before here: the last one found a flag in it
-#endif
+    std::size_t rescreen = i;  // no screen before here: the last one found a flag in it
     while (i < n) {
-#ifndef MQTTWIRE_FORCE_SCALAR
-        // Back to the block screen where an ASCII run may start, but not inside the block the
-        // last screen flagged, nor inside non-ASCII text: both would be flagged again at once.
+        // Back to the screen where an ASCII run may start, but not inside the chunk the last
+        // screen flagged, nor inside non-ASCII text: both would be flagged again at once.
         if (i >= rescreen && to_u8(p[i]) < 0x80 && !std::is_constant_evaluated()) {
             if (skip_clean_ascii(p, n, i, rules)) return fault;
-            rescreen = i + 16;
+            rescreen = i + 32;
         }
-#endif
         const std::uint8_t c = to_u8(p[i]);
-        if (c >= 0x20 && c < 0x7F && !(rules == text_rules::topic_name && (c == '+' || c == '#'))) {
+        if (passes_screen(c, rules)) {
             ++i;
             continue;
         }
@@ -397,10 +312,8 @@ template <byte_like B>
     }
 #endif
     std::size_t i = 0;
-#ifndef MQTTWIRE_FORCE_SCALAR
     // The screen is inlined at each call; only text that needs a closer look leaves the path.
     if (!std::is_constant_evaluated() && skip_clean_ascii(p, n, i, rules)) return {};
-#endif
     return check_text_from(p, n, i, rules, lenient);
 }
 

@@ -1,5 +1,7 @@
 // Variable Byte Integer (Remaining Length, Property Length, Subscription Identifier): read, size,
-// write, with the one validity rule both directions share.
+// write, with the one validity rule both directions share. read_vbi is the one reader: framing,
+// the packet reader, property lists and the property accessors all read through it, and say
+// what a truncated one means where they stand (to_errc).
 #pragma once
 
 #include <bit>
@@ -62,13 +64,28 @@ inline constexpr std::uint8_t vbi_size_by_width[33] = {1, 1, 1, 1, 1, 1, 1, 1, 2
                                                        2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3,
                                                        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4};
 
-/** read_vbi with the one- and two-byte forms (every value below 16,384) inline. */
+/**
+ * The one-byte form (every value below 128: the lengths of small packets, empty property lists):
+ * true with `value` set when p[0] is there and ends the integer. A screen in front of read_vbi
+ * for callers that take the common case before anything else.
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool read_one_byte_vbi(const B* p,
+                                                                      std::size_t available,
+                                                                      std::uint32_t& value) noexcept {
+    if (available == 0 || (to_u8(p[0]) & 0x80u) != 0) return false;
+    value = to_u8(p[0]);
+    return true;
+}
+
+/** read_vbi_slow with the one- and two-byte forms (every value below 16,384) inline. */
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr vbi_read read_vbi(const B* p,
                                                                  std::size_t available) noexcept {
+    if (std::uint32_t value = 0; read_one_byte_vbi(p, available, value))
+        return {vbi_status::ok, value, 1};
     if (available >= 2) {
         const std::uint8_t b0 = to_u8(p[0]);
-        if (b0 < 0x80u) return {vbi_status::ok, b0, 1};
         const std::uint8_t b1 = to_u8(p[1]);
         if (b1 < 0x80u) {
             return {b1 == 0 ? vbi_status::not_minimal : vbi_status::ok,
@@ -76,6 +93,15 @@ template <byte_like B>
         }
     }
     return read_vbi_slow(p, available);
+}
+
+/**
+ * The Variable Byte Integer at p in input already validated (a stored or decoded property list):
+ * it ends within its 4 bytes, and nothing past its last byte is read.
+ */
+template <byte_like B>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr vbi_read read_validated_vbi(const B* p) noexcept {
+    return read_vbi(p, 4);
 }
 
 /** Bytes a Variable Byte Integer of `value` takes (value ≤ 268,435,455). */
@@ -110,10 +136,15 @@ template <byte_like B>
     return i;
 }
 
-[[nodiscard]] constexpr errc to_errc(vbi_status s) noexcept {
+/**
+ * The errc of a read_vbi status; `truncated` is what an integer cut short by the end of its
+ * field means there (the packet's end, a property list's, a property value's).
+ */
+[[nodiscard]] constexpr errc to_errc(vbi_status s,
+                                     errc truncated = errc::packet_truncated) noexcept {
     switch (s) {
         case vbi_status::ok: return errc::none;
-        case vbi_status::need_more: return errc::packet_truncated;
+        case vbi_status::need_more: return truncated;
         case vbi_status::too_long: return errc::variable_byte_integer_too_long;
         case vbi_status::not_minimal: return errc::variable_byte_integer_not_minimal;
     }

@@ -20,10 +20,6 @@
 #include <string_view>
 #include <type_traits>
 
-#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
-#include <emmintrin.h>
-#endif
-
 #include "../detail/config.hpp"
 #include "../options.hpp"
 #include "bytes.hpp"
@@ -32,66 +28,8 @@
 
 namespace mqttwire::detail {
 
-#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
-/** Lanes of v that surely pass check_text: printable ASCII, for topic names no '+' or '#'. */
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE __m128i clean_lanes(__m128i v, text_rules rules) noexcept {
-    // v + 1 > 0x20 (signed) exactly for 0x20 <= v <= 0x7E.
-    __m128i good = _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x20));
-    // '#' (0x23) and '+' (0x2B) differ in bit 3 alone: v | 8 == 0x2B finds both.
-    if (rules == text_rules::topic_name)
-        good = _mm_andnot_si128(
-            _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(8)), _mm_set1_epi8('+')), good);
-    return good;
-}
-#endif
-
 /**
- * True when the short text p[0, n) (0..32 bytes: topics, client ids, property strings) is
- * printable ASCII, free of '+' and '#' for topic names: then check_text has nothing to find.
- * One vector test with no loop: every byte lands in a lane (some twice), no read outside the
- * text. False says nothing; the caller runs check_text.
- */
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE bool short_text_clean(const char* p, std::size_t n,
-                                                           text_rules rules) noexcept {
-#if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
-    __m128i good;
-    if (n >= 16) {
-        if (n > 32) return false;
-        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
-        good = _mm_and_si128(clean_lanes(a, rules), clean_lanes(b, rules));
-    } else if (n >= 8) {
-        std::uint64_t lo = 0, hi = 0;
-        std::memcpy(&lo, p, 8);
-        std::memcpy(&hi, p + n - 8, 8);
-        good = clean_lanes(_mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo)),
-                           rules);
-    } else if (n >= 4) {
-        std::uint32_t lo = 0, hi = 0;
-        std::memcpy(&lo, p, 4);
-        std::memcpy(&hi, p + n - 4, 4);
-        const std::uint64_t w = lo | (std::uint64_t{hi} << 32);
-        good = clean_lanes(_mm_set1_epi64x(static_cast<long long>(w)), rules);
-    } else if (n != 0) {
-        const auto b0 = static_cast<std::uint32_t>(static_cast<unsigned char>(p[0]));
-        const auto b1 = static_cast<std::uint32_t>(static_cast<unsigned char>(p[n / 2]));
-        const auto b2 = static_cast<std::uint32_t>(static_cast<unsigned char>(p[n - 1]));
-        const std::uint32_t w = b0 | (b1 << 8) | (b2 << 16) | (b0 << 24);
-        good = clean_lanes(_mm_set1_epi32(static_cast<int>(w)), rules);
-    } else {
-        return true;
-    }
-    return _mm_movemask_epi8(good) == 0xFFFF;
-#else
-    (void)p;
-    (void)n;
-    (void)rules;
-    return false;
-#endif
-}
-
-/**
- * check_text for a field the encoder is about to write: the short-text test inline, the full
+ * check_text for a field the encoder is about to write: the short-text screen inline, the full
  * check (same verdict, same offsets) out of line for anything it cannot clear.
  */
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr text_fault check_field_content(
