@@ -35,7 +35,7 @@ static_assert(std::is_same_v<property_value_t<request_problem_information>, bool
 static_assert(std::is_same_v<property_value_t<payload_format_indicator>, payload_format>);
 static_assert(std::is_same_v<property_value_t<maximum_qos>, qos>);
 static_assert(std::is_same_v<property_value_t<content_type>, std::string_view>);
-static_assert(std::is_same_v<property_value_t<correlation_data>, std::span<const std::byte>>);
+static_assert(std::is_same_v<property_value_t<correlation_data>, binary_input>);
 static_assert(std::is_same_v<property_value_t<user_property>, struct user_property>);
 static_assert(std::is_same_v<property_view_value_t<char, correlation_data>, std::span<const char>>);
 static_assert(std::is_same_v<property_view_value_t<char, user_property>, user_property_view>);
@@ -45,7 +45,10 @@ template <std::size_t... I>
 consteval bool view_types_follow_the_table(std::index_sequence<I...>) {
     return ((std::is_same_v<decltype(properties_view<std::byte>{}.get<property_ids[I]>()),
                             std::optional<property_value_t<property_ids[I]>>> ||
-             type_of(property_ids[I]) == property_type::utf8_string_pair) &&
+             type_of(property_ids[I]) == property_type::utf8_string_pair ||
+             (type_of(property_ids[I]) == property_type::binary_data &&
+              std::is_same_v<decltype(properties_view<std::byte>{}.get<property_ids[I]>()),
+                             std::optional<std::span<const std::byte>>>)) &&
             ...);
 }
 static_assert(view_types_follow_the_table(std::make_index_sequence<property_count>{}));
@@ -215,8 +218,8 @@ struct fill_every_field {
             f = qos::at_least_once;
         else if constexpr (std::is_same_v<T, std::string_view>)
             f = std::string_view("a/b");
-        else if constexpr (std::is_same_v<T, std::span<const std::byte>>)
-            f = std::span<const std::byte>(sample_bytes);
+        else if constexpr (std::is_same_v<T, binary_input>)
+            f = binary_input(std::span<const std::byte>(sample_bytes));
         else
             f = static_cast<T>(Id == maximum_packet_size ? 70000 : 300);
     }
@@ -246,8 +249,9 @@ void expect_fields_read_back(const Set& set, const properties_view<B>& view) {
         } else if constexpr (type_of(id) == property_type::binary_data) {
             const auto got = view.template get<id>();
             ASSERT_TRUE(got.has_value());
-            ASSERT_EQ(got->size(), field->size());
-            for (std::size_t i = 0; i < got->size(); ++i) EXPECT_EQ((*got)[i], (*field)[i]);
+            const std::span<const std::byte> want = field->to_span();
+            ASSERT_EQ(got->size(), want.size());
+            for (std::size_t i = 0; i < got->size(); ++i) EXPECT_EQ((*got)[i], want[i]);
         } else {
             EXPECT_EQ(view.template get<id>(), field.standard());
         }

@@ -156,15 +156,19 @@ private:
 };
 
 /** Replaces the value of every "tst" key, which holds each receiver's own clock. */
-std::string mask_timestamps(std::string s) {
-    for (std::size_t at = 0; (at = s.find("\"tst\":", at)) != std::string::npos;) {
-        std::size_t open = s.find('"', at + 6);
-        const std::size_t close = s.find('"', open + 1);
-        if (open == std::string::npos || close == std::string::npos) break;
-        s.replace(open + 1, close - open - 1, "T");
-        at = open;
+std::string mask_timestamps(const std::string& s) {
+    std::string out;
+    std::size_t from = 0;
+    for (std::size_t at = 0; (at = s.find("\"tst\":", from)) != std::string::npos;) {
+        const std::size_t open = s.find('"', at + 6);
+        const std::size_t close = open == std::string::npos ? open : s.find('"', open + 1);
+        if (close == std::string::npos) break;
+        out.append(s, from, open + 1 - from);
+        out += 'T';
+        from = close;
     }
-    return s;
+    out.append(s, from, std::string::npos);
+    return out;
 }
 
 struct format_case {

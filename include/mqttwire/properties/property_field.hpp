@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <concepts>
 #include <optional>
 #include <span>
 #include <type_traits>
@@ -47,6 +48,16 @@ struct property_field : std::optional<property_value_t<Id>> {
     }
     friend constexpr bool operator==(const property_field& a, const optional_type& b) noexcept {
         return a.standard() == b;
+    }
+    /** With a value (`props.receive_maximum == 10`): equal when set to it, as std::optional. */
+    template <class U>
+    requires(!std::is_same_v<U, property_field> && !std::is_same_v<U, optional_type> &&
+             !std::is_same_v<U, std::nullopt_t> &&
+             requires(const property_value_t<Id>& x, const U& u) {
+                 { x == u } -> std::convertible_to<bool>;
+             })
+    friend constexpr bool operator==(const property_field& a, const U& v) noexcept {
+        return a.standard() == v;
     }
 };
 
