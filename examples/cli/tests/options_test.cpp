@@ -326,8 +326,8 @@ TEST(Options, PropertiesLandInTheCoresStructsAndImplyV5) {
     EXPECT_EQ(p.payload_format_indicator.standard(), payload_format::utf8);
     EXPECT_EQ(p.response_topic.standard(), "r/t");
     ASSERT_TRUE(p.correlation_data.has_value());
-    EXPECT_EQ(std::string(reinterpret_cast<const char*>(p.correlation_data->data()),
-                          p.correlation_data->size()),
+    const std::span<const std::byte> correlation = p.correlation_data->to_span();
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(correlation.data()), correlation.size()),
               "id-1");
     EXPECT_EQ(p.topic_alias.standard(), 3);
     EXPECT_TRUE(c.publish_topic_alias);
