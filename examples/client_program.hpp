@@ -23,9 +23,10 @@ inline std::optional<std::string> owned(std::optional<std::string_view> text) {
     return std::string(*text);
 }
 
-inline std::optional<std::string> owned(std::optional<std::span<const std::byte>> data) {
+inline std::optional<std::string> owned(const std::optional<binary_input>& data) {
     if (!data) return std::nullopt;
-    return std::string(reinterpret_cast<const char*>(data->data()), data->size());
+    const std::span<const std::byte> bytes = data->to_span();
+    return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
 inline client::session_config session_config_of(const cli::client_config& c) {
