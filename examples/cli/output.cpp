@@ -37,15 +37,15 @@ struct json_free {
 using json_text = std::unique_ptr<char, json_free>;
 
 /**
- * Puts `item` into `object` under `key`; false, and `item` freed, when either is missing, as
- * cJSON returns a null pointer when it runs out of memory.
+ * Puts `item` into `object` under `key` and returns it; nullptr, and `item` freed, when either
+ * is missing, as cJSON returns a null pointer when it runs out of memory.
  */
-bool add_json(cJSON* object, std::string_view key, cJSON* item) {
+cJSON* add_json(cJSON* object, std::string_view key, cJSON* item) {
     if (object != nullptr && item != nullptr &&
         cJSON_AddItemToObject(object, std::string(key).c_str(), item))
-        return true;
+        return item;
     cJSON_Delete(item);
-    return false;
+    return nullptr;
 }
 
 cJSON* json_string(std::string_view s) { return cJSON_CreateString(std::string(s).c_str()); }
@@ -343,51 +343,50 @@ private:
         }
         const auto& pub = msg_.publish;
         const json_tree root(cJSON_CreateObject());
+        bool built = true;  // false once cJSON runs out of memory
+        const auto add = [&built](cJSON* object, std::string_view key, cJSON* item) {
+            cJSON* const added = add_json(object, key, item);
+            built = built && added != nullptr;
+            return added;
+        };
         cJSON* const r = root.get();
         char micros[32];
         std::snprintf(micros, sizeof micros, ".%06ld", ns_ / 1000);
-        bool built = add_json(
-            r, "tst", json_string(time_text("%Y-%m-%dT%H:%M:%S") + micros + "Z" + time_text("%z")));
-        built &= add_json(r, "topic", json_string(msg_.topic));
-        built &= add_json(r, "qos", cJSON_CreateNumber(static_cast<int>(pub.qos_level)));
-        built &= add_json(r, "retain", cJSON_CreateNumber(pub.retain ? 1 : 0));
-        built &=
-            add_json(r, "payloadlen", cJSON_CreateNumber(static_cast<double>(pub.payload.size())));
-        if (pub.qos_level != qos::at_most_once)
-            built &= add_json(r, "mid", cJSON_CreateNumber(pub.packet_id));
+        add(r, "tst", json_string(time_text("%Y-%m-%dT%H:%M:%S") + micros + "Z" + time_text("%z")));
+        add(r, "topic", json_string(msg_.topic));
+        add(r, "qos", cJSON_CreateNumber(static_cast<int>(pub.qos_level)));
+        add(r, "retain", cJSON_CreateNumber(pub.retain ? 1 : 0));
+        add(r, "payloadlen", cJSON_CreateNumber(static_cast<double>(pub.payload.size())));
+        if (pub.qos_level != qos::at_most_once) add(r, "mid", cJSON_CreateNumber(pub.packet_id));
         if (!pub.properties.empty()) {
-            cJSON* const list = cJSON_CreateObject();
-            built &= add_json(r, "properties", list);
+            cJSON* const list = add(r, "properties", cJSON_CreateObject());
             cJSON* user = nullptr;
             for (const auto& e : all_properties(pub.properties)) {
                 switch (e.id) {
                     case property_id::user_property:
-                        if (user == nullptr) {
-                            user = cJSON_CreateObject();
-                            built &= add_json(list, "user-properties", user);
-                        }
-                        built &= add_json(user, e.pair.name, json_string(e.pair.value));
+                        if (user == nullptr)
+                            user = add(list, "user-properties", cJSON_CreateObject());
+                        add(user, e.pair.name, json_string(e.pair.value));
                         break;
                     case property_id::content_type:
                     case property_id::response_topic:
-                        built &= add_json(list, kebab_name(e.id), json_string(e.text));
+                        add(list, kebab_name(e.id), json_string(e.text));
                         break;
                     case property_id::correlation_data:
-                        built &= add_json(list, kebab_name(e.id),
-                                          json_string(up_to_nul(as_chars(e.binary))));
+                        add(list, kebab_name(e.id), json_string(up_to_nul(as_chars(e.binary))));
                         break;
                     default:
-                        built &= add_json(list, kebab_name(e.id),
-                                          cJSON_CreateNumber(static_cast<double>(e.integer)));
+                        add(list, kebab_name(e.id),
+                            cJSON_CreateNumber(static_cast<double>(e.integer)));
                         break;
                 }
             }
         }
         const std::string_view payload = as_chars(pub.payload);
         if (payload.empty()) {
-            built &= add_json(r, "payload", cJSON_CreateNull());
+            add(r, "payload", cJSON_CreateNull());
         } else if (escaped) {
-            built &= add_json(r, "payload", json_string(up_to_nul(payload)));
+            add(r, "payload", json_string(up_to_nul(payload)));
         } else {
             // mosquitto hands cJSON the payload as a C string and wants the JSON to end where
             // the payload does: a NUL before that end refuses it.
@@ -400,7 +399,7 @@ private:
                        std::string(msg_.topic) + ".\n");
                 return;
             }
-            built &= add_json(r, "payload", parsed);
+            add(r, "payload", parsed);
         }
         const json_text printed(built ? (cfg_.pretty ? cJSON_Print(r) : cJSON_PrintUnformatted(r))
                                       : nullptr);
