@@ -3,13 +3,14 @@
 // width; "%-p" pads with as many spaces as the payload is long), since scripts see them.
 #include "output.hpp"
 
+#include <cjson/cJSON.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <mqttwire/properties/all_properties.hpp>
 #include <optional>
 #include <random>
-
-#include "json.hpp"
 
 namespace mqttwire::cli {
 namespace {
@@ -22,6 +23,32 @@ std::string_view as_chars(byte_span b) {
 
 /** What cJSON_CreateString makes of bytes mosquitto holds as a C string: up to the first NUL. */
 std::string_view up_to_nul(std::string_view s) { return s.substr(0, s.find('\0')); }
+
+/** A cJSON tree, freed with its root. */
+struct json_delete {
+    void operator()(cJSON* j) const { cJSON_Delete(j); }
+};
+using json_tree = std::unique_ptr<cJSON, json_delete>;
+
+/** Text cJSON_Print made. */
+struct json_free {
+    void operator()(char* s) const { cJSON_free(s); }
+};
+using json_text = std::unique_ptr<char, json_free>;
+
+/**
+ * Puts `item` into `object` under `key` and returns it; nullptr, and `item` freed, when either
+ * is missing, as cJSON returns a null pointer when it runs out of memory.
+ */
+cJSON* add_json(cJSON* object, std::string_view key, cJSON* item) {
+    if (object != nullptr && item != nullptr &&
+        cJSON_AddItemToObject(object, std::string(key).c_str(), item))
+        return item;
+    cJSON_Delete(item);
+    return nullptr;
+}
+
+cJSON* json_string(std::string_view s) { return cJSON_CreateString(std::string(s).c_str()); }
 
 /** mosquitto's property names: the core's, with '-' for '_'. */
 std::string kebab_name(property_id id) {
@@ -308,60 +335,83 @@ private:
         }
     }
 
+    /** mosquitto's json_print: a cJSON tree of the message, printed by cJSON. */
     void json(bool escaped) {
         if (streaming) {
             cannot_stream = true;
             return;
         }
         const auto& pub = msg_.publish;
-        json_value root = json_value::make_object();
+        const json_tree root(cJSON_CreateObject());
+        bool built = true;  // false once cJSON runs out of memory
+        const auto add = [&built](cJSON* object, std::string_view key, cJSON* item) {
+            cJSON* const added = add_json(object, key, item);
+            built = built && added != nullptr;
+            return added;
+        };
+        cJSON* const r = root.get();
         char micros[32];
         std::snprintf(micros, sizeof micros, ".%06ld", ns_ / 1000);
-        root.add("tst", json_value::make_string(time_text("%Y-%m-%dT%H:%M:%S") + micros + "Z" +
-                                                time_text("%z")));
-        root.add("topic", json_value::make_string(msg_.topic));
-        root.add("qos", json_value::make_number(static_cast<int>(pub.qos_level)));
-        root.add("retain", json_value::make_number(pub.retain ? 1 : 0));
-        root.add("payloadlen", json_value::make_number(double(pub.payload.size())));
-        if (pub.qos_level != qos::at_most_once)
-            root.add("mid", json_value::make_number(pub.packet_id));
+        add(r, "tst", json_string(time_text("%Y-%m-%dT%H:%M:%S") + micros + "Z" + time_text("%z")));
+        add(r, "topic", json_string(msg_.topic));
+        add(r, "qos", cJSON_CreateNumber(static_cast<int>(pub.qos_level)));
+        add(r, "retain", cJSON_CreateNumber(pub.retain ? 1 : 0));
+        add(r, "payloadlen", cJSON_CreateNumber(static_cast<double>(pub.payload.size())));
+        if (pub.qos_level != qos::at_most_once) add(r, "mid", cJSON_CreateNumber(pub.packet_id));
         if (!pub.properties.empty()) {
-            json_value& list = root.add("properties", json_value::make_object());
-            json_value* user = nullptr;
+            cJSON* const list = add(r, "properties", cJSON_CreateObject());
+            cJSON* user = nullptr;
             for (const auto& e : all_properties(pub.properties)) {
                 switch (e.id) {
                     case property_id::user_property:
-                        if (!user) user = &list.add("user-properties", json_value::make_object());
-                        user->add(e.pair.name, json_value::make_string(e.pair.value));
+                        if (user == nullptr)
+                            user = add(list, "user-properties", cJSON_CreateObject());
+                        add(user, e.pair.name, json_string(e.pair.value));
                         break;
                     case property_id::content_type:
                     case property_id::response_topic:
-                        list.add(kebab_name(e.id), json_value::make_string(e.text));
+                        add(list, kebab_name(e.id), json_string(e.text));
                         break;
                     case property_id::correlation_data:
-                        list.add(kebab_name(e.id),
-                                 json_value::make_string(up_to_nul(as_chars(e.binary))));
+                        add(list, kebab_name(e.id), json_string(up_to_nul(as_chars(e.binary))));
                         break;
-                    default: list.add(kebab_name(e.id), json_value::make_number(e.integer)); break;
+                    default:
+                        add(list, kebab_name(e.id),
+                            cJSON_CreateNumber(static_cast<double>(e.integer)));
+                        break;
                 }
             }
         }
         const std::string_view payload = as_chars(pub.payload);
         if (payload.empty()) {
-            root.add("payload", json_value{});
+            add(r, "payload", cJSON_CreateNull());
         } else if (escaped) {
-            root.add("payload", json_value::make_string(up_to_nul(payload)));
+            add(r, "payload", json_string(up_to_nul(payload)));
         } else {
-            std::optional<json_value> parsed = parse_json(payload);
-            if (!parsed) {
-                if (errors_)
-                    *errors_ += "Error: Message payload is not valid JSON on topic " +
-                                std::string(msg_.topic) + ".\n";
+            // mosquitto hands cJSON the payload as a C string and wants the JSON to end where
+            // the payload does: a NUL before that end refuses it.
+            const std::string text(payload);
+            const char* end = nullptr;
+            cJSON* const parsed = cJSON_ParseWithOpts(text.c_str(), &end, 1);
+            if (parsed == nullptr || end != text.c_str() + text.size()) {
+                cJSON_Delete(parsed);
+                report("Error: Message payload is not valid JSON on topic " +
+                       std::string(msg_.topic) + ".\n");
                 return;
             }
-            root.add("payload", std::move(*parsed));
+            add(r, "payload", parsed);
         }
-        append_json(out, root, cfg_.pretty);
+        const json_text printed(built ? (cfg_.pretty ? cJSON_Print(r) : cJSON_PrintUnformatted(r))
+                                      : nullptr);
+        if (!printed) {
+            report("Error: Out of memory.\n");
+            return;
+        }
+        out += printed.get();
+    }
+
+    void report(const std::string& error) {
+        if (errors_) *errors_ += error;
     }
 
     const sub_config& cfg_;

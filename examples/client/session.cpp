@@ -132,13 +132,15 @@ void session::connect(time_point now) {
                           .retain = w.retain};
         if (v5) {
             will_user = borrow(w.user_properties);
+            // Field by field: assigning a whole will_properties temporary trips g++ 12's
+            // -Wmaybe-uninitialized (a false positive on its empty optionals) in Release.
             will_properties& p = will.properties;
             p.will_delay_interval = w.will_delay_interval;
             p.payload_format_indicator = w.payload_format_indicator;
             p.message_expiry_interval = w.message_expiry_interval;
             p.content_type = w.content_type;
             p.response_topic = w.response_topic;
-            p.user_properties = will_user;
+            p.user_properties = std::span<const user_property>(will_user);
             if (w.correlation_data) p.correlation_data = as_bytes(*w.correlation_data);
         }
         c.will = will;

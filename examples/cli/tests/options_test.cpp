@@ -220,14 +220,15 @@ TEST(Options, SessionExpiry) {
     // 5.0 with -c and no -x: a session that never expires.
     const auto c = sub({"-V", "5", "-c", "-i", "me", "-t", "a"});
     ASSERT_TRUE(c.run) << c.err;
-    EXPECT_EQ(c.config.client.connect_properties.session_expiry_interval, 0xFFFFFFFFu);
+    EXPECT_EQ(c.config.client.connect_properties.session_expiry_interval.standard(), 0xFFFFFFFFu);
     const auto x = sub({"-V", "5", "-x", "0x10", "-t", "a"});
     ASSERT_TRUE(x.run) << x.err;
-    EXPECT_EQ(x.config.client.connect_properties.session_expiry_interval, 16u);
+    EXPECT_EQ(x.config.client.connect_properties.session_expiry_interval.standard(), 16u);
     for (const char* infinite : {"-1", "4294967295", "\u221E"}) {
         const auto r = sub({"-V", "5", "-i", "me", "-x", infinite, "-t", "a"});
         ASSERT_TRUE(r.run) << r.err;
-        EXPECT_EQ(r.config.client.connect_properties.session_expiry_interval, 0xFFFFFFFFu);
+        EXPECT_EQ(r.config.client.connect_properties.session_expiry_interval.standard(),
+                  0xFFFFFFFFu);
     }
     // Not under 3.1.1, and 0 is not sent.
     EXPECT_FALSE(sub({"-x", "60", "-t", "a"})
@@ -311,34 +312,34 @@ TEST(Options, PropertiesLandInTheCoresStructsAndImplyV5) {
     ASSERT_TRUE(r.run) << r.err;
     const client_config& c = r.config.client;
     EXPECT_EQ(c.version, protocol_version::v5);
-    EXPECT_EQ(c.connect_properties.receive_maximum, 10);
+    EXPECT_EQ(c.connect_properties.receive_maximum.standard(), 10);
     ASSERT_EQ(c.connect_properties.user_properties.size(), 1u);
     EXPECT_EQ(c.connect_properties.user_properties[0].name, "ck");
     EXPECT_EQ(c.connect_properties.user_properties[0].value, "cv");
-    EXPECT_EQ(c.connect_properties.authentication_method, "SCRAM");
+    EXPECT_EQ(c.connect_properties.authentication_method.standard(), "SCRAM");
     ASSERT_TRUE(c.connect_properties.authentication_data.has_value());
     EXPECT_EQ(c.connect_properties.authentication_data->size(), 3u);
-    EXPECT_EQ(c.connect_properties.request_problem_information, false);
+    EXPECT_EQ(c.connect_properties.request_problem_information.standard(), false);
     const publish_properties& p = c.publish_properties;
-    EXPECT_EQ(p.content_type, "text/plain");
-    EXPECT_EQ(p.message_expiry_interval, 120u);
-    EXPECT_EQ(p.payload_format_indicator, payload_format::utf8);
-    EXPECT_EQ(p.response_topic, "r/t");
+    EXPECT_EQ(p.content_type.standard(), "text/plain");
+    EXPECT_EQ(p.message_expiry_interval.standard(), 120u);
+    EXPECT_EQ(p.payload_format_indicator.standard(), payload_format::utf8);
+    EXPECT_EQ(p.response_topic.standard(), "r/t");
     ASSERT_TRUE(p.correlation_data.has_value());
     const std::span<const std::byte> correlation = p.correlation_data->to_span();
     EXPECT_EQ(std::string(reinterpret_cast<const char*>(correlation.data()), correlation.size()),
               "id-1");
-    EXPECT_EQ(p.topic_alias, 3);
+    EXPECT_EQ(p.topic_alias.standard(), 3);
     EXPECT_TRUE(c.publish_topic_alias);
     ASSERT_EQ(p.user_properties.size(), 2u);
     EXPECT_EQ(p.user_properties[1].value, "v2");
-    EXPECT_EQ(c.will_properties.will_delay_interval, 30u);
-    EXPECT_EQ(c.disconnect_properties.reason_string, "bye");
-    EXPECT_EQ(c.disconnect_properties.session_expiry_interval, 5u);
+    EXPECT_EQ(c.will_properties.will_delay_interval.standard(), 30u);
+    EXPECT_EQ(c.disconnect_properties.reason_string.standard(), "bye");
+    EXPECT_EQ(c.disconnect_properties.session_expiry_interval.standard(), 5u);
 
     // The views survive a move of the configuration.
     const pub_config moved = std::move(r.config);
-    EXPECT_EQ(moved.client.publish_properties.content_type, "text/plain");
+    EXPECT_EQ(moved.client.publish_properties.content_type.standard(), "text/plain");
     EXPECT_EQ(moved.client.publish_properties.user_properties[0].name, "k");
 
     // The encoder takes them as they are.
@@ -353,20 +354,21 @@ TEST(Options, SubscribeAndUnsubscribeProperties) {
     const auto r = sub({"-t", "a", "-D", "subscribe", "subscription-identifier", "42", "-D",
                         "unsubscribe", "user-property", "u", "1"});
     ASSERT_TRUE(r.run) << r.err;
-    EXPECT_EQ(r.config.client.subscribe_properties.subscription_identifier, 42u);
+    EXPECT_EQ(r.config.client.subscribe_properties.subscription_identifier.standard(), 42u);
     ASSERT_EQ(r.config.client.unsubscribe_properties.user_properties.size(), 1u);
     EXPECT_EQ(r.config.client.unsubscribe_properties.user_properties[0].name, "u");
 }
 
 TEST(Options, MessageCountBelow20LimitsReceiveMaximumUnder5) {
-    EXPECT_EQ(
-        sub({"-V", "5", "-C", "3", "-t", "a"}).config.client.connect_properties.receive_maximum, 3);
+    EXPECT_EQ(sub({"-V", "5", "-C", "3", "-t", "a"})
+                  .config.client.connect_properties.receive_maximum.standard(),
+              3);
     EXPECT_FALSE(sub({"-V", "5", "-C", "20", "-t", "a"})
                      .config.client.connect_properties.receive_maximum.has_value());
     EXPECT_FALSE(
         sub({"-C", "3", "-t", "a"}).config.client.connect_properties.receive_maximum.has_value());
     EXPECT_EQ(sub({"-V", "5", "-C", "3", "-D", "connect", "receive-maximum", "9", "-t", "a"})
-                  .config.client.connect_properties.receive_maximum,
+                  .config.client.connect_properties.receive_maximum.standard(),
               9);
 }
 

@@ -199,6 +199,28 @@ TEST_F(Output, JsonPayloadReprintedOrRefused) {
               "Error: Message payload is not valid JSON on topic smarthome/lights/office.\n");
 }
 
+TEST_F(Output, JsonPayloadMustEndWhereTheMessageEnds) {
+    // Whitespace may surround the value; a NUL after it ends cJSON's C string before the
+    // message's end, which mosquitto refuses (mosquitto_sub 2.0.11 on the same payloads).
+    const auto payload_of = [&](std::string_view payload, std::vector<const char*> flags) {
+        std::string errors;
+        const std::string printed =
+            print(config(std::move(flags)),
+                  message(publish_packet{.topic_name = "j", .payload = bytes(payload)}), &errors);
+        const std::size_t from = printed.find("\"payload\":");
+        return errors.empty() && from != std::string::npos ? printed.substr(from) : errors;
+    };
+    EXPECT_EQ(payload_of(" \t[1, {\"a\":\"\\u00e9\"}]\r\n", {"-F", "%J"}),
+              "\"payload\":[1,{\"a\":\"\xc3\xa9\"}]}\n");
+    EXPECT_EQ(payload_of(" [1, {}] ", {"-F", "%J", "--pretty"}),
+              "\"payload\":\t[1, {\n\t\t}]\n}\n");
+    const std::string refused = "Error: Message payload is not valid JSON on topic j.\n";
+    EXPECT_EQ(payload_of(std::string_view("[1]\0", 4), {"-F", "%J"}), refused);
+    EXPECT_EQ(payload_of(std::string_view("[1]\0 ", 5), {"-F", "%J"}), refused);
+    EXPECT_EQ(payload_of("[1] x", {"-F", "%J"}), refused);
+    EXPECT_EQ(payload_of("[1,2", {"-F", "%J"}), refused);
+}
+
 TEST_F(Output, FormatErrorsAreMosquittos) {
     EXPECT_EQ(format_error("%t %p @Y \\n %-05.3p %%"), "");
     EXPECT_EQ(format_error("%"), "Error: Incomplete format specifier.\n");
