@@ -2,9 +2,13 @@
 // command line into a session and an endpoint, and mosquitto's wording of their failures.
 #pragma once
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "client/connection.hpp"
 #include "client/session.hpp"
@@ -117,6 +121,22 @@ inline void print_protocol_error(const client::close_event& e) {
         std::fprintf(stderr, "Error: protocol error by the server: %.*s\n",
                      static_cast<int>(e.detail.size()), e.detail.data());
     }
+}
+
+/**
+ * The main() of mqttwire-pub and mqttwire-sub: `parse` argv (without argv[0]), print what the
+ * parser says (help, version, refusals), then `run` the configuration.
+ */
+template <class Config, class Run>
+int main_of(int argc, char** argv, const char* program,
+            cli::parsed<Config> (*parse)(std::span<const char* const>, std::string_view, long),
+            Run run) {
+    const std::span<const char* const> args(argv + 1, static_cast<std::size_t>(argc - 1));
+    const cli::parsed<Config> parsed = parse(args, program, static_cast<long>(::getpid()));
+    if (!parsed.out.empty()) std::fputs(parsed.out.c_str(), stdout);
+    if (!parsed.err.empty()) std::fprintf(stderr, "%s\n", parsed.err.c_str());
+    if (!parsed.run) return parsed.exit_status;
+    return run(parsed.config);
 }
 
 }  // namespace mqttwire::client_program

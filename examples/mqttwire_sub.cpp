@@ -197,11 +197,6 @@ int run(const cli::sub_config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::span<const char* const> args(argv + 1, static_cast<std::size_t>(argc - 1));
-    const mqttwire::cli::parsed<mqttwire::cli::sub_config> parsed =
-        mqttwire::cli::parse_sub(args, "mqttwire-sub", static_cast<long>(::getpid()));
-    if (!parsed.out.empty()) std::fputs(parsed.out.c_str(), stdout);
-    if (!parsed.err.empty()) std::fprintf(stderr, "%s\n", parsed.err.c_str());
-    if (!parsed.run) return parsed.exit_status;
-    return run(parsed.config);
+    return mqttwire::client_program::main_of<mqttwire::cli::sub_config>(
+        argc, argv, "mqttwire-sub", &mqttwire::cli::parse_sub, run);
 }

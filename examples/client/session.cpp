@@ -417,6 +417,14 @@ void session::handle(std::span<const std::byte> packet, const frame& f, time_poi
         return;
     }
     const codec_options opts = decode_options();
+    // Every acknowledgement: handled when it decodes, else the session fails on its error.
+    const auto on_ack = [&](const auto& decoded) {
+        if (decoded) {
+            handle_ack(*decoded, now);
+        } else {
+            fail(decoded.error(), now);
+        }
+    };
     switch (f.type) {
         case packet_type::connack:
             if (state_ != session_state::connecting) {
@@ -426,34 +434,10 @@ void session::handle(std::span<const std::byte> packet, const frame& f, time_poi
             handle_connack(packet, now);
             return;
         case packet_type::publish: handle_publish(packet, now); return;
-        case packet_type::puback:
-            if (const auto a = decode_puback(packet, opts)) {
-                handle_ack(*a, now);
-            } else {
-                fail(a.error(), now);
-            }
-            return;
-        case packet_type::pubrec:
-            if (const auto a = decode_pubrec(packet, opts)) {
-                handle_ack(*a, now);
-            } else {
-                fail(a.error(), now);
-            }
-            return;
-        case packet_type::pubrel:
-            if (const auto a = decode_pubrel(packet, opts)) {
-                handle_ack(*a, now);
-            } else {
-                fail(a.error(), now);
-            }
-            return;
-        case packet_type::pubcomp:
-            if (const auto a = decode_pubcomp(packet, opts)) {
-                handle_ack(*a, now);
-            } else {
-                fail(a.error(), now);
-            }
-            return;
+        case packet_type::puback: return on_ack(decode_puback(packet, opts));
+        case packet_type::pubrec: return on_ack(decode_pubrec(packet, opts));
+        case packet_type::pubrel: return on_ack(decode_pubrel(packet, opts));
+        case packet_type::pubcomp: return on_ack(decode_pubcomp(packet, opts));
         case packet_type::suback: handle_suback(packet, true); return;
         case packet_type::unsuback: handle_suback(packet, false); return;
         case packet_type::pingresp:
