@@ -213,21 +213,15 @@ MQTTWIRE_ALWAYS_INLINE constexpr void write_fixed_header(Writer& w, packet_type 
  * a fixed header, whose Remaining Length is not known yet: counted with 0, as
  * fixed_header_size counts it, and taken away.
  */
-template <class Packet>
+template <class Packet, class Plan>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault finish_plan_by_emit(
-    const Packet& packet, const codec_options& opts, encode_plan& plan,
+    const Packet& packet, const codec_options& opts, Plan& plan,
     std::size_t payload = 0) noexcept {
-    encode_plan counting = plan;
+    Plan counting = plan;
     counting.remaining_length = 0;
     size_counter c;
     emit_packet(packet, opts, counting, c, true);
     return finish_plan(plan, c.written() - fixed_header_size(counting) + payload, opts);
-}
-
-/** Size of a Property Length plus the list, or 0 before 5.0 (no properties there). */
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t property_block(
-    std::size_t size, protocol_version version) noexcept {
-    return version == protocol_version::v5 ? vbi_size(static_cast<std::uint32_t>(size)) + size : 0;
 }
 
 /** A UTF-8 Encoded String field to encode: at most 65,535 bytes, content per check_text. */

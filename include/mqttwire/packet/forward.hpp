@@ -144,9 +144,9 @@ template <property_id Id>
 inline constexpr std::uint32_t slot_bit =
     std::uint32_t{1} << property_layouts[static_cast<std::uint8_t>(Id)].slot;
 
-/** Sizes and checks added User Properties (MQTT-1.5.4-1/-2, MQTT-1.5.7-1), out of line. */
-[[nodiscard]] MQTTWIRE_NOINLINE constexpr fault measure_user_properties(
-    std::span<const user_property> users, const codec_options& opts, std::size_t& size) noexcept {
+/** Checks added User Properties (MQTT-1.5.4-1/-2, MQTT-1.5.7-1), out of line. */
+[[nodiscard]] MQTTWIRE_NOINLINE constexpr fault check_user_properties(
+    std::span<const user_property> users, const codec_options& opts) noexcept {
     for (const user_property& u : users) {
         for (const std::string_view text : {u.name, u.value}) {
             if (text.size() > max_field_length) return make_fault(errc::field_too_long, 0);
@@ -154,41 +154,38 @@ inline constexpr std::uint32_t slot_bit =
             if (t.code != errc::none)
                 return property_text_fault(property_id::user_property, t.code, 0);
         }
-        size += 5 + u.name.size() + u.value.size();
     }
     return {};
 }
 
-/** Writes added User Properties, out of line (rare next to the forward's other changes). */
-[[nodiscard]] MQTTWIRE_NOINLINE constexpr planned_writer write_user_properties(
-    planned_writer w, std::span<const user_property> users) noexcept {
+/** Writes (or counts) added User Properties, out of line: rare next to the other changes. */
+template <class Writer>
+MQTTWIRE_NOINLINE constexpr void write_user_properties(
+    Writer& w, std::span<const user_property> users) noexcept {
     for (const user_property& u : users) {
         w.u8(static_cast<std::uint8_t>(property_id::user_property));
         w.prefixed_text(u.name);
         w.prefixed_text(u.value);
     }
-    return w;
 }
 
 /**
- * Sizes and checks the properties a forward adds, by the rules and in the order the encoder
- * applies to a publish_properties (so both report the same first fault): MQTT-3.3.2-8 (alias
- * 0), User Property text (MQTT-1.5.4-1/-2, MQTT-1.5.7-1), MQTT-3.3.4-6 (no Subscription
- * Identifier from a client, new or kept from `source`) and the Subscription Identifier range.
+ * Checks the properties a forward adds, by the rules and in the order the encoder applies to a
+ * publish_properties (so both report the same first fault): MQTT-3.3.2-8 (alias 0), User
+ * Property text (MQTT-1.5.4-1/-2, MQTT-1.5.7-1), MQTT-3.3.4-6 (no Subscription Identifier
+ * from a client, new or kept from `source`) and the Subscription Identifier range.
  */
 template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault measure_added(
-    const publish_changes& c, const properties_view<B>& source, const codec_options& opts,
-    std::size_t& size) noexcept {
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault check_added(
+    const publish_changes& c, const properties_view<B>& source,
+    const codec_options& opts) noexcept {
     if (c.topic_alias.what == topic_alias_change::action::set) {
         if (const errc e = check_numeric_property(property_id::topic_alias, c.topic_alias.alias);
             e != errc::none)
             return make_fault(e, 0);
-        size += 3;
     }
-    if (c.message_expiry_interval) size += 5;
     if (!c.user_properties.empty())
-        if (const fault e = measure_user_properties(c.user_properties, opts, size)) return e;
+        if (const fault e = check_user_properties(c.user_properties, opts)) return e;
     if (c.subscription_identifiers) {
         if (!c.subscription_identifiers->empty() && opts.from == sender::client)
             return make_fault(errc::subscription_identifier_from_client, 0);
@@ -196,7 +193,6 @@ template <byte_like B>
             if (const errc e = check_numeric_property(property_id::subscription_identifier, id);
                 e != errc::none)
                 return make_fault(e, 0);
-            size += 1 + vbi_size(id);
         }
     } else if (opts.from == sender::client &&
                source.contains(property_id::subscription_identifier)) {
@@ -214,9 +210,9 @@ template <byte_like B>
            !c.user_properties.empty();
 }
 
-/** Writes the properties measure_added has sized, after the source's. */
-MQTTWIRE_ALWAYS_INLINE constexpr void write_added(planned_writer& w,
-                                                  const publish_changes& c) noexcept {
+/** Writes (or counts) the properties check_added has checked, after the source's. */
+template <class Writer>
+MQTTWIRE_ALWAYS_INLINE constexpr void write_added(Writer& w, const publish_changes& c) noexcept {
     if (c.message_expiry_interval) {
         w.u8(static_cast<std::uint8_t>(property_id::message_expiry_interval));
         w.u32(*c.message_expiry_interval);
@@ -231,7 +227,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void write_added(planned_writer& w,
             w.vbi(id);
         }
     }
-    if (!c.user_properties.empty()) w = write_user_properties(w, c.user_properties);
+    if (!c.user_properties.empty()) write_user_properties(w, c.user_properties);
 }
 
 /** Slots of the source properties a forward leaves out: replaced, removed, or not PUBLISH's. */
@@ -296,46 +292,6 @@ template <byte_like B>
            properties_access::subscription_identifier_count(v) > 1;
 }
 
-/**
- * Bytes the properties in the slots `hits` take in the source list, every Subscription
- * Identifier counted when there are several: found by walking the list (a server's PUBLISH
- * matching several subscriptions).
- */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_NOINLINE constexpr std::uint32_t walked_cut_size(
-    const properties_view<B>& v, std::uint32_t hits) noexcept {
-    const B* data = v.encoded().data();
-    const std::size_t n = v.encoded().size();
-    std::uint32_t removed = 0;
-    for (std::size_t pos = 0; pos != n;) {
-        const auto raw = to_u8(data[pos]);
-        const auto size =
-            static_cast<std::uint32_t>(1 + value_size(type_of(static_cast<property_id>(raw)),
-                                                      data + pos + 1));
-        if ((hits >> property_layouts[raw].slot) & 1u) removed += size;
-        pos += size;
-    }
-    return removed;
-}
-
-/**
- * Bytes the properties in the slots `hits` (present in `v`) take in the source list, when more
- * than one is left out.
- */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_NOINLINE constexpr std::uint32_t cut_size(const properties_view<B>& v,
-                                                                 std::uint32_t hits) noexcept {
-    if (cuts_repeated(v, hits)) return walked_cut_size(v, hits);
-    std::uint32_t removed = 0;
-    for_each_droppable([&](auto id) {
-        if (hits & slot_bit<id()>) {
-            const property_cut cut = cut_of<id()>(v);
-            removed += cut.end - cut.begin;
-        }
-    });
-    return removed;
-}
-
 /** Whether `hits` (present, dropped) is one property: the cut is then single_cut. */
 template <byte_like B>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr bool single_hit(const properties_view<B>& v,
@@ -361,13 +317,13 @@ template <byte_like B>
 }
 
 /**
- * Copies the source list but the properties in the slots `hits`, when more than one is left
- * out: the cuts sorted by position (at most four), or with repeated Subscription Identifiers
- * the list walked property by property.
+ * Copies (or counts) the source list but the properties in the slots `hits`, when more than
+ * one is left out: the cuts sorted by position (at most four), or with repeated Subscription
+ * Identifiers the list walked property by property.
  */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_NOINLINE constexpr planned_writer write_kept_cut(
-    planned_writer w, const properties_view<B>& v, std::uint32_t hits) noexcept {
+template <class Writer, byte_like B>
+MQTTWIRE_NOINLINE constexpr void write_kept_cut(Writer& w, const properties_view<B>& v,
+                                                std::uint32_t hits) noexcept {
     const B* data = v.encoded().data();
     const std::size_t n = v.encoded().size();
     if (cuts_repeated(v, hits)) {
@@ -383,7 +339,7 @@ template <byte_like B>
             pos += size;
         }
         w.bytes_from(data + run, n - run);
-        return w;
+        return;
     }
     std::array<property_cut, 4> cuts{};  // one per droppable property
     std::size_t count = 0;
@@ -400,12 +356,11 @@ template <byte_like B>
         from = cuts[i].end;
     }
     w.bytes_from(data + from, n - from);
-    return w;
 }
 
 /**
- * What a forward's write pass takes from its plan besides encode_plan: the topic, and the
- * source properties left out, found once.
+ * What a forward's emit takes from its plan besides encode_plan: the topic, and the source
+ * properties left out, found once.
  */
 struct forward_plan : encode_plan {
     std::string_view topic{};
@@ -413,51 +368,71 @@ struct forward_plan : encode_plan {
     property_cut cut{};      // their cut when one property (single_hit); else end == 0
 };
 
-/** Plans the source list the forward keeps (all but the properties in `hits`); its size. */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr std::size_t plan_kept(const properties_view<B>& v,
-                                                                     std::uint32_t hits,
-                                                                     forward_plan& plan) noexcept {
-    const std::size_t n = v.encoded().size();
-    plan.hits = hits;
-    if (hits == 0) return n;
-    if (single_hit(v, hits)) {
-        plan.cut = single_cut(v, hits);
-        return n - (plan.cut.end - plan.cut.begin);
-    }
-    return n - cut_size(v, hits);
-}
-
-/** Copies the source list as plan_kept planned it. */
-template <byte_like B>
-MQTTWIRE_ALWAYS_INLINE constexpr void write_kept(planned_writer& w, const properties_view<B>& v,
-                                                 const forward_plan& plan) noexcept {
+/**
+ * Copies (or counts) the source list but the properties in the slots `hits`: `cut` is their cut
+ * when they are one property (single_hit), else end == 0.
+ */
+template <class Writer, byte_like B>
+MQTTWIRE_ALWAYS_INLINE constexpr void write_kept(Writer& w, const properties_view<B>& v,
+                                                 std::uint32_t hits, property_cut cut) noexcept {
     const std::span<const B> list = v.encoded();
-    if (plan.hits == 0) {  // nothing of the source left out: one copy
+    if (hits == 0) {  // nothing of the source left out: one copy
         w.bytes_from(list.data(), list.size());
-    } else if (plan.cut.end != 0) {
+    } else if (cut.end != 0) {
         // One property left out (a replaced Subscription Identifier or Topic Alias, the
         // remaining expiry): the bytes before and after it.
-        w.bytes_from(list.data(), plan.cut.begin);
-        w.bytes_from(list.data() + plan.cut.end, list.size() - plan.cut.end);
+        w.bytes_from(list.data(), cut.begin);
+        w.bytes_from(list.data() + cut.end, list.size() - cut.end);
     } else {
-        w = write_kept_cut(w, v, plan.hits);
+        write_kept_cut(w, v, hits);
     }
+}
+
+/** The forward's property list: the source's kept, then the added ones. */
+template <class Writer, byte_like B>
+MQTTWIRE_ALWAYS_INLINE constexpr void write_forward_properties(Writer& w,
+                                                               const forwarded_publish_head<B>& f,
+                                                               std::uint32_t hits,
+                                                               property_cut cut) noexcept {
+    write_kept(w, f.source->properties, hits, cut);
+    write_added(w, f.changes);
+}
+
+/**
+ * Writes (or counts) the forward's header: fixed header, topic, identifier, 5.0 properties.
+ * The count takes the property list's size from the plan, counted there by this same
+ * write_forward_properties.
+ */
+template <class Writer, byte_like B>
+MQTTWIRE_ALWAYS_INLINE constexpr void emit_forward_header(const forwarded_publish_head<B>& f,
+                                                          const codec_options& opts,
+                                                          const forward_plan& plan,
+                                                          Writer& w) noexcept {
+    write_fixed_header(w, packet_type::publish, plan);
+    w.prefixed_text(plan.topic);
+    if (plan.flags & 0x6u) w.u16(f.changes.packet_id);
+    if (opts.version != protocol_version::v5) return;
+    w.vbi(static_cast<std::uint32_t>(plan.properties));
+    if constexpr (counts_only<Writer>)
+        w.counted(plan.properties);
+    else
+        write_forward_properties(w, f, plan.hits, plan.cut);
 }
 
 /**
  * Plans a forward of `payload` payload bytes, with the checks in the order encode applies them
- * to a publish_packet: flags, topic, properties, size.
+ * to a publish_packet: flags, topic, properties, size. The sizes are counts of the emit.
  * @par Statements
  * As plan_publish for the header; MQTT-4.7.3-1 / 5.0 §3.3.2.3.4 (empty topic only with an
  * alias), MQTT-3.1.2-24 / MQTT-3.2.2-15 (the receiver's Maximum Packet Size); the added
- * properties' as measure_added.
+ * properties' as check_added.
  */
-template <byte_like B>
-[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_forward(
-    const forwarded_publish_head<B>& f, std::size_t payload, const codec_options& opts,
-    forward_plan& plan) noexcept {
-    const publish_head_view<B>& s = *f.source;
+template <class Forward>
+[[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault plan_forward(const Forward& f,
+                                                                  std::size_t payload,
+                                                                  const codec_options& opts,
+                                                                  forward_plan& plan) noexcept {
+    const auto& s = *f.source;
     const publish_changes& c = f.changes;
     const auto q = static_cast<std::uint8_t>(c.qos_level ? *c.qos_level : s.qos_level);
     if (const fault e = check_publish_flags(q, c.dup, c.packet_id, opts)) return e;
@@ -472,39 +447,27 @@ template <byte_like B>
         // The source's topic passed its decoder; only the alias it leaned on can be gone.
         return make_fault(errc::topic_name_empty, 0);
     }
-    std::size_t block = 0;  // Property Length and list
     if (v5) {
-        std::size_t list = 0;
-        if (const fault e = measure_added(c, s.properties, opts, list)) return e;
-        plan.properties =
-            list + plan_kept(s.properties,
-                             properties_access::present(s.properties) & dropped_slots(c), plan);
-        block = vbi_size(static_cast<std::uint32_t>(plan.properties)) + plan.properties;
+        if (const fault e = check_added(c, s.properties, opts)) return e;
+        // Counted from locals, which the compiler folds; the plan then keeps the cut found.
+        const std::uint32_t hits = properties_access::present(s.properties) & dropped_slots(c);
+        const property_cut cut =
+            hits != 0 && single_hit(s.properties, hits) ? single_cut(s.properties, hits)
+                                                        : property_cut{};
+        size_counter list;
+        write_forward_properties(list, f, hits, cut);
+        plan.hits = hits;
+        plan.cut = cut;
+        plan.properties = list.written();
     } else if (adds_properties(c)) {
         // The added values are checked first, as encode checks a publish_packet's.
-        std::size_t unused = 0;
-        if (const fault e = measure_added(c, properties_view<B>{}, opts, unused)) return e;
+        if (const fault e = check_added(c, decltype(s.properties){}, opts)) return e;
         return make_fault(errc::not_in_protocol_version, 0);
     }
     plan.topic = topic;
     plan.flags = publish_flags(q, c.dup, c.retain ? *c.retain : s.retain);
     plan.payload = payload;
-    return finish_plan(plan, 2 + topic.size() + (q ? 2 : 0) + block + payload, opts);
-}
-
-template <byte_like B>
-MQTTWIRE_ALWAYS_INLINE constexpr void emit_forward_header(const forwarded_publish_head<B>& f,
-                                                          const codec_options& opts,
-                                                          const forward_plan& plan,
-                                                          planned_writer& w) noexcept {
-    const publish_changes& c = f.changes;
-    write_fixed_header(w, packet_type::publish, plan);
-    w.prefixed_text(plan.topic);
-    if (plan.flags & 0x6u) w.u16(c.packet_id);
-    if (opts.version != protocol_version::v5) return;
-    w.vbi(static_cast<std::uint32_t>(plan.properties));
-    write_kept(w, f.source->properties, plan);
-    write_added(w, c);
+    return finish_plan_by_emit(f, opts, plan, payload);
 }
 
 // plan_packet and emit_packet make a forward an encodable_packet (found by ADL, as every
@@ -515,10 +478,10 @@ template <byte_like B>
                                                                  forward_plan& plan) noexcept {
     return plan_forward(f, f.source->payload_size, opts, plan);
 }
-template <byte_like B>
+template <class Writer, byte_like B>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const forwarded_publish_head<B>& f,
                                                   const codec_options& opts,
-                                                  const forward_plan& plan, planned_writer& w,
+                                                  const forward_plan& plan, Writer& w,
                                                   bool) noexcept {
     emit_forward_header(f, opts, plan, w);
 }
@@ -528,10 +491,10 @@ template <byte_like B>
                                                                  forward_plan& plan) noexcept {
     return plan_forward(f, f.payload.size(), opts, plan);
 }
-template <byte_like B>
+template <class Writer, byte_like B>
 MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const forwarded_publish<B>& f,
                                                   const codec_options& opts,
-                                                  const forward_plan& plan, planned_writer& w,
+                                                  const forward_plan& plan, Writer& w,
                                                   bool header_only) noexcept {
     emit_forward_header(f, opts, plan, w);
     if (!header_only) w.bytes_from(f.payload.data(), f.payload.size());
