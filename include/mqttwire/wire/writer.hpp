@@ -40,8 +40,7 @@ namespace mqttwire::detail {
 
 /**
  * Copies n bytes at run time without a call for the short fields packets are made of: one or
- * two overlapping fixed-size moves cover 1..32 bytes, 32-byte moves up to 128; longer copies go
- * to memcpy.
+ * two overlapping fixed-size moves cover 1..32 bytes; longer copies go to memcpy.
  */
 template <class T>
 MQTTWIRE_ALWAYS_INLINE void copy_bytes(std::byte* dst, const T* src, std::size_t n) noexcept {
@@ -76,12 +75,6 @@ MQTTWIRE_ALWAYS_INLINE void copy_bytes(std::byte* dst, const T* src, std::size_t
         std::memcpy(b, src + n - 16, 16);
         std::memcpy(dst, a, 16);
         std::memcpy(dst + n - 16, b, 16);
-    } else if (n <= 128) {
-        // A property list or a long topic: 32-byte runs from the front, the last one overlapping
-        // the end, cheaper than the call for what a forwarded header copies.
-        // The source is a caller's buffer, never `dst`: fixed-size moves need no staging.
-        for (std::size_t at = 0; at + 32 < n; at += 32) std::memcpy(dst + at, src + at, 32);
-        std::memcpy(dst + n - 32, src + n - 32, 32);
     } else {
         std::memcpy(dst, src, n);
     }
