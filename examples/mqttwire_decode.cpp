@@ -383,8 +383,9 @@ struct packet_context {
 bool is_text(byte_view payload) {
     constexpr mqttwire::leniency any_code_point{.allow_control_characters = true,
                                                 .allow_noncharacters = true};
-    return mqttwire::detail::check_text(payload.data(), payload.size(),
-                                        mqttwire::detail::text_rules::string, any_code_point)
+    // Only the code is read: the version picks a statement text, which is not shown.
+    return mqttwire::check_utf8_character_data(std::string_view(payload.data(), payload.size()),
+                                               mqttwire::protocol_version::v5, any_code_point)
                .code == mqttwire::errc::none;
 }
 

@@ -130,10 +130,9 @@ enum class topic_verdict { valid, malformed_utf8, not_a_topic_name };
 
 /** mosquitto's order: the UTF-8 rules over the whole text first, then the Topic Name rules. */
 topic_verdict judge_topic_name(std::string_view t) {
-    if (detail::check_text(t.data(), t.size(), detail::text_rules::string, leniency{}).code !=
-        errc::none)
+    if (check_utf8_string(t, protocol_version::v5).code != errc::none)
         return topic_verdict::malformed_utf8;
-    if (detail::check_topic_name(t.data(), t.size(), leniency{}).code != errc::none)
+    if (check_topic_name(t, protocol_version::v5).code != errc::none)
         return topic_verdict::not_a_topic_name;
     return topic_verdict::valid;
 }
@@ -156,10 +155,7 @@ bool parser::add_topic(std::string_view topic, std::string_view flag) {
 
 bool parser::check_filter_arg(std::string_view filter, std::string_view flag,
                               std::string_view what) {
-    bool shared = false;
-    const detail::text_fault f = detail::check_topic_filter(
-        filter.data(), filter.size(), protocol_version::v5, leniency{}, shared);
-    switch (f.code) {
+    switch (check_topic_filter(filter, protocol_version::v5).code) {
         case errc::none: return true;
         case errc::topic_filter_empty:
         case errc::multi_level_wildcard_misplaced:
@@ -227,7 +223,7 @@ bool parser::parse_property() {
     const std::optional<property_id> id = property_by_name(name);
     if (!id) return fail("Error: Invalid property name given in --property argument.\n\n");
     const property_context ctx = *cmd->context;
-    if (!(detail::allowed_properties(ctx) & detail::bit(*id)))
+    if (!property_allowed_in(ctx, *id))
         return fail("Error: " + std::string(name) + " property not allowed for " +
                     std::string(command) + " in --property argument.\n\n");
     property_value v;
@@ -661,13 +657,11 @@ bool parser::check_property_values(property_context ctx) {
                              type == property_type::two_byte_integer ||
                              type == property_type::four_byte_integer ||
                              type == property_type::variable_byte_integer;
-        if (numeric && detail::check_numeric_property(v.id, v.number) != errc::none)
+        if (numeric && check_property_value(v.id, v.number).code != errc::none)
             return fail(head +
                         "A network protocol error occurred when communicating with the broker.\n");
         if (v.id == property_id::response_topic) {
-            const detail::text_fault f =
-                detail::check_topic_name(v.text.data(), v.text.size(), leniency{});
-            if (f.code != errc::none)
+            if (check_topic_name(v.text, protocol_version::v5).code != errc::none)
                 return fail(head +
                             "A network protocol error occurred when communicating with the "
                             "broker.\n");

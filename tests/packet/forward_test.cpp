@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../support/error_text.hpp"
+#include "../support/packet_builder.hpp"
 
 namespace {
 
@@ -26,41 +27,12 @@ constexpr codec_options client5{.version = protocol_version::v5, .from = sender:
 constexpr codec_options server311{.version = protocol_version::v3_1_1, .from = sender::server};
 constexpr codec_options client311{.version = protocol_version::v3_1_1, .from = sender::client};
 
-struct builder {
-    bytes b;
-    builder& u8(unsigned v) {
-        b.push_back(static_cast<std::byte>(v));
-        return *this;
-    }
-    builder& u16(unsigned v) { return u8(v >> 8).u8(v & 0xFFu); }
-    builder& vbi(std::size_t v) {
-        do {
-            unsigned byte = v & 0x7Fu;
-            v >>= 7;
-            if (v != 0) byte |= 0x80u;
-            u8(byte);
-        } while (v != 0);
-        return *this;
-    }
-    builder& str(std::string_view s) {
-        u16(static_cast<unsigned>(s.size()));
-        for (char c : s) u8(static_cast<unsigned char>(c));
-        return *this;
-    }
-    builder& raw(const bytes& more) {
-        for (std::byte x : more) b.push_back(x);
-        return *this;
-    }
-};
+using builder = mqttwire_test::basic_packet_builder<std::byte>;
 
 /** A 5.0 PUBLISH (QoS 1, id 9) with the property list `props` and payload "hello". */
 bytes publish5(std::string_view topic, const bytes& props, unsigned flags = 0x32) {
-    const bytes body = builder{}.str(topic).u16(9).vbi(props.size()).raw(props).str("").b;
-    // str("") wrote two zero bytes as a stand-in; the payload replaces them.
-    bytes b = body;
-    b.resize(b.size() - 2);
-    for (char c : std::string_view("hello")) b.push_back(static_cast<std::byte>(c));
-    return builder{}.u8(flags).vbi(b.size()).raw(b).b;
+    const bytes body = builder{}.str(topic).u16(9).props(props).raw({'h', 'e', 'l', 'l', 'o'}).b;
+    return mqttwire_test::whole_packet(flags, body);
 }
 
 /** Properties in an order the encoder never writes, with a repeated User Property. */

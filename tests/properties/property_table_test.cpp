@@ -176,8 +176,31 @@ TEST(PropertyTable, Table2_4_PacketsColumnIsTheSetsFields) {
         {ctx::auth,
          mask({authentication_method, authentication_data, reason_string, user_property})},
     };
-    for (const row& r : table)
+    for (const row& r : table) {
         EXPECT_EQ(detail::allowed_properties(r.where), r.ids) << static_cast<int>(r.where);
+        // The public question a driver asks (is -D CONNECT topic-alias allowed?) is the same bit.
+        for (const property_id id : property_ids)
+            EXPECT_EQ(property_allowed_in(r.where, id), (r.ids & mask({id})) != 0)
+                << static_cast<int>(r.where) << " " << spec_name(id);
+    }
+}
+
+TEST(PropertyTable, PublicValueCheckIsTheDecodersRule) {
+    // 5.0 §3.1.2.11.3: "It is a Protocol Error to include the Receive Maximum value of 0".
+    const error zero = check_property_value(receive_maximum, 0);
+    EXPECT_EQ(zero.code, errc::property_value_invalid);
+    EXPECT_EQ(zero.statement, statement(errc::property_value_invalid, protocol_version::v5));
+    EXPECT_EQ(check_property_value(receive_maximum, 1), error{});
+    // MQTT-3.3.2-8: a Topic Alias of 0 is its own fault.
+    EXPECT_EQ(check_property_value(topic_alias, 0).code, errc::topic_alias_zero);
+    EXPECT_EQ(check_property_value(payload_format_indicator, 2).code,
+              errc::property_value_invalid);
+    EXPECT_EQ(check_property_value(subscription_identifier, max_variable_byte_integer), error{});
+    EXPECT_EQ(check_property_value(subscription_identifier, max_variable_byte_integer + 1).code,
+              errc::property_value_invalid);
+    static_assert(check_property_value(maximum_qos, 2).code == errc::property_value_invalid);
+    static_assert(property_allowed_in(ctx::publish, topic_alias));
+    static_assert(!property_allowed_in(ctx::connect, topic_alias));
 }
 
 TEST(PropertyTable, UserPropertyRepeatsEverywhereSubscriptionIdentifierInPublishOnly) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <mqttwire/error.hpp>
 #include <mqttwire/rules/topic.hpp>
 #include <string>
 #include <string_view>
@@ -277,6 +278,83 @@ TEST(Topic, RulesWorkInConstantExpressions) {
     static_assert(!filter_ok("a/#/b", protocol_version::v3_1_1));
     static_assert(check_topic_name("a/b", 3, leniency{}).code == errc::none);
     static_assert(check_topic_name("a/+", 3, leniency{}).code == errc::topic_name_has_wildcard);
+    SUCCEED();
+}
+
+// The public checks a driver calls on text from a user: the same rules, with the statement of
+// the version asked for and the offset into the text.
+TEST(TopicPublicChecks, MQTT_4_7_3_1_TopicNameMustNotBeEmpty) {
+    const error e = mqttwire::check_topic_name("", protocol_version::v3_1_1);
+    EXPECT_EQ(e.code, errc::topic_name_empty);
+    EXPECT_EQ(e.statement, statement(errc::topic_name_empty, protocol_version::v3_1_1));
+    EXPECT_EQ(mqttwire::check_topic_name("smarthome/lights/office", protocol_version::v5),
+              error{});
+}
+
+TEST(TopicPublicChecks, MQTT_3_3_2_2_TopicNameMustNotContainWildcards) {
+    for (const protocol_version v : {protocol_version::v3_1, protocol_version::v3_1_1,
+                                     protocol_version::v5}) {
+        const error e = mqttwire::check_topic_name("home/+/x", v);
+        EXPECT_EQ(e.code, errc::topic_name_has_wildcard);
+        EXPECT_EQ(e.offset, 5u);
+        EXPECT_EQ(e.statement, statement(errc::topic_name_has_wildcard, v));
+        EXPECT_EQ(mqttwire::check_topic_name("a#", v).offset, 1u);
+    }
+}
+
+TEST(TopicPublicChecks, MQTT_1_5_4_1_IllFormedUtf8InATopicIsRefused) {
+    const error e = mqttwire::check_topic_name("ab\xC3", protocol_version::v5);
+    EXPECT_NE(e.code, errc::none);
+    EXPECT_EQ(e.offset, 2u);
+    // Control characters: refused strictly, accepted when the caller says so.
+    EXPECT_NE(mqttwire::check_topic_name("a\x01", protocol_version::v5).code, errc::none);
+    EXPECT_EQ(mqttwire::check_topic_name("a\x01", protocol_version::v5,
+                                         leniency{.allow_control_characters = true})
+                  .code,
+              errc::none);
+}
+
+TEST(TopicPublicChecks, ATopicLongerThanAStringCanBeIsRefused) {
+    const std::string longest(max_field_length, 'a');
+    EXPECT_EQ(mqttwire::check_topic_name(longest, protocol_version::v5).code, errc::none);
+    EXPECT_EQ(mqttwire::check_topic_name(longest + "a", protocol_version::v5).code,
+              errc::field_too_long);
+    EXPECT_EQ(mqttwire::check_topic_filter(longest + "a", protocol_version::v5).code,
+              errc::field_too_long);
+}
+
+TEST(TopicPublicChecks, MQTT_4_7_1_2_MultiLevelWildcardMustBeLast) {
+    EXPECT_EQ(mqttwire::check_topic_filter("a/#", protocol_version::v3_1_1), error{});
+    const error e = mqttwire::check_topic_filter("a/#/b", protocol_version::v3_1_1);
+    EXPECT_EQ(e.code, errc::multi_level_wildcard_misplaced);
+    EXPECT_EQ(e.offset, 2u);
+    EXPECT_EQ(e.statement,
+              statement(errc::multi_level_wildcard_misplaced, protocol_version::v3_1_1));
+}
+
+TEST(TopicPublicChecks, MQTT_4_7_1_3_SingleLevelWildcardMustBeAWholeLevel) {
+    EXPECT_EQ(mqttwire::check_topic_filter("+/a/+", protocol_version::v5), error{});
+    EXPECT_EQ(mqttwire::check_topic_filter("a+", protocol_version::v5).code,
+              errc::single_level_wildcard_misplaced);
+    EXPECT_EQ(mqttwire::check_topic_filter("", protocol_version::v5).code,
+              errc::topic_filter_empty);
+}
+
+TEST(TopicPublicChecks, MQTT_4_8_2_1_ShareNameOnlyUnderVersion5) {
+    EXPECT_EQ(mqttwire::check_topic_filter("$share/g/a/#", protocol_version::v5), error{});
+    EXPECT_EQ(mqttwire::check_topic_filter("$share//a", protocol_version::v5).code,
+              errc::shared_subscription_invalid);
+    // 3.1.1 has no shared subscriptions: the same text is an ordinary filter.
+    EXPECT_EQ(mqttwire::check_topic_filter("$share//a", protocol_version::v3_1_1), error{});
+}
+
+TEST(TopicPublicChecks, WorkInConstantExpressions) {
+    static_assert(mqttwire::check_topic_name("a/b", protocol_version::v5).code == errc::none);
+    static_assert(mqttwire::check_topic_name("a/#", protocol_version::v5).code ==
+                  errc::topic_name_has_wildcard);
+    static_assert(mqttwire::check_topic_filter("a/#", protocol_version::v5).code == errc::none);
+    static_assert(mqttwire::check_topic_filter("#/a", protocol_version::v5).code ==
+                  errc::multi_level_wildcard_misplaced);
     SUCCEED();
 }
 

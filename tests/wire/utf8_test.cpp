@@ -460,4 +460,41 @@ TEST(Utf8, RuntimeAgreesWithConstantEvaluation) {
     }
 }
 
+// The public checks: the same rule as the codec's own strings, with the statement of the
+// version asked for; a string also within the length a two-byte prefix allows.
+TEST(Utf8PublicChecks, MQTT_1_5_4_1_IllFormedUtf8IsRefusedWithItsOffset) {
+    using mqttwire::protocol_version;
+    const mqttwire::error e = mqttwire::check_utf8_string("ok\xE2\x82", protocol_version::v5);
+    EXPECT_NE(e.code, mqttwire::errc::none);
+    EXPECT_EQ(e.offset, 2u);
+    EXPECT_EQ(e.statement, mqttwire::statement(e.code, protocol_version::v5));
+    EXPECT_EQ(mqttwire::check_utf8_string("caf\xC3\xA9", protocol_version::v3_1_1),
+              mqttwire::error{});
+}
+
+TEST(Utf8PublicChecks, MQTT_1_5_4_2_NullCharacterIsRefusedEvenWhenLenient) {
+    using mqttwire::protocol_version;
+    constexpr mqttwire::leniency any{.allow_control_characters = true,
+                                     .allow_noncharacters = true};
+    const std::string with_null("a\0b", 3);
+    EXPECT_NE(mqttwire::check_utf8_string(with_null, protocol_version::v5, any).code,
+              mqttwire::errc::none);
+    EXPECT_EQ(mqttwire::check_utf8_string("a\tb", protocol_version::v5, any).code,
+              mqttwire::errc::none);
+    EXPECT_NE(mqttwire::check_utf8_string("a\tb", protocol_version::v5).code,
+              mqttwire::errc::none);
+}
+
+TEST(Utf8PublicChecks, CharacterDataHasNoLengthLimitAStringHasOne) {
+    using mqttwire::protocol_version;
+    const std::string big(mqttwire::max_field_length + 1, 'x');
+    EXPECT_EQ(mqttwire::check_utf8_character_data(big, protocol_version::v5), mqttwire::error{});
+    EXPECT_EQ(mqttwire::check_utf8_string(big, protocol_version::v5).code,
+              mqttwire::errc::field_too_long);
+    static_assert(mqttwire::check_utf8_string("ON", protocol_version::v5).code ==
+                  mqttwire::errc::none);
+    static_assert(mqttwire::check_utf8_character_data("\xFF", protocol_version::v5).code !=
+                  mqttwire::errc::none);
+}
+
 }  // namespace

@@ -403,8 +403,7 @@ template <byte_like B, bool Prefixed = true>
     // Identifiers that may not repeat here.
     const std::uint64_t single = ~rules.repeatable;
     // Identifiers this sender may not send here (sender_rules).
-    const std::uint64_t wrong_sender =
-        opts.from == sender::client ? rules.server_only : rules.client_only;
+    const std::uint64_t wrong_sender = wrong_sender_properties(ctx, opts.from);
     std::uint64_t seen = 0;
     std::size_t pos = begin;
     while (pos != end) {

@@ -56,6 +56,13 @@ inline constexpr auto property_context_rules =
     return (property_context_rules[static_cast<std::size_t>(ctx)].repeatable & bit(id)) != 0;
 }
 
+/** Identifiers `from` may not send in this context (bit per identifier; sender_rules). */
+[[nodiscard]] constexpr std::uint64_t wrong_sender_properties(property_context ctx,
+                                                              sender from) noexcept {
+    const context_rules& rules = property_context_rules[static_cast<std::size_t>(ctx)];
+    return from == sender::client ? rules.server_only : rules.client_only;
+}
+
 /** The fault of a property sent by the side its sender rule forbids. */
 [[nodiscard]] constexpr errc wrong_sender_error(property_context ctx, property_id id) noexcept {
     for (const sender_rule& r : sender_rules)
@@ -145,6 +152,26 @@ static_assert(property_layouts_agree());
 [[nodiscard]] constexpr bool may_repeat(property_id id) noexcept {
     return static_cast<std::uint8_t>(id) <= max_property_id &&
            (detail::repeatable_properties & detail::bit(id)) != 0;
+}
+
+/**
+ * Whether a packet of context `ctx` may carry property `id` at all (5.0 Table 2-4, read from the
+ * typed sets as the decoder reads it); which side may send it is sender_rules' business.
+ */
+[[nodiscard]] constexpr bool property_allowed_in(property_context ctx, property_id id) noexcept {
+    return (detail::allowed_properties(ctx) & detail::bit(id)) != 0;
+}
+
+/**
+ * Whether the numeric property `id` may hold `value` (a value typed by a user, read from a
+ * file): errc::none, or the fault the decoder gives the same value, with its 5.0 statement.
+ * @par Statements
+ * 5.0 MQTT-3.3.2-8 (Topic Alias 0) and the "It is a Protocol Error" sentences of §3.1.2.11,
+ * §3.2.2.3 and §3.3.2.3.
+ */
+[[nodiscard]] constexpr error check_property_value(property_id id, std::uint32_t value) noexcept {
+    return detail::to_error(detail::make_fault(detail::check_numeric_property(id, value), 0),
+                            protocol_version::v5);
 }
 
 }  // namespace mqttwire

@@ -16,6 +16,7 @@
 #include "../wire/vbi.hpp"
 #include "../wire/writer.hpp"
 #include "property_id.hpp"
+#include "property_rules.hpp"
 #include "typed_properties.hpp"
 
 namespace mqttwire {
@@ -85,7 +86,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_property(Writer& w, property_id id,
 class property_measure {
 public:
     constexpr property_measure(property_context ctx, const codec_options& opts) noexcept
-        : ctx_(ctx), opts_(opts) {}
+        : ctx_(ctx), opts_(opts), wrong_sender_(wrong_sender_properties(ctx, opts.from)) {}
 
     fault failure{};
 
@@ -95,6 +96,7 @@ public:
     MQTTWIRE_ALWAYS_INLINE constexpr void operator()(property_id id,
                                                      const std::optional<T>& v) noexcept {
         if (!v) return;
+        from_sender(id);
         check(id, *v);
         emit_property(count_, id, *v);
     }
@@ -106,8 +108,7 @@ public:
         }
     }
     constexpr void operator()(property_id id, std::span<const std::uint32_t> ids) noexcept {
-        if (!ids.empty() && opts_.from == sender::client)
-            fail(errc::subscription_identifier_from_client);
+        if (!ids.empty()) from_sender(id);
         for (std::uint32_t v : ids) {
             number(id, v);
             emit_property(count_, id, v);
@@ -145,9 +146,10 @@ private:
     constexpr void fail(errc e) noexcept { fail(make_fault(e, 0)); }
     constexpr void number(property_id id, std::uint32_t v) noexcept {
         if (const errc e = check_numeric_property(id, v); e != errc::none) fail(e);
-        if (id == property_id::session_expiry_interval && ctx_ == property_context::disconnect &&
-            opts_.from == sender::server)
-            fail(errc::session_expiry_from_server);
+    }
+    /** The decoder's sender rule (sender_rules): a property only the other side may send. */
+    constexpr void from_sender(property_id id) noexcept {
+        if (wrong_sender_ & bit(id)) fail(wrong_sender_error(ctx_, id));
     }
     constexpr void text(std::string_view s, property_id id) noexcept {
         if (s.size() > max_field_length) return fail(errc::field_too_long);
@@ -159,6 +161,8 @@ private:
 
     property_context ctx_;
     const codec_options& opts_;
+    /** Identifiers this sender may not send in this context. */
+    std::uint64_t wrong_sender_;
     size_counter count_{};
     bool has_auth_method_ = false;
     bool has_auth_data_ = false;

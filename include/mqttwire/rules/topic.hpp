@@ -211,3 +211,46 @@ template <byte_like B>
 }
 
 }  // namespace mqttwire::detail
+
+namespace mqttwire {
+
+/**
+ * Whether `name` may be sent as a Topic Name (a topic typed by a user, read from a file, made
+ * by an application): errc::none, or the first fault with its offset into `name` and the
+ * statement of `version`: empty, longer than a UTF-8 Encoded String can be, ill-formed UTF-8,
+ * or a '+' / '#' in it. The decoders and encoders apply this very rule to every PUBLISH.
+ * @par Statements
+ * MQTT-3.3.2-2 / MQTT-4.7.0-1 (5.0) / MQTT-4.7.1-1 (3.1.1), MQTT-4.7.3-1, MQTT-4.7.3-2,
+ * MQTT-1.5.3-1 / MQTT-1.5.4-1.
+ */
+[[nodiscard]] constexpr error check_topic_name(std::string_view name, protocol_version version,
+                                               const leniency& lenient = {}) noexcept {
+    if (name.size() > max_field_length)
+        return detail::to_error(detail::make_fault(errc::field_too_long, 0), version);
+    const detail::text_fault f = detail::check_topic_name(name.data(), name.size(), lenient);
+    return detail::to_error(detail::make_fault(f.code, f.offset), version);
+}
+
+/**
+ * Whether `filter` may be subscribed to under `version`: errc::none, or the first fault with
+ * its offset and statement: empty, too long, ill-formed UTF-8, a misplaced '+' or '#', or
+ * under 5.0 a "$share/" filter without a valid ShareName and filter. (3.1.1 has no shared
+ * subscriptions: there "$share/..." is an ordinary filter.) The decoders and encoders apply this
+ * very rule to every SUBSCRIBE and UNSUBSCRIBE; split_shared_subscription (topic_match.hpp)
+ * splits a valid shared one.
+ * @par Statements
+ * 3.1.1 MQTT-4.7.1-2, MQTT-4.7.1-3; 5.0 MQTT-4.7.1-1, MQTT-4.7.1-2, MQTT-4.8.2-1, MQTT-4.8.2-2;
+ * both MQTT-4.7.3-1, MQTT-4.7.3-2.
+ */
+[[nodiscard]] constexpr error check_topic_filter(std::string_view filter,
+                                                 protocol_version version,
+                                                 const leniency& lenient = {}) noexcept {
+    if (filter.size() > max_field_length)
+        return detail::to_error(detail::make_fault(errc::field_too_long, 0), version);
+    bool shared = false;
+    const detail::text_fault f =
+        detail::check_topic_filter(filter.data(), filter.size(), version, lenient, shared);
+    return detail::to_error(detail::make_fault(f.code, f.offset), version);
+}
+
+}  // namespace mqttwire

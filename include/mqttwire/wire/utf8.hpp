@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <type_traits>
 
 #if defined(__SSE2__) && !defined(MQTTWIRE_FORCE_SCALAR)
@@ -318,3 +319,37 @@ template <byte_like B>
 }
 
 }  // namespace mqttwire::detail
+
+namespace mqttwire {
+
+/**
+ * Whether `text` is well-formed UTF-8 by the rules of an MQTT UTF-8 Encoded String, at any
+ * length: what a PUBLISH payload with Payload Format Indicator 1 must be (5.0 MQTT-3.3.2-4; a
+ * receiver that checks it answers 0x99 Payload format invalid), or a payload to be shown as text.
+ * errc::none, or the first fault with its offset into `text` and the statement of `version`.
+ * @par Statements
+ * 3.1.1 MQTT-1.5.3-1, MQTT-1.5.3-2; 5.0 MQTT-1.5.4-1, MQTT-1.5.4-2.
+ */
+[[nodiscard]] constexpr error check_utf8_character_data(std::string_view text,
+                                                        protocol_version version,
+                                                        const leniency& lenient = {}) noexcept {
+    const detail::text_fault f =
+        detail::check_text(text.data(), text.size(), detail::text_rules::string, lenient);
+    return detail::to_error(detail::make_fault(f.code, f.offset), version);
+}
+
+/**
+ * Whether `text` may be sent as an MQTT UTF-8 Encoded String (a client id, a user name, a User
+ * Property typed by a user): check_utf8_character_data within the 65,535 bytes a string's
+ * two-byte length allows. The decoders and encoders apply the same rule to every string.
+ * @par Statements
+ * 3.1.1 MQTT-1.5.3-1, MQTT-1.5.3-2 (and §1.5.3's length limit); 5.0 MQTT-1.5.4-1, MQTT-1.5.4-2.
+ */
+[[nodiscard]] constexpr error check_utf8_string(std::string_view text, protocol_version version,
+                                                const leniency& lenient = {}) noexcept {
+    if (text.size() > max_field_length)
+        return detail::to_error(detail::make_fault(errc::field_too_long, 0), version);
+    return check_utf8_character_data(text, version, lenient);
+}
+
+}  // namespace mqttwire

@@ -10,6 +10,7 @@
 #include <mqttwire/mqttwire.hpp>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -413,99 +414,25 @@ struct storage {
     std::vector<reason_code> codes;
 };
 
-std::span<const user_property> keep_users(const properties_view<B>& p, storage& s) {
-    for (const user_property_view& u : p.user_properties()) s.users.push_back({u.name, u.value});
-    return s.users;
-}
-
-connect_properties to_set(const properties_view<B>& p, storage& s, connect_properties out) {
-    out.session_expiry_interval = p.session_expiry_interval();
-    out.receive_maximum = p.receive_maximum();
-    out.maximum_packet_size = p.maximum_packet_size();
-    out.topic_alias_maximum = p.topic_alias_maximum();
-    out.request_response_information = p.request_response_information();
-    out.request_problem_information = p.request_problem_information();
-    out.authentication_method = p.authentication_method();
-    out.authentication_data = p.authentication_data();
-    out.user_properties = keep_users(p, s);
-    return out;
-}
-
-will_properties to_set(const properties_view<B>& p, storage& s, will_properties out) {
-    out.will_delay_interval = p.will_delay_interval();
-    out.payload_format_indicator = p.payload_format_indicator();
-    out.message_expiry_interval = p.message_expiry_interval();
-    out.content_type = p.content_type();
-    out.response_topic = p.response_topic();
-    out.correlation_data = p.correlation_data();
-    out.user_properties = keep_users(p, s);
-    return out;
-}
-
-connack_properties to_set(const properties_view<B>& p, storage& s, connack_properties out) {
-    out.session_expiry_interval = p.session_expiry_interval();
-    out.receive_maximum = p.receive_maximum();
-    out.maximum_qos = p.maximum_qos();
-    out.retain_available = p.retain_available();
-    out.maximum_packet_size = p.maximum_packet_size();
-    out.assigned_client_identifier = p.assigned_client_identifier();
-    out.topic_alias_maximum = p.topic_alias_maximum();
-    out.reason_string = p.reason_string();
-    out.wildcard_subscription_available = p.wildcard_subscription_available();
-    out.subscription_identifier_available = p.subscription_identifier_available();
-    out.shared_subscription_available = p.shared_subscription_available();
-    out.server_keep_alive = p.server_keep_alive();
-    out.response_information = p.response_information();
-    out.server_reference = p.server_reference();
-    out.authentication_method = p.authentication_method();
-    out.authentication_data = p.authentication_data();
-    out.user_properties = keep_users(p, s);
-    return out;
-}
-
-publish_properties to_set(const properties_view<B>& p, storage& s, publish_properties out) {
-    out.payload_format_indicator = p.payload_format_indicator();
-    out.message_expiry_interval = p.message_expiry_interval();
-    out.topic_alias = p.topic_alias();
-    out.response_topic = p.response_topic();
-    out.correlation_data = p.correlation_data();
-    out.user_properties = keep_users(p, s);
-    for (std::uint32_t id : p.subscription_identifiers()) s.ids.push_back(id);
-    out.subscription_identifiers = s.ids;
-    out.content_type = p.content_type();
-    return out;
-}
-
-ack_properties to_set(const properties_view<B>& p, storage& s, ack_properties out) {
-    out.reason_string = p.reason_string();
-    out.user_properties = keep_users(p, s);
-    return out;
-}
-
-subscribe_properties to_set(const properties_view<B>& p, storage& s, subscribe_properties out) {
-    out.subscription_identifier = p.subscription_identifier();
-    out.user_properties = keep_users(p, s);
-    return out;
-}
-
-unsubscribe_properties to_set(const properties_view<B>& p, storage& s, unsubscribe_properties out) {
-    out.user_properties = keep_users(p, s);
-    return out;
-}
-
-disconnect_properties to_set(const properties_view<B>& p, storage& s, disconnect_properties out) {
-    out.session_expiry_interval = p.session_expiry_interval();
-    out.reason_string = p.reason_string();
-    out.server_reference = p.server_reference();
-    out.user_properties = keep_users(p, s);
-    return out;
-}
-
-auth_properties to_set(const properties_view<B>& p, storage& s, auth_properties out) {
-    out.authentication_method = p.authentication_method();
-    out.authentication_data = p.authentication_data();
-    out.reason_string = p.reason_string();
-    out.user_properties = keep_users(p, s);
+/** Fills a typed set from a view, field by field as the set declares them, so no property of
+ *  any packet can be left out here; the repeated ones are copied into `s`, which the set's spans
+ *  then point at. */
+template <class Set>
+Set to_set(const properties_view<B>& p, storage& s, Set out) {
+    for_each_property(out, [&](auto& field) {
+        constexpr property_id id = std::remove_cvref_t<decltype(field)>::id;
+        if constexpr (id == property_id::user_property) {
+            for (const user_property_view& u : p.get_all<id>()) s.users.push_back({u.name, u.value});
+            field = s.users;
+        } else if constexpr (id == property_id::subscription_identifier &&
+                             std::is_same_v<std::remove_cvref_t<decltype(field)>,
+                                            property_list<id>>) {
+            for (std::uint32_t x : p.get_all<id>()) s.ids.push_back(x);
+            field = s.ids;
+        } else {
+            field = p.get<id>();
+        }
+    });
     return out;
 }
 

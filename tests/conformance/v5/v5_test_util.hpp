@@ -177,36 +177,10 @@ inline testing::AssertionResult same_cause(const error& decoded, const error& en
            << "\"; encoder: " << name(encoded.code) << " \"" << encoded.statement << "\"";
 }
 
-/** Every property identifier mqttwire knows, in identifier order. */
-inline constexpr property_id all_property_ids[] = {
-    property_id::payload_format_indicator,
-    property_id::message_expiry_interval,
-    property_id::content_type,
-    property_id::response_topic,
-    property_id::correlation_data,
-    property_id::subscription_identifier,
-    property_id::session_expiry_interval,
-    property_id::assigned_client_identifier,
-    property_id::server_keep_alive,
-    property_id::authentication_method,
-    property_id::authentication_data,
-    property_id::request_problem_information,
-    property_id::will_delay_interval,
-    property_id::request_response_information,
-    property_id::response_information,
-    property_id::server_reference,
-    property_id::reason_string,
-    property_id::receive_maximum,
-    property_id::topic_alias_maximum,
-    property_id::topic_alias,
-    property_id::maximum_qos,
-    property_id::retain_available,
-    property_id::user_property,
-    property_id::maximum_packet_size,
-    property_id::wildcard_subscription_available,
-    property_id::subscription_identifier_available,
-    property_id::shared_subscription_available,
-};
+/** Every property identifier mqttwire knows, in identifier order: the property table's own list,
+ *  held to the count the specification gives (5.0 §2.2.2.2 defines 27). */
+inline constexpr const auto& all_property_ids = mqttwire::property_ids;
+static_assert(std::size(all_property_ids) == 27, "MQTT 5.0 defines 27 property identifiers");
 
 /** `props` holds exactly the identifiers in `present`. */
 template <class B>
