@@ -265,7 +265,8 @@ void write_properties() {
         mw::codec_options opts = o;
         if (server) opts.from = mw::sender::server;
         std::size_t size = 0;
-        if (mw::detail::measure_properties(props, ctx, opts, size)) std::exit(2);
+        if (ctx != decltype(props)::context) std::exit(2);
+        if (mw::detail::measure_properties(props, opts, size)) std::exit(2);
         std::vector<std::byte> out(size + 4);
         mw::detail::writer w(out);
         mw::detail::write_properties(w, props, size);

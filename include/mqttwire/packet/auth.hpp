@@ -57,8 +57,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const auth_packet& a, const co
 [[nodiscard]] constexpr fault plan_packet(const auth_packet& a, const codec_options& opts,
                                           encode_plan& plan) noexcept {
     if (opts.version != protocol_version::v5) return make_fault(errc::not_in_protocol_version, 0);
-    if (const fault f = plan_reason_tail(packet_type::auth, a.reason, a.properties,
-                                         property_context::auth, opts, plan))
+    if (const fault f = plan_reason_tail(packet_type::auth, a.reason, a.properties, opts, plan))
         return f;
     return finish_plan_by_emit(a, opts, plan);
 }

@@ -115,7 +115,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connack_packet& c,
                                                    : static_cast<std::uint8_t>(c.return_code));
     if (const fault f = check_connack(c.session_present ? 1 : 0, code, opts, 0)) return f;
     if (const fault f =
-            measure_properties(c.properties, property_context::connack, opts, plan.properties))
+            measure_properties(c.properties, opts, plan.properties))
         return f;
     if (!v5 && plan.properties != 0) return make_fault(errc::not_in_protocol_version, 0);
     return finish_plan_by_emit(c, opts, plan);

@@ -302,7 +302,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect_packet& c,
         return make_fault(errc::value_out_of_range, 0);
     if (const fault f = check_connect_flags(connect_flags(c), opts.version, 0)) return f;
     if (const fault f =
-            measure_properties(c.properties, property_context::connect, opts, plan.properties))
+            measure_properties(c.properties, opts, plan.properties))
         return f;
     if (!v5 && plan.properties != 0) return make_fault(errc::not_in_protocol_version, 0);
 
@@ -313,8 +313,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const connect_packet& c,
             c.clean_start, opts.version, 0))
         return f;
     if (c.will) {
-        if (const fault f = measure_properties(c.will->properties, property_context::will, opts,
-                                               plan.will_properties))
+        if (const fault f = measure_properties(c.will->properties, opts, plan.will_properties))
             return f;
         if (!v5 && plan.will_properties != 0) return make_fault(errc::not_in_protocol_version, 0);
         if (c.will->topic.size() > max_field_length) return make_fault(errc::field_too_long, 0);

@@ -66,7 +66,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const disconnect_packet& d,
     if (!may_send(packet_type::disconnect, opts.from, opts.version))
         return make_fault(errc::packet_not_allowed_from_sender, 0);
     if (const fault f = plan_reason_tail(packet_type::disconnect, d.reason, d.properties,
-                                         property_context::disconnect, opts, plan))
+                                         opts, plan))
         return f;
     return finish_plan_by_emit(d, opts, plan);
 }

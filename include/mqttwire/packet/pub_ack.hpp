@@ -99,7 +99,7 @@ template <packet_type Type>
         return make_fault(errc::packet_identifier_zero, 0, statement_site::not_numbered);
     plan.flags = Type == packet_type::pubrel ? 0x2 : 0x0;
     if (const fault f =
-            plan_reason_tail(Type, a.reason, a.properties, property_context::ack, opts, plan))
+            plan_reason_tail(Type, a.reason, a.properties, opts, plan))
         return f;
     return finish_plan_by_emit(a, opts, plan);
 }

@@ -245,7 +245,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const publish_packet& p,
             return make_fault(t.code, 0);
     }
     if (const fault f =
-            measure_properties(p.properties, property_context::publish, opts, plan.properties))
+            measure_properties(p.properties, opts, plan.properties))
         return f;
     if (!v5 && plan.properties != 0) return make_fault(errc::not_in_protocol_version, 0);
     plan.flags =

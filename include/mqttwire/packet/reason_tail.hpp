@@ -62,10 +62,9 @@ template <byte_like B>
 /** Checks the tail and measures its properties; write_reason_tail picks the shortest form. */
 template <class Props>
 [[nodiscard]] constexpr fault plan_reason_tail(packet_type type, reason_code code,
-                                               const Props& props, property_context ctx,
-                                               const codec_options& opts,
+                                               const Props& props, const codec_options& opts,
                                                encode_plan& plan) noexcept {
-    if (const fault f = measure_properties(props, ctx, opts, plan.properties)) return f;
+    if (const fault f = measure_properties(props, opts, plan.properties)) return f;
     if (opts.version != protocol_version::v5) {
         if (code != reason_code::success || plan.properties != 0)
             return make_fault(errc::not_in_protocol_version, 0);

@@ -118,7 +118,7 @@ template <packet_type Type, class Ack>
     if (a.packet_id == 0)
         return make_fault(errc::packet_identifier_zero, 0, statement_site::not_numbered);
     if (const fault f =
-            measure_properties(a.properties, property_context::ack, opts, plan.properties))
+            measure_properties(a.properties, opts, plan.properties))
         return f;
     const bool v5 = opts.version == protocol_version::v5;
     if (!v5 && plan.properties != 0) return make_fault(errc::not_in_protocol_version, 0);

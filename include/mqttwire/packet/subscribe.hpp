@@ -228,7 +228,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsubscribe_packet& u,
     if (s.packet_id == 0) return make_fault(errc::packet_identifier_zero, 0);
     if (s.subscriptions.empty()) return make_fault(errc::subscribe_without_filters, 0);
     if (const fault f =
-            measure_properties(s.properties, property_context::subscribe, opts, plan.properties))
+            measure_properties(s.properties, opts, plan.properties))
         return f;
     if (opts.version != protocol_version::v5 && plan.properties != 0)
         return make_fault(errc::not_in_protocol_version, 0);
@@ -252,9 +252,7 @@ MQTTWIRE_ALWAYS_INLINE constexpr void emit_packet(const unsubscribe_packet& u,
     if (const fault f = check_direction(packet_type::unsubscribe, opts)) return f;
     if (u.packet_id == 0) return make_fault(errc::packet_identifier_zero, 0);
     if (u.topic_filters.empty()) return make_fault(errc::unsubscribe_without_filters, 0);
-    if (const fault f =
-            measure_properties(u.properties, property_context::unsubscribe, opts, plan.properties))
-        return f;
+    if (const fault f = measure_properties(u.properties, opts, plan.properties)) return f;
     if (opts.version != protocol_version::v5 && plan.properties != 0)
         return make_fault(errc::not_in_protocol_version, 0);
     size_counter payload;

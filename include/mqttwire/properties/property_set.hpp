@@ -215,37 +215,29 @@ template <class Props>
 /** Measures and validates a non-empty property set (see measure_properties). */
 template <class Props>
 [[nodiscard]] MQTTWIRE_NOINLINE constexpr fault measure_property_list(const Props& props,
-                                                                      property_context ctx,
                                                                       const codec_options& opts,
                                                                       std::size_t& size) noexcept {
-    property_measure m(ctx, opts);
+    // The set's own context, a constant: the sender rules of the contexts that have none fold
+    // away.
+    property_measure m(Props::context, opts);
     props.visit(m);
     m.finish();
     size = m.size();
     return m.failure;
 }
 
-/** Measures and validates a property set; returns the fault, sets `size`. */
+/** Measures and validates a property set by the rules of its packet; returns the fault, sets
+ * `size`. */
 template <class Props>
 [[nodiscard]] MQTTWIRE_ALWAYS_INLINE constexpr fault measure_properties(
-    const Props& props, property_context ctx, const codec_options& opts,
-    std::size_t& size) noexcept {
+    const Props& props, const codec_options& opts, std::size_t& size) noexcept {
     // Most packets carry no property: one test per field, inline, instead of the measuring
     // visit (an empty set breaks no rule).
     if (!has_properties(props)) {
         size = 0;
         return {};
     }
-    return measure_property_list(props, ctx, opts, size);
-}
-
-/** True when the set holds no property at all. */
-template <class Props>
-[[nodiscard]] constexpr bool no_properties(const Props& props, property_context ctx,
-                                           const codec_options& opts) noexcept {
-    std::size_t size = 0;
-    (void)measure_properties(props, ctx, opts, size);
-    return size == 0;
+    return measure_property_list(props, opts, size);
 }
 
 /**
