@@ -1,0 +1,49 @@
+#pragma once
+// One network connection as the protocol engine sees it: where it stands (waiting for CONNECT,
+// connected, closing), the bytes not framed yet, the bytes to send, and what its CONNECT
+// negotiated.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "broker/message.hpp"
+
+namespace mqttwire::broker {
+
+class session;
+using conn_id = std::uint64_t;
+
+struct connection {
+    enum class state : std::uint8_t { awaiting_connect, connected, closing };
+
+    conn_id id = 0;
+    std::string address{};
+    std::uint16_t peer_port = 0;
+    std::uint16_t listener_port = 0;
+    state at = state::awaiting_connect;
+    protocol_version version = protocol_version::v3_1_1;
+    session* sess = nullptr;
+    /** The client id as logged; "<unknown>" before CONNECT, as mosquitto prints it. */
+    std::string name = "<unknown>";
+
+    std::vector<std::byte> in{};
+    std::vector<std::byte> out{};
+    std::size_t out_sent = 0;
+    /** Already listed in broker::ready(). */
+    bool listed = false;
+
+    time_point accepted{};
+    time_point last_in{};
+    std::uint16_t keep_alive = 0;
+
+    // What the client's 5.0 CONNECT asked of us.
+    std::uint16_t receive_maximum = 65535;
+    std::uint32_t maximum_packet_size = max_packet_size;
+    /** Topic Aliases the client set towards us (5.0), by alias. */
+    std::map<std::uint16_t, std::string> aliases{};
+
+    [[nodiscard]] std::size_t pending_output() const { return out.size() - out_sent; }
+};
+
+}  // namespace mqttwire::broker

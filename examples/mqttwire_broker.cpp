@@ -1,0 +1,461 @@
+// mqttwire-broker: an MQTT 3.1 / 3.1.1 / 5.0 broker run like `mosquitto -v`. One thread, one
+// epoll loop, non-blocking sockets; the protocol is mqttwire_broker_core's (examples/broker/),
+// which this file only feeds with bytes and the time.
+//
+//   mqttwire-broker [-v] [-p PORT] [-c FILE]
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "broker/broker.hpp"
+#include "broker/config.hpp"
+
+#ifndef MQTTWIRE_BROKER_VERSION
+#define MQTTWIRE_BROKER_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using namespace mqttwire;
+using broker::clock;
+using broker::conn_id;
+using broker::time_point;
+
+constexpr const char* version = MQTTWIRE_BROKER_VERSION;
+
+/** Lines as mosquitto writes them: "<unix seconds>: text", flushed one by one. */
+class line_sink : public broker::log_sink {
+public:
+    void add(std::FILE* f) { files_.push_back(f); }
+    void line(broker::log_type, std::string_view text) override {
+        const long now = static_cast<long>(std::time(nullptr));
+        for (std::FILE* f : files_) {
+            std::fprintf(f, "%ld: %.*s\n", now, static_cast<int>(text.size()), text.data());
+            std::fflush(f);
+        }
+    }
+
+private:
+    std::vector<std::FILE*> files_{};
+};
+
+void usage() {
+    std::printf("mqttwire-broker version %s\n\n"
+                "mqttwire-broker is an MQTT 3.1, 3.1.1 and 5.0 broker on the mqttwire codec.\n\n"
+                "Usage: mqttwire-broker [-c config_file] [-p port] [-v]\n\n"
+                " -c : specify the broker config file.\n"
+                " -p : start the broker listening on the specified port.\n"
+                "      Not recommended in conjunction with the -c option.\n"
+                " -v : verbose mode - enable all logging types. This overrides\n"
+                "      any logging options given in the config file.\n",
+                version);
+}
+
+struct client_socket {
+    int fd = -1;
+    bool writing = false;  // EPOLLOUT armed: output is waiting for the socket
+};
+
+struct listen_socket {
+    int fd = -1;
+    std::uint16_t port = 0;
+};
+
+/** epoll's u64 for the signal fd and the listeners; client ids start above them. */
+constexpr std::uint64_t signal_key = 0;
+constexpr std::uint64_t first_client_key = std::uint64_t{1} << 32;
+
+bool open_listener(const sockaddr* addr, socklen_t len, int family, std::uint16_t port,
+                   std::vector<listen_socket>& out, std::string& error) {
+    const int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error = std::strerror(errno);
+        return false;
+    }
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    // Each address family gets its own socket, as mosquitto opens them.
+    if (family == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (::bind(fd, addr, len) != 0 || ::listen(fd, 256) != 0) {
+        error = std::strerror(errno);
+        ::close(fd);
+        return false;
+    }
+    out.push_back({fd, port});
+    return true;
+}
+
+std::string peer_text(const sockaddr_storage& ss, std::uint16_t& port) {
+    char text[INET6_ADDRSTRLEN] = "";
+    if (ss.ss_family == AF_INET) {
+        const auto* a = reinterpret_cast<const sockaddr_in*>(&ss);
+        ::inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
+        port = ntohs(a->sin_port);
+    } else if (ss.ss_family == AF_INET6) {
+        const auto* a = reinterpret_cast<const sockaddr_in6*>(&ss);
+        ::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
+        port = ntohs(a->sin6_port);
+    }
+    return text;
+}
+
+class driver {
+public:
+    driver(broker::broker_config config, line_sink& sink) : broker_(config, sink) {}
+
+    int epoll_fd = -1;
+    std::vector<listen_socket> listeners{};
+
+    int run(int signal_fd) {
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = signal_key;
+        ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, signal_fd, &ev);
+        for (std::size_t i = 0; i < listeners.size(); ++i) {
+            ev.data.u64 = i + 1;
+            ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, listeners[i].fd, &ev);
+        }
+        time_point next_tick = clock::now();
+        std::vector<epoll_event> events(256);
+        for (;;) {
+            const time_point before = clock::now();
+            const auto wait =
+                std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - before).count();
+            // Bounded: the timers run at least once a second.
+            const int timeout = static_cast<int>(std::clamp<long long>(wait, 0, 1000));
+            const int n = ::epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()),
+                                       timeout);
+            const time_point now = clock::now();
+            bool stop = false;
+            for (int i = 0; i < n; ++i) {
+                const epoll_event& e = events[static_cast<std::size_t>(i)];
+                if (e.data.u64 == signal_key) {
+                    signalfd_siginfo info{};
+                    static_cast<void>(::read(signal_fd, &info, sizeof info));
+                    stop = true;
+                } else if (e.data.u64 < first_client_key) {
+                    accept_all(listeners[e.data.u64 - 1], now);
+                } else {
+                    if (e.events & EPOLLOUT) flush(e.data.u64, now);
+                    if (e.events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+                        read_all(e.data.u64, now);
+                }
+            }
+            if (stop) {
+                broker_.shutdown(now);
+                flush_ready(now);
+                for (auto& [id, s] : clients_) ::close(s.fd);
+                clients_.clear();
+                return 0;
+            }
+            if (now >= next_tick) {
+                broker_.tick(now);
+                const auto deadline = broker_.next_deadline();
+                next_tick = now + std::chrono::seconds(1);
+                if (deadline && *deadline < next_tick)
+                    next_tick = std::max(*deadline, now + std::chrono::milliseconds(10));
+            }
+            flush_ready(now);
+            expire_closing(now);
+        }
+    }
+
+private:
+    void accept_all(const listen_socket& l, time_point now) {
+        for (;;) {
+            sockaddr_storage ss{};
+            socklen_t len = sizeof ss;
+            const int fd = ::accept4(l.fd, reinterpret_cast<sockaddr*>(&ss), &len,
+                                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0) return;  // EAGAIN, or out of descriptors: the next turn tries again
+            const int one = 1;
+            ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            const conn_id id = next_id_++;
+            epoll_event ev{};
+            ev.events = EPOLLIN | EPOLLRDHUP;
+            ev.data.u64 = id;
+            if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+                ::close(fd);
+                continue;
+            }
+            clients_[id] = {fd, false};
+            std::uint16_t port = 0;
+            const std::string address = peer_text(ss, port);
+            broker_.accept(id, address, port, l.port, now);
+        }
+    }
+
+    void read_all(conn_id id, time_point now) {
+        const auto it = clients_.find(id);
+        if (it == clients_.end()) return;
+        const int fd = it->second.fd;
+        for (;;) {
+            if (broker_.close_requested(id)) return;
+            const ssize_t n = ::read(fd, buffer_, sizeof buffer_);
+            if (n > 0) {
+                broker_.receive(id, std::span<const std::byte>(buffer_, static_cast<std::size_t>(n)),
+                                now);
+                continue;
+            }
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+            if (n < 0 && errno == EINTR) continue;
+            // The peer closed, or the connection failed.
+            drop(id, now);
+            return;
+        }
+    }
+
+    void drop(conn_id id, time_point now) {
+        const auto it = clients_.find(id);
+        if (it == clients_.end()) return;
+        ::close(it->second.fd);
+        clients_.erase(it);
+        closing_.erase(id);
+        broker_.closed(id, now);
+    }
+
+    /** Writes what the broker has for `id`; true when it is all out. */
+    bool flush(conn_id id, time_point now) {
+        const auto it = clients_.find(id);
+        if (it == clients_.end()) return true;
+        client_socket& s = it->second;
+        for (;;) {
+            const std::span<const std::byte> out = broker_.output(id);
+            if (out.empty()) break;
+            iovec iov{const_cast<std::byte*>(out.data()), out.size()};
+            const ssize_t n = ::writev(s.fd, &iov, 1);
+            if (n > 0) {
+                broker_.consume_output(id, static_cast<std::size_t>(n));
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                if (!s.writing) {
+                    epoll_event ev{};
+                    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
+                    ev.data.u64 = id;
+                    ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, s.fd, &ev);
+                    s.writing = true;
+                }
+                return false;
+            }
+            drop(id, now);
+            return true;
+        }
+        if (s.writing) {
+            epoll_event ev{};
+            ev.events = EPOLLIN | EPOLLRDHUP;
+            ev.data.u64 = id;
+            ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, s.fd, &ev);
+            s.writing = false;
+        }
+        if (broker_.close_requested(id)) drop(id, now);
+        return true;
+    }
+
+    void flush_ready(time_point now) {
+        for (const conn_id id : broker_.take_ready()) {
+            if (!flush(id, now) && broker_.close_requested(id) && !closing_.contains(id))
+                closing_[id] = now + std::chrono::seconds(5);
+        }
+    }
+
+    /** A connection the broker closed whose peer does not read its last bytes: bounded. */
+    void expire_closing(time_point now) {
+        std::vector<conn_id> late;
+        for (const auto& [id, deadline] : closing_)
+            if (now >= deadline) late.push_back(id);
+        for (const conn_id id : late) drop(id, now);
+    }
+
+    broker::broker broker_;
+    std::unordered_map<conn_id, client_socket> clients_{};
+    std::unordered_map<conn_id, time_point> closing_{};
+    conn_id next_id_ = first_client_key;
+    std::byte buffer_[64 * 1024];
+};
+
+bool read_file(const std::string& path, std::string& text) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream s;
+    s << in.rdbuf();
+    text = s.str();
+    return true;
+}
+
+void print_error(const std::string& text) {
+    std::fprintf(stderr, "%ld: %s\n", static_cast<long>(std::time(nullptr)), text.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    bool verbose = false;
+    std::optional<std::uint16_t> port;
+    std::string config_path;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "-v" || a == "--verbose") {
+            verbose = true;
+        } else if ((a == "-p" || a == "--port") && i + 1 < argc) {
+            const std::string_view v = argv[++i];
+            std::uint16_t p = 0;
+            const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), p);
+            if (ec != std::errc{} || end != v.data() + v.size() || p == 0) {
+                std::fprintf(stderr, "Error: Invalid port specified (%s).\n", argv[i]);
+                return 1;
+            }
+            port = p;
+        } else if ((a == "-c" || a == "--config-file") && i + 1 < argc) {
+            config_path = argv[++i];
+        } else if (a == "-h" || a == "--help") {
+            usage();
+            return 0;
+        } else {
+            std::fprintf(stderr, "Error: Unknown option '%s'.\n", argv[i]);
+            usage();
+            return 1;
+        }
+    }
+
+    broker::config_file cf;
+    if (!config_path.empty()) {
+        std::string text;
+        if (!read_file(config_path, text)) {
+            print_error("Error: Unable to open config file " + config_path + ".");
+            return 1;
+        }
+        const broker::config_result r = broker::parse_config(text, config_path, cf);
+        if (!r.ok) {
+            for (const std::string& e : r.errors) print_error(e);
+            return 3;
+        }
+    }
+    if (verbose) cf.broker.log_mask = broker::all_log_types;
+    cf.broker.seed = std::random_device{}();
+
+    line_sink sink;
+    std::FILE* log_file = nullptr;
+    if (cf.log_dest.empty()) cf.log_dest.push_back(broker::log_destination::stderr_stream);
+    for (const broker::log_destination d : cf.log_dest) {
+        switch (d) {
+            case broker::log_destination::stderr_stream: sink.add(stderr); break;
+            case broker::log_destination::stdout_stream: sink.add(stdout); break;
+            case broker::log_destination::none: break;
+            case broker::log_destination::file:
+                log_file = std::fopen(cf.log_file.c_str(), "a");
+                if (!log_file) {
+                    print_error("Error: Unable to open log file " + cf.log_file + " for writing.");
+                    return 1;
+                }
+                sink.add(log_file);
+                break;
+        }
+    }
+    broker::logger log(sink, cf.broker.log_mask);
+    log.printf(broker::log_type::notice, "mqttwire-broker version %s starting", version);
+    if (config_path.empty())
+        log.printf(broker::log_type::notice, "Using default config.");
+    else
+        log.printf(broker::log_type::notice, "Config loaded from %s.", config_path.c_str());
+
+    // No listener configured: loopback only, as mosquitto 2 does.
+    const bool local_only = cf.listeners.empty();
+    if (local_only) {
+        cf.listeners.push_back({port.value_or(1883), "127.0.0.1"});
+        cf.listeners.push_back({port.value_or(1883), "::1"});
+        log.printf(broker::log_type::notice,
+                   "Starting in local only mode. Connections will only be possible from clients "
+                   "running on this machine.");
+        log.printf(broker::log_type::notice,
+                   "Create a configuration file which defines a listener to allow remote access.");
+        log.printf(broker::log_type::notice,
+                   "For more details see https://mosquitto.org/documentation/authentication-methods/");
+    } else if (port) {
+        cf.listeners.push_back({*port, ""});
+    }
+
+    driver d(cf.broker, sink);
+    for (const broker::listener_config& l : cf.listeners) {
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+        addrinfo* found = nullptr;
+        const std::string service = std::to_string(l.port);
+        if (::getaddrinfo(l.address.empty() ? nullptr : l.address.c_str(), service.c_str(), &hints,
+                          &found) != 0) {
+            log.printf(broker::log_type::error, "Error creating listener: %s",
+                       l.address.c_str());
+            return 1;
+        }
+        for (addrinfo* a = found; a; a = a->ai_next) {
+            const bool v4 = a->ai_family == AF_INET;
+            if (!v4 && a->ai_family != AF_INET6) continue;
+            log.printf(broker::log_type::notice, "Opening %s listen socket on port %u.",
+                       v4 ? "ipv4" : "ipv6", static_cast<unsigned>(l.port));
+            std::string error;
+            if (!open_listener(a->ai_addr, a->ai_addrlen, a->ai_family, l.port, d.listeners,
+                               error)) {
+                // A host without IPv6 still serves IPv4 loopback.
+                if (local_only && !v4) {
+                    log.printf(broker::log_type::warning, "Warning: %s", error.c_str());
+                    continue;
+                }
+                log.printf(broker::log_type::error, "Error: %s", error.c_str());
+                ::freeaddrinfo(found);
+                return 1;
+            }
+        }
+        ::freeaddrinfo(found);
+    }
+    if (d.listeners.empty()) {
+        log.printf(broker::log_type::error, "Error: Unable to open any listen socket.");
+        return 1;
+    }
+
+    // SIGINT and SIGTERM arrive through a descriptor in the loop: no handler runs mid-turn.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigprocmask(SIG_BLOCK, &signals, nullptr);
+    const int signal_fd = ::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
+    // A peer that vanished mid-write is a return code, not a signal.
+    ::signal(SIGPIPE, SIG_IGN);
+    d.epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+    if (signal_fd < 0 || d.epoll_fd < 0) {
+        log.printf(broker::log_type::error, "Error: %s", std::strerror(errno));
+        return 1;
+    }
+    log.printf(broker::log_type::notice, "mqttwire-broker version %s running", version);
+    const int status = d.run(signal_fd);
+    log.printf(broker::log_type::notice, "mqttwire-broker version %s terminating", version);
+    for (const listen_socket& l : d.listeners) ::close(l.fd);
+    if (log_file) std::fclose(log_file);
+    return status;
+}
