@@ -332,12 +332,17 @@ bool session::send_streamed(const publish_packet& p, const std::shared_ptr<paylo
     out_.resize(at + *written);
     last_out_ = now;
     // The payload follows as output() drains (pump), from offset 0 also for a resend.
-    if (size > 0) stream_out_ = outgoing_stream{.source = source, .offset = 0, .size = size};
+    if (size > 0) {
+        stream_out_ = outgoing_stream{.source = source, .offset = 0, .size = size};
+        pump();
+    }
     return true;
 }
 
 void session::pump() {
-    while (stream_out_ && out_.size() - out_sent_ < stream_chunk) {
+    // Topped up once a quarter chunk is left, so the bytes moved to the front stay few however
+    // little the transport takes at a time.
+    while (stream_out_ && out_.size() - out_sent_ < stream_chunk / 4) {
         if (out_sent_ > 0) {
             out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_sent_));
             out_sent_ = 0;
@@ -426,6 +431,7 @@ bool session::send_resends(time_point now) {
         e.resend = false;
         if (e.step == outgoing_step::awaiting_puback || e.step == outgoing_step::awaiting_pubrec) {
             send_publish(e, now);
+            if (state_ != session_state::connected) return false;  // its payload was unreadable
         } else if (e.step == outgoing_step::awaiting_pubcomp) {
             trace("Client %s sending PUBREL (m%d)", trace_id(), e.mid);
             static_cast<void>(send(pubrel_packet{.packet_id = e.mid}, now));
@@ -455,6 +461,7 @@ void session::send_ready(time_point now) {
                                            config_.max_inflight.value_or(65535)))
             break;
         send_publish(*it, now);
+        if (state_ != session_state::connected) return;  // its payload was unreadable
         if (qos0 || it->step == outgoing_step::unsent) {
             // Sent at QoS 0, or cannot be sent at all (too large for this server).
             done.emplace_back(it->mid, qos0 && it->sent_before ? reason_code::success

@@ -257,7 +257,7 @@ public:
     }
     /** `n` bytes of output() were written. */
     void consume_output(std::size_t n);
-    /** How much of a streamed payload output() holds at most. */
+    /** How much of a streamed payload output() takes in at a time (it holds under 1.25 of it). */
     static constexpr std::size_t stream_chunk = 64 * 1024;
 
     // ---- state ----------------------------------------------------------------------------
