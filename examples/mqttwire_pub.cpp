@@ -118,10 +118,7 @@ int run(const cli::pub_config& config) {
     handler.session_ = &session;
 
     client::connection link;
-    if (!link.open(client_program::endpoint_of(cc))) {
-        client_program::print_open_error(cc, link);
-        return 1;
-    }
+    if (!client_program::open_link(cc, link)) return 1;
     auto ended = [&] { return session.state() == client::session_state::disconnected; };
     auto failed = [&]() -> int {
         if (handler.refused_) {

@@ -203,10 +203,7 @@ int run(const cli::sub_config& config) {
     handler.session_ = &session;
 
     client::connection link;
-    if (!link.open(client_program::endpoint_of(cc))) {
-        client_program::print_open_error(cc, link);
-        return 1;
-    }
+    if (!client_program::open_link(cc, link)) return 1;
     std::optional<client::time_point> until;
     if (config.timeout_s != 0) until = started + std::chrono::seconds(config.timeout_s);
 

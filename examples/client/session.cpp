@@ -218,28 +218,24 @@ std::uint16_t session::publish(outgoing_message message, time_point now) {
 
 std::uint16_t session::subscribe(std::vector<subscription_request> filters, time_point now,
                                  subscribe_options options) {
-    const std::uint16_t mid = allocate_mid();
-    requests_.push_back({.mid = mid,
-                         .subscribe = true,
-                         .filters = std::move(filters),
-                         .options = std::move(options)});
-    if (state_ == session_state::connected) {
-        send_request(requests_.back(), now);
-        if (!requests_.back().sent) {
-            requests_.pop_back();
-            return 0;
-        }
-    }
-    return mid;
+    return queue_request({.subscribe = true,
+                          .filters = std::move(filters),
+                          .options = std::move(options)},
+                         now);
 }
 
 std::uint16_t session::unsubscribe(std::vector<std::string> filters, time_point now,
                                    std::vector<owned_user_property> user_properties) {
+    return queue_request({.subscribe = false,
+                          .topic_filters = std::move(filters),
+                          .user_properties = std::move(user_properties)},
+                         now);
+}
+
+std::uint16_t session::queue_request(pending_request request, time_point now) {
     const std::uint16_t mid = allocate_mid();
-    requests_.push_back({.mid = mid,
-                         .subscribe = false,
-                         .topic_filters = std::move(filters),
-                         .user_properties = std::move(user_properties)});
+    request.mid = mid;
+    requests_.push_back(std::move(request));
     if (state_ == session_state::connected) {
         send_request(requests_.back(), now);
         if (!requests_.back().sent) {
@@ -883,12 +879,10 @@ void session::handle_disconnect(std::span<const std::byte> packet) {
 
 void session::fail(const mqttwire::error& e, time_point now, std::string_view detail,
                    std::optional<reason_code> reason) {
-    const reason_code code = reason.value_or(e.to_reason_code());
+    const reason_code code = reason.value_or(e.disconnect_reason_code(sender::client));
     if (is_v5(config_.version) && state_ != session_state::disconnected) {
         trace("Client %s sending DISCONNECT", trace_id());
-        // A code the codec names but DISCONNECT cannot carry becomes Protocol Error.
-        if (!send(disconnect_packet{.reason = code}, now))
-            static_cast<void>(send(disconnect_packet{.reason = reason_code::protocol_error}, now));
+        static_cast<void>(send(disconnect_packet{.reason = code}, now));
     }
     close({.cause = close_cause::protocol_error, .reason = code, .error = e, .detail = detail});
 }

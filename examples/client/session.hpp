@@ -322,6 +322,8 @@ private:
     /** The header of a PUBLISH whose payload `source` gives; the payload follows via pump(). */
     bool send_streamed(const publish_packet& p, const std::shared_ptr<payload_source>& source,
                        time_point now);
+    /** Numbers a SUBSCRIBE or UNSUBSCRIBE and sends it if connected; 0 when it cannot. */
+    std::uint16_t queue_request(pending_request request, time_point now);
     void send_request(pending_request& request, time_point now);
     void send_ready(time_point now);
     /** Sends again what was in flight, in order; false while a stream holds the rest back. */
