@@ -237,16 +237,23 @@ private:
         broker_.closed(id, now);
     }
 
+    /** iovecs per writev: enough to drain a turn's output of a busy subscriber at once. */
+    static constexpr std::size_t max_pieces = 64;
+
     /** Writes what the broker has for `id`; true when it is all out. */
     bool flush(conn_id id, time_point now) {
         const auto it = clients_.find(id);
         if (it == clients_.end()) return true;
         client_socket& s = it->second;
         for (;;) {
-            const std::span<const std::byte> out = broker_.output(id);
-            if (out.empty()) break;
-            iovec iov{const_cast<std::byte*>(out.data()), out.size()};
-            const ssize_t n = ::writev(s.fd, &iov, 1);
+            // Own bytes and shared payloads, as many pieces as one writev takes here.
+            std::span<const std::byte> pieces[max_pieces];
+            const std::size_t count = broker_.output_pieces(id, pieces);
+            if (count == 0) break;
+            iovec iov[max_pieces];
+            for (std::size_t i = 0; i < count; ++i)
+                iov[i] = {const_cast<std::byte*>(pieces[i].data()), pieces[i].size()};
+            const ssize_t n = ::writev(s.fd, iov, static_cast<int>(count));
             if (n > 0) {
                 broker_.consume_output(id, static_cast<std::size_t>(n));
                 continue;

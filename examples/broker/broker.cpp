@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace mqttwire::broker {
 
@@ -11,8 +12,11 @@ namespace {
 
 /** Above this much unsent output a connected client's QoS 0 messages are dropped. */
 constexpr std::size_t qos0_backlog_limit = std::size_t{8} << 20;
-/** Output buffers above this capacity are released once they drain. */
-constexpr std::size_t output_keep_capacity = std::size_t{64} << 10;
+/**
+ * Payloads up to this size are copied behind their subscriber's header: cheaper than an iovec
+ * of their own. Larger ones are sent from the stored message, shared by every subscriber.
+ */
+constexpr std::size_t copied_payload_limit = 512;
 
 int flag(bool b) { return b ? 1 : 0; }
 
@@ -160,26 +164,22 @@ std::vector<conn_id> broker::take_ready() {
     return out;
 }
 
-std::span<const std::byte> broker::output(conn_id id) const {
+std::span<const std::byte> broker::output(conn_id id) {
     const auto found = connections_.find(id);
     if (found == connections_.end()) return {};
-    const connection& c = *found->second;
-    return std::span<const std::byte>(c.out).subspan(c.out_sent);
+    return found->second->out.contiguous();
+}
+
+std::size_t broker::output_pieces(conn_id id, std::span<std::span<const std::byte>> out) const {
+    const auto found = connections_.find(id);
+    if (found == connections_.end()) return 0;
+    return found->second->out.pieces(out);
 }
 
 void broker::consume_output(conn_id id, std::size_t n) {
     const auto found = connections_.find(id);
     if (found == connections_.end()) return;
-    connection& c = *found->second;
-    c.out_sent = std::min(c.out.size(), c.out_sent + n);
-    if (c.out_sent == c.out.size()) {
-        c.out.clear();
-        c.out_sent = 0;
-        if (c.out.capacity() > output_keep_capacity) c.out.shrink_to_fit();
-    } else if (c.out_sent > c.out.size() / 2) {
-        c.out.erase(c.out.begin(), c.out.begin() + static_cast<std::ptrdiff_t>(c.out_sent));
-        c.out_sent = 0;
-    }
+    found->second->out.consume(n);
 }
 
 bool broker::close_requested(conn_id id) const {
@@ -313,8 +313,6 @@ bool broker::enqueue(session& s, queued_message q) {
 void broker::deliver(session& s, const message_ptr& m, qos q, bool retain,
                      std::span<const std::uint32_t> identifiers, time_point now) {
     if (m->expired(now)) return;
-    queued_message item{.msg = m, .qos_level = q, .retain = retain,
-                        .identifiers = {identifiers.begin(), identifiers.end()}};
     connection* c = s.conn;
     const bool online = c && c->at == connection::state::connected;
     if (online && q == qos::at_most_once) {
@@ -326,9 +324,13 @@ void broker::deliver(session& s, const message_ptr& m, qos q, bool retain,
             s.dropping = true;
             return;
         }
-        static_cast<void>(write_publish(*c, item, 0, false, now));
+        static_cast<void>(write_publish(*c, m, q, retain, identifiers, 0, false, now));
         return;
     }
+    // Offline, QoS 0 is not kept (mosquitto's queue_qos0_messages false).
+    if (!online && q == qos::at_most_once) return;
+    queued_message item{.msg = m, .qos_level = q, .retain = retain,
+                        .identifiers = {identifiers.begin(), identifiers.end()}};
     if (online && s.queue.empty() && s.inflight.size() < inflight_limit(*c)) {
         const std::uint16_t mid = s.next_mid();
         if (write_publish(*c, item, mid, false, now)) {
@@ -340,43 +342,103 @@ void broker::deliver(session& s, const message_ptr& m, qos q, bool retain,
         }
         return;
     }
-    // Offline, QoS 0 is not kept (mosquitto's queue_qos0_messages false).
-    if (!online && q == qos::at_most_once) return;
     static_cast<void>(enqueue(s, std::move(item)));
 }
 
-bool broker::write_publish(connection& c, const queued_message& q, std::uint16_t mid, bool dup,
-                           time_point now) {
-    const message& m = *q.msg;
-    publish_changes changes{.qos_level = q.qos_level,
-                            .packet_id = q.qos_level == qos::at_most_once ? std::uint16_t{0} : mid,
-                            .retain = q.retain,
-                            .dup = dup};
-    // A source that leaned on a Topic Alias carries no topic: the resolved one goes out.
-    if (m.view.topic_name.empty()) changes.topic_name = std::string_view(m.topic);
-    if (c.version == protocol_version::v5) {
-        changes.subscription_identifiers = std::span<const std::uint32_t>(q.identifiers);
-        if (m.expires) changes.message_expiry_interval = m.remaining_expiry(now);
+bool broker::write_publish(connection& c, const message_ptr& msg, qos q, bool retain,
+                           std::span<const std::uint32_t> identifiers, std::uint16_t mid,
+                           bool dup, time_point now) {
+    const message& m = *msg;
+    if (layouts_of_ != msg) {
+        layouts_of_ = msg;
+        layouts_.clear();
+        layout_bytes_.clear();
+        layout_ids_.clear();
     }
-    const auto forwarded = forward(m.view, changes);
-    const codec_options opts = encode_options(c);
-    const result<std::size_t> size = encoded_size(forwarded, opts);
-    if (!size) {
+    const bool v5 = c.version == protocol_version::v5;
+    const bool with_id = q != qos::at_most_once;
+    if (!v5) identifiers = {};
+    const std::optional<std::uint32_t> expiry =
+        v5 && m.expires ? m.remaining_expiry(now) : std::nullopt;
+    const layout* found = nullptr;
+    for (const layout& l : layouts_) {
+        if (l.version == c.version && l.with_id == with_id && l.expiry == expiry &&
+            std::ranges::equal(std::span(layout_ids_).subspan(l.ids_at, l.ids_count),
+                               identifiers)) {
+            found = &l;
+            break;
+        }
+    }
+    if (!found) {
+        // This layout's header, encoded once for every subscriber of the message: QoS, DUP,
+        // RETAIN and the Packet Identifier are patched per subscriber below.
+        layout l{.version = c.version, .with_id = with_id, .expiry = expiry,
+                 .ids_at = layout_ids_.size(), .ids_count = identifiers.size(),
+                 .at = layout_bytes_.size()};
+        layout_ids_.insert(layout_ids_.end(), identifiers.begin(), identifiers.end());
+        publish_changes changes{.qos_level = q,
+                                .packet_id = with_id ? std::uint16_t{1} : std::uint16_t{0},
+                                .retain = false,
+                                .dup = false};
+        // A source that leaned on a Topic Alias carries no topic: the resolved one goes out.
+        if (m.view.topic_name.empty()) changes.topic_name = std::string_view(m.topic);
+        if (v5) {
+            changes.subscription_identifiers = identifiers;
+            if (expiry) changes.message_expiry_interval = expiry;
+        }
+        const auto forwarded = forward(m.view, changes);
+        const codec_options opts{.version = c.version, .from = sender::server};
+        const result<std::size_t> size = encoded_size(forwarded, opts);
+        if (size) {
+            const std::size_t header = *size - m.view.payload.size();
+            layout_bytes_.resize(l.at + header);
+            const auto written = encode_header(
+                forwarded, opts, std::span(layout_bytes_).subspan(l.at, header));
+            if (written && *written == header) {
+                l.size = header;
+                l.total = *size;
+                if (with_id)
+                    l.id_offset = publish_packet_id_offset(
+                                      std::span(layout_bytes_).subspan(l.at, header))
+                                      .value_or(0);
+            } else {
+                l.error = written ? errc::packet_too_large : written.error().code;
+            }
+        } else {
+            l.error = size.error().code;
+        }
+        if (l.error == errc::none && with_id && l.id_offset == 0) l.error = errc::packet_truncated;
+        layouts_.push_back(l);
+        found = &layouts_.back();
+    }
+    const layout& l = *found;
+    const errc refused = l.error != errc::none                   ? l.error
+                         : l.total > c.maximum_packet_size ? errc::packet_too_large
+                                                                 : errc::none;
+    if (refused != errc::none) {
         // Over the client's Maximum Packet Size: not sent to it (5.0 MQTT-3.1.2-25).
         log_.printf(log_type::debug, "Dropping too large PUBLISH for %s (%.*s).", c.name.c_str(),
-                    static_cast<int>(name(size.error().code).size()),
-                    name(size.error().code).data());
+                    static_cast<int>(name(refused).size()), name(refused).data());
         return false;
     }
-    const std::size_t at = c.out.size();
-    c.out.resize(at + *size);
-    if (!encode(forwarded, opts, std::span(c.out).subspan(at))) {
-        c.out.resize(at);
-        return false;
+    const std::span<const std::byte> payload = m.view.payload;
+    const bool copied = payload.size() <= copied_payload_limit;
+    const std::span<std::byte> out = c.out.append(l.size + (copied ? payload.size() : 0));
+    std::memcpy(out.data(), layout_bytes_.data() + l.at, l.size);
+    out[0] = static_cast<std::byte>(0x30u | (dup ? 0x08u : 0u) |
+                                    (static_cast<unsigned>(q) << 1) | (retain ? 1u : 0u));
+    if (with_id) {
+        out[l.id_offset] = static_cast<std::byte>(mid >> 8);
+        out[l.id_offset + 1] = static_cast<std::byte>(mid & 0xFF);
+    }
+    if (copied) {
+        if (!payload.empty()) std::memcpy(out.data() + l.size, payload.data(), payload.size());
+    } else {
+        c.out.append_shared(msg, payload);
     }
     mark_ready(c);
     log_.printf(log_type::debug, "Sending PUBLISH to %s (d%d, q%d, r%d, m%u, '%s', ... (%ld bytes))",
-                c.name.c_str(), flag(dup), static_cast<int>(q.qos_level), flag(q.retain),
+                c.name.c_str(), flag(dup), static_cast<int>(q), flag(retain),
                 static_cast<unsigned>(mid), m.topic.c_str(),
                 static_cast<long>(m.view.payload.size()));
     return true;

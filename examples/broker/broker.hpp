@@ -55,8 +55,13 @@ public:
 
     /** Connections that got output or a close request since the last take_ready(). */
     std::vector<conn_id> take_ready();
-    /** Bytes to send on `id` (empty for an unknown connection). */
-    [[nodiscard]] std::span<const std::byte> output(conn_id id) const;
+    /** Bytes to send on `id` as one span (empty for an unknown connection): for tests. */
+    [[nodiscard]] std::span<const std::byte> output(conn_id id);
+    /**
+     * Bytes to send on `id` as up to out.size() pieces in order, for one writev: own bytes
+     * and payloads shared with other subscribers. Returns how many were filled.
+     */
+    std::size_t output_pieces(conn_id id, std::span<std::span<const std::byte>> out) const;
     /** `n` bytes of output(id) were written. */
     void consume_output(conn_id id, std::size_t n);
     /** The broker is done with `id`: send its output, close it, then call closed(). */
@@ -103,8 +108,13 @@ private:
     void deliver(session& s, const message_ptr& m, qos q, bool retain,
                  std::span<const std::uint32_t> identifiers, time_point now);
     /** Writes one PUBLISH to `c`; false when it cannot go to this client (too large). */
-    bool write_publish(connection& c, const queued_message& q, std::uint16_t mid, bool dup,
+    bool write_publish(connection& c, const message_ptr& msg, qos q, bool retain,
+                       std::span<const std::uint32_t> identifiers, std::uint16_t mid, bool dup,
                        time_point now);
+    bool write_publish(connection& c, const queued_message& q, std::uint16_t mid, bool dup,
+                       time_point now) {
+        return write_publish(c, q.msg, q.qos_level, q.retain, q.identifiers, mid, dup, now);
+    }
     /** Sends queued messages while the in-flight window allows. */
     void pump(session& s, time_point now);
     void resume(session& s, time_point now);
@@ -124,6 +134,28 @@ private:
     /** Reused by route(): the matching subscriptions of one message, merged per session. */
     std::vector<subscriber> matches_{};
     std::vector<std::uint32_t> identifiers_{};
+
+    /**
+     * The last forwarded message's encoded headers, one per outgoing layout (protocol
+     * version, with or without a Packet Identifier, Subscription Identifiers, remaining
+     * expiry): every subscriber of that layout gets a copy with its own flags and identifier
+     * patched in, and its payload shared or copied (write_publish). Holding the message keeps
+     * its address from being reused by another while the cache names it.
+     */
+    struct layout {
+        protocol_version version = protocol_version::v3_1_1;
+        bool with_id = false;
+        std::optional<std::uint32_t> expiry{};
+        std::size_t ids_at = 0, ids_count = 0;  // in layout_ids_
+        std::size_t at = 0, size = 0;           // the header, in layout_bytes_
+        std::size_t id_offset = 0;              // of the Packet Identifier in the header
+        std::size_t total = 0;                  // header and payload
+        errc error = errc::none;
+    };
+    message_ptr layouts_of_{};
+    std::vector<layout> layouts_{};
+    std::vector<std::byte> layout_bytes_{};
+    std::vector<std::uint32_t> layout_ids_{};
 };
 
 // In the header: connection.cpp and broker.cpp both send packets.
@@ -132,10 +164,8 @@ bool broker::send(connection& c, const Packet& packet) {
     const codec_options opts = encode_options(c);
     const result<std::size_t> size = encoded_size(packet, opts);
     if (!size) return false;
-    const std::size_t at = c.out.size();
-    c.out.resize(at + *size);
-    if (!encode(packet, opts, std::span(c.out).subspan(at))) {
-        c.out.resize(at);
+    if (!encode(packet, opts, c.out.append(*size))) {
+        c.out.unappend(*size);
         return false;
     }
     mark_ready(c);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "broker/message.hpp"
+#include "broker/output.hpp"
 
 namespace mqttwire::broker {
 
@@ -28,8 +29,7 @@ struct connection {
     std::string name = "<unknown>";
 
     std::vector<std::byte> in{};
-    std::vector<std::byte> out{};
-    std::size_t out_sent = 0;
+    output_queue out{};
     /** Already listed in broker::ready(). */
     bool listed = false;
 
@@ -43,7 +43,7 @@ struct connection {
     /** Topic Aliases the client set towards us (5.0), by alias. */
     std::map<std::uint16_t, std::string> aliases{};
 
-    [[nodiscard]] std::size_t pending_output() const { return out.size() - out_sent; }
+    [[nodiscard]] std::size_t pending_output() const { return out.pending(); }
 };
 
 }  // namespace mqttwire::broker
