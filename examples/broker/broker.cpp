@@ -31,21 +31,20 @@ broker::~broker() = default;
 
 void broker::accept(conn_id id, std::string_view address, std::uint16_t peer_port,
                     std::uint16_t listener_port, time_point now) {
-    auto c = std::make_unique<connection>();
-    c->id = id;
-    c->address = std::string(address);
-    c->peer_port = peer_port;
-    c->listener_port = listener_port;
-    c->accepted = c->last_in = now;
-    log_.printf(log_type::notice, "New connection from %s:%u on port %u.", c->address.c_str(),
+    connection& c = connections_.try_emplace(id).first->second;
+    c.id = id;
+    c.address = std::string(address);
+    c.peer_port = peer_port;
+    c.listener_port = listener_port;
+    c.accepted = c.last_in = now;
+    log_.printf(log_type::notice, "New connection from %s:%u on port %u.", c.address.c_str(),
                 static_cast<unsigned>(peer_port), static_cast<unsigned>(listener_port));
-    connections_[id] = std::move(c);
 }
 
 void broker::receive(conn_id id, std::span<const std::byte> bytes, time_point now) {
     const auto found = connections_.find(id);
     if (found == connections_.end() || bytes.empty()) return;
-    connection& c = *found->second;
+    connection& c = found->second;
     if (c.at == connection::state::closing) return;
     c.last_in = now;
     // Whole packets are framed straight from the caller's bytes; only a trailing partial
@@ -81,7 +80,7 @@ void broker::receive(conn_id id, std::span<const std::byte> bytes, time_point no
 void broker::closed(conn_id id, time_point now) {
     const auto found = connections_.find(id);
     if (found == connections_.end()) return;
-    connection& c = *found->second;
+    connection& c = found->second;
     if (c.at != connection::state::closing) {
         log_.printf(log_type::notice, "Client %s closed its connection.", c.name.c_str());
         close_connection(c, true, now);
@@ -92,12 +91,12 @@ void broker::closed(conn_id id, time_point now) {
 void broker::tick(time_point now) {
     std::vector<connection*> expired;
     for (auto& [id, c] : connections_) {
-        if (c->at == connection::state::awaiting_connect) {
-            if (now - c->accepted >= config_.connect_timeout) expired.push_back(c.get());
-        } else if (c->at == connection::state::connected && c->keep_alive != 0) {
+        if (c.at == connection::state::awaiting_connect) {
+            if (now - c.accepted >= config_.connect_timeout) expired.push_back(&c);
+        } else if (c.at == connection::state::connected && c.keep_alive != 0) {
             // MQTT-3.1.2-24 / 5.0 MQTT-3.1.2-22: one and a half times the keep alive.
-            const auto limit = std::chrono::milliseconds(std::int64_t{c->keep_alive} * 1500);
-            if (now - c->last_in >= limit) expired.push_back(c.get());
+            const auto limit = std::chrono::milliseconds(std::int64_t{c.keep_alive} * 1500);
+            if (now - c.last_in >= limit) expired.push_back(&c);
         }
     }
     for (connection* c : expired) {
@@ -123,10 +122,10 @@ std::optional<time_point> broker::next_deadline() const {
         if (!next || t < *next) next = t;
     };
     for (const auto& [id, c] : connections_) {
-        if (c->at == connection::state::awaiting_connect)
-            consider(c->accepted + config_.connect_timeout);
-        else if (c->at == connection::state::connected && c->keep_alive != 0)
-            consider(c->last_in + std::chrono::milliseconds(std::int64_t{c->keep_alive} * 1500));
+        if (c.at == connection::state::awaiting_connect)
+            consider(c.accepted + config_.connect_timeout);
+        else if (c.at == connection::state::connected && c.keep_alive != 0)
+            consider(c.last_in + std::chrono::milliseconds(std::int64_t{c.keep_alive} * 1500));
     }
     for (const auto& [id, s] : sessions_) {
         if (s->will_at) consider(*s->will_at);
@@ -137,12 +136,12 @@ std::optional<time_point> broker::next_deadline() const {
 
 void broker::shutdown(time_point now) {
     for (auto& [id, c] : connections_) {
-        if (c->at == connection::state::closing) continue;
-        if (c->at == connection::state::connected && c->version == protocol_version::v5)
+        if (c.at == connection::state::closing) continue;
+        if (c.at == connection::state::connected && c.version == protocol_version::v5)
             static_cast<void>(
-                send(*c, disconnect_packet{.reason = reason_code::server_shutting_down}));
+                send(c, disconnect_packet{.reason = reason_code::server_shutting_down}));
         // A broker that stops is not a client that vanished: no will (as mosquitto).
-        close_connection(*c, false, now);
+        close_connection(c, false, now);
     }
 }
 
@@ -159,7 +158,7 @@ std::vector<conn_id> broker::take_ready() {
     out.swap(ready_);
     for (const conn_id id : out) {
         const auto found = connections_.find(id);
-        if (found != connections_.end()) found->second->listed = false;
+        if (found != connections_.end()) found->second.listed = false;
     }
     return out;
 }
@@ -167,24 +166,24 @@ std::vector<conn_id> broker::take_ready() {
 std::span<const std::byte> broker::output(conn_id id) {
     const auto found = connections_.find(id);
     if (found == connections_.end()) return {};
-    return found->second->out.contiguous();
+    return found->second.out.contiguous();
 }
 
 std::size_t broker::output_pieces(conn_id id, std::span<std::span<const std::byte>> out) const {
     const auto found = connections_.find(id);
     if (found == connections_.end()) return 0;
-    return found->second->out.pieces(out);
+    return found->second.out.pieces(out);
 }
 
 void broker::consume_output(conn_id id, std::size_t n) {
     const auto found = connections_.find(id);
     if (found == connections_.end()) return;
-    found->second->out.consume(n);
+    found->second.out.consume(n);
 }
 
 bool broker::close_requested(conn_id id) const {
     const auto found = connections_.find(id);
-    return found != connections_.end() && found->second->at == connection::state::closing;
+    return found != connections_.end() && found->second.at == connection::state::closing;
 }
 
 codec_options broker::encode_options(const connection& c) const {

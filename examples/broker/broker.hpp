@@ -124,8 +124,10 @@ private:
 
     broker_config config_;
     logger log_;
-    std::unordered_map<conn_id, std::unique_ptr<connection>> connections_{};
-    std::unordered_map<std::string, std::unique_ptr<session>> sessions_{};
+    // Connections in the map's nodes (stable addresses, one allocation each); sessions by a
+    // view of their own client_id, which is not stored twice.
+    std::unordered_map<conn_id, connection> connections_{};
+    std::unordered_map<std::string_view, std::unique_ptr<session>> sessions_{};
     subscription_tree subscriptions_{};
     retained_store retained_{};
     std::vector<conn_id> ready_{};

@@ -3,12 +3,12 @@
 // connected, closing), the bytes not framed yet, the bytes to send, and what its CONNECT
 // negotiated.
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "broker/message.hpp"
 #include "broker/output.hpp"
+#include "broker/small_map.hpp"
 
 namespace mqttwire::broker {
 
@@ -41,7 +41,7 @@ struct connection {
     std::uint16_t receive_maximum = 65535;
     std::uint32_t maximum_packet_size = max_packet_size;
     /** Topic Aliases the client set towards us (5.0), by alias. */
-    std::map<std::uint16_t, std::string> aliases{};
+    small_map<std::uint16_t, std::string> aliases{};
 
     [[nodiscard]] std::size_t pending_output() const { return out.pending(); }
 };

@@ -3,12 +3,12 @@
 // flight both ways, the messages queued for it, its will and when the session ends.
 #include <cstdint>
 #include <optional>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "broker/message.hpp"
 #include "broker/ring.hpp"
+#include "broker/small_map.hpp"
 #include "broker/subscriptions.hpp"
 
 namespace mqttwire::broker {
@@ -60,7 +60,7 @@ public:
      * QoS 2 messages received and not released yet, by packet id: routed at PUBREL, as
      * mosquitto does, so a resent PUBLISH replaces the held copy and is never routed twice.
      */
-    std::map<std::uint16_t, message_ptr> incoming_qos2{};
+    small_map<std::uint16_t, message_ptr> incoming_qos2{};
     /** (ShareName, filter) of every subscription, to remove them when the session ends. */
     std::vector<std::pair<std::string, std::string>> filters{};
     /** "Outgoing messages are being dropped" is logged once per episode, as mosquitto does. */
