@@ -39,6 +39,7 @@ void broker::accept(conn_id id, std::string_view address, std::uint16_t peer_por
     c.accepted = c.last_in = now;
     log_.printf(log_type::notice, "New connection from %s:%u on port %u.", c.address.c_str(),
                 static_cast<unsigned>(peer_port), static_cast<unsigned>(listener_port));
+    arm(c);
 }
 
 void broker::receive(conn_id id, std::span<const std::byte> bytes, time_point now) {
@@ -52,6 +53,7 @@ void broker::receive(conn_id id, std::span<const std::byte> bytes, time_point no
     const bool buffered = !c.in.empty();
     if (buffered) c.in.insert(c.in.end(), bytes.begin(), bytes.end());
     const std::span<const std::byte> data = buffered ? std::span<const std::byte>(c.in) : bytes;
+    const connection::state was = c.at;
     std::size_t at = 0;
     while (c.at != connection::state::closing && at < data.size()) {
         codec_options opts = c.at == connection::state::awaiting_connect
@@ -68,6 +70,9 @@ void broker::receive(conn_id id, std::span<const std::byte> bytes, time_point no
         handle(c, rest.first(f->size()), *f, now);
         at += f->size();
     }
+    // A CONNECT accepted: the keep alive replaces the CONNECT timeout.
+    if (was == connection::state::awaiting_connect && c.at == connection::state::connected)
+        arm(c);
     if (c.at == connection::state::closing) {
         c.in.clear();
     } else if (buffered) {
@@ -85,52 +90,108 @@ void broker::closed(conn_id id, time_point now) {
         log_.printf(log_type::notice, "Client %s closed its connection.", c.name.c_str());
         close_connection(c, true, now);
     }
+    unlink_timer(c);
     connections_.erase(found);
+}
+
+std::optional<time_point> broker::deadline_of(const connection& c) const {
+    if (c.at == connection::state::awaiting_connect) return c.accepted + config_.connect_timeout;
+    if (c.at == connection::state::connected && c.keep_alive != 0)
+        // MQTT-3.1.2-24 / 5.0 MQTT-3.1.2-22: one and a half times the keep alive.
+        return c.last_in + std::chrono::milliseconds(std::int64_t{c.keep_alive} * 1500);
+    return std::nullopt;
+}
+
+std::int64_t broker::second_of(time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+void broker::unlink_timer(connection& c) {
+    if (!c.timed) return;
+    if (c.timer_prev) c.timer_prev->timer_next = c.timer_next;
+    else wheel_[c.timer_slot] = c.timer_next;
+    if (c.timer_next) c.timer_next->timer_prev = c.timer_prev;
+    c.timer_prev = c.timer_next = nullptr;
+    c.timed = false;
+}
+
+void broker::arm(connection& c) {
+    unlink_timer(c);
+    const auto when = deadline_of(c);
+    if (!when) return;
+    const std::int64_t sec = second_of(*when);
+    if (!wheel_started_) {
+        wheel_started_ = true;
+        wheel_done_ = second_of(c.accepted) - 1;
+    }
+    // Already looked at (a deadline in the past, or this second's): the current slot, which
+    // every tick looks at again.
+    const std::int64_t slot_sec = std::max(sec, wheel_done_ + 1);
+    const auto slot = static_cast<std::uint8_t>(static_cast<std::uint64_t>(slot_sec) % wheel_slots);
+    c.timer_slot = slot;
+    c.timer_prev = nullptr;
+    c.timer_next = wheel_[slot];
+    if (c.timer_next) c.timer_next->timer_prev = &c;
+    wheel_[slot] = &c;
+    c.timed = true;
+    if (slot_sec == wheel_done_ + 1 && (!wheel_soonest_ || *when < *wheel_soonest_))
+        wheel_soonest_ = *when;
 }
 
 void broker::tick(time_point now) {
     std::vector<connection*> expired;
-    for (auto& [id, c] : connections_) {
-        if (c.at == connection::state::awaiting_connect) {
-            if (now - c.accepted >= config_.connect_timeout) expired.push_back(&c);
-        } else if (c.at == connection::state::connected && c.keep_alive != 0) {
-            // MQTT-3.1.2-24 / 5.0 MQTT-3.1.2-22: one and a half times the keep alive.
-            const auto limit = std::chrono::milliseconds(std::int64_t{c.keep_alive} * 1500);
-            if (now - c.last_in >= limit) expired.push_back(&c);
+    const std::int64_t now_sec = second_of(now);
+    if (wheel_started_ && now_sec > wheel_done_) {
+        // Each slot once even after a long gap: the wheel holds every second modulo its span.
+        const std::int64_t first = std::max(wheel_done_ + 1, now_sec - std::int64_t{wheel_slots} + 1);
+        // The current second's slot is looked at again by the next tick: what is due later
+        // in this second is not missed.
+        wheel_done_ = now_sec - 1;
+        wheel_soonest_.reset();
+        for (std::int64_t sec = first; sec <= now_sec; ++sec) {
+            const auto slot = static_cast<std::size_t>(static_cast<std::uint64_t>(sec) % wheel_slots);
+            connection* c = wheel_[slot];
+            wheel_[slot] = nullptr;
+            while (c) {
+                connection* next = c->timer_next;
+                c->timed = false;
+                c->timer_prev = c->timer_next = nullptr;
+                const auto when = deadline_of(*c);
+                if (when && *when <= now) expired.push_back(c);
+                else if (when) arm(*c);
+                c = next;
+            }
         }
     }
     for (connection* c : expired) {
+        if (c->at == connection::state::closing) continue;
         log_.printf(log_type::notice, "Client %s has exceeded timeout, disconnecting.",
                     c->name.c_str());
         if (c->at == connection::state::connected && c->version == protocol_version::v5)
             static_cast<void>(send(*c, disconnect_packet{.reason = reason_code::keep_alive_timeout}));
         close_connection(*c, true, now);
     }
-    std::vector<session*> wills;
-    std::vector<session*> ended;
-    for (auto& [id, s] : sessions_) {
-        if (s->will_at && *s->will_at <= now) wills.push_back(s.get());
-        if (s->expires && *s->expires <= now) ended.push_back(s.get());
+    while (!session_timers_.empty() && session_timers_.front().when <= now) {
+        std::pop_heap(session_timers_.begin(), session_timers_.end(), std::greater<>{});
+        const session_timer t = std::move(session_timers_.back());
+        session_timers_.pop_back();
+        const auto found = sessions_.find(t.client_id);
+        // A session of the same id started since is not this entry's.
+        if (found == sessions_.end() || found->second->serial != t.serial) continue;
+        session& s = *found->second;
+        if (s.will_at && *s.will_at <= now) publish_will(s, now);
+        if (s.expires && *s.expires <= now) end_session(s, now);
     }
-    for (session* s : wills) publish_will(*s, now);
-    for (session* s : ended) end_session(*s, now);
 }
 
 std::optional<time_point> broker::next_deadline() const {
+    // The wheel's next second, or sooner what is due in the current one; a connection heard
+    // from since is only looked at early, never late.
     std::optional<time_point> next;
-    const auto consider = [&](time_point t) {
-        if (!next || t < *next) next = t;
-    };
-    for (const auto& [id, c] : connections_) {
-        if (c.at == connection::state::awaiting_connect)
-            consider(c.accepted + config_.connect_timeout);
-        else if (c.at == connection::state::connected && c.keep_alive != 0)
-            consider(c.last_in + std::chrono::milliseconds(std::int64_t{c.keep_alive} * 1500));
-    }
-    for (const auto& [id, s] : sessions_) {
-        if (s->will_at) consider(*s->will_at);
-        if (s->expires) consider(*s->expires);
-    }
+    if (wheel_started_) next = time_point(std::chrono::seconds(wheel_done_ + 2));
+    if (wheel_soonest_ && (!next || *wheel_soonest_ < *next)) next = wheel_soonest_;
+    if (!session_timers_.empty() && (!next || session_timers_.front().when < *next))
+        next = session_timers_.front().when;
     return next;
 }
 
@@ -196,6 +257,7 @@ codec_options broker::encode_options(const connection& c) const {
 void broker::close_connection(connection& c, bool will, time_point now) {
     if (c.at == connection::state::closing) return;
     c.at = connection::state::closing;
+    unlink_timer(c);
     mark_ready(c);
     session* s = c.sess;
     if (!s) return;
@@ -209,6 +271,8 @@ void broker::close_connection(connection& c, bool will, time_point now) {
             std::uint32_t delay = s->will_delay;
             if (s->expiry_interval) delay = std::min(delay, *s->expiry_interval);
             s->will_at = now + std::chrono::seconds(delay);
+            session_timers_.push_back({*s->will_at, s->serial, s->client_id});
+            std::push_heap(session_timers_.begin(), session_timers_.end(), std::greater<>{});
         } else {
             publish_will(*s, now);
         }
@@ -219,6 +283,8 @@ void broker::close_connection(connection& c, bool will, time_point now) {
         end_session(*s, now);
     } else if (s->expiry_interval) {
         s->expires = now + std::chrono::seconds(*s->expiry_interval);
+        session_timers_.push_back({*s->expires, s->serial, s->client_id});
+        std::push_heap(session_timers_.begin(), session_timers_.end(), std::greater<>{});
     }
 }
 

@@ -3,6 +3,7 @@
 // they sent and the time, and takes from it the bytes to send per connection, which
 // connections to close, log lines and the next deadline. So the same object runs under the
 // epoll driver (examples/mqttwire_broker.cpp) or in a test that feeds it bytes.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+#include <functional>
 
 #include <mqttwire/mqttwire.hpp>
 
@@ -136,6 +138,37 @@ private:
     /** Reused by route(): the matching subscriptions of one message, merged per session. */
     std::vector<subscriber> matches_{};
     std::vector<std::uint32_t> identifiers_{};
+
+    /**
+     * Connection timers (CONNECT timeout, keep alive) in a wheel of one-second slots, each a
+     * list linked through its connections: arming, re-arming and closing are O(1) and a tick
+     * looks only at the slots of the seconds that passed, never at every connection. A slot
+     * holds a connection due in that second (or a multiple of the wheel's span later); a
+     * look at one not due yet moves it to the slot of its real deadline, which every byte in
+     * moves on (so it is not re-linked per byte, only once per keep alive).
+     */
+    static constexpr std::size_t wheel_slots = 256;
+    [[nodiscard]] static std::int64_t second_of(time_point t);
+    /** When `c` is due: its CONNECT timeout or keep alive; nullopt: never. */
+    [[nodiscard]] std::optional<time_point> deadline_of(const connection& c) const;
+    void arm(connection& c);
+    void unlink_timer(connection& c);
+    std::array<connection*, wheel_slots> wheel_{};
+    std::int64_t wheel_done_ = 0;  // every slot up to this second has been looked at
+    bool wheel_started_ = false;
+    /** The earliest deadline left in the current second's slot by the last look at it. */
+    std::optional<time_point> wheel_soonest_{};
+
+    /** Session timers (delayed wills, expiry), rare next to connections: a min-heap. */
+    struct session_timer {
+        time_point when{};
+        std::uint64_t serial = 0;
+        std::string client_id{};
+        friend bool operator>(const session_timer& a, const session_timer& b) {
+            return a.when > b.when;
+        }
+    };
+    std::vector<session_timer> session_timers_{};
 
     /**
      * The last forwarded message's encoded headers, one per outgoing layout (protocol

@@ -32,6 +32,11 @@ struct connection {
     output_queue out{};
     /** Already listed in broker::ready(). */
     bool listed = false;
+    /** In the broker's timer wheel: the slot's list, linked through the connection. */
+    bool timed = false;
+    std::uint8_t timer_slot = 0;
+    connection* timer_prev = nullptr;
+    connection* timer_next = nullptr;
 
     time_point accepted{};
     time_point last_in{};
