@@ -192,7 +192,7 @@ void broker::handle_connect(connection& c, std::span<const std::byte> packet, ti
     if (!s) {
         auto created = std::make_unique<session>(id, next_serial_++);
         s = created.get();
-        sessions_[id] = std::move(created);
+        sessions_.emplace(s->client_id, std::move(created));  // the key views the session's id
     }
     // How long the session outlives this connection.
     std::optional<std::uint32_t> expiry;
