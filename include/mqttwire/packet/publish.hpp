@@ -376,10 +376,9 @@ template <class R>
     const std::uint8_t first = detail::to_u8(s[0]);
     if ((first >> 4) != static_cast<std::uint8_t>(packet_type::publish) || (first & 0x6u) == 0)
         return std::nullopt;
-    std::size_t at = 1;  // the Remaining Length: at most four bytes, the last below 0x80
-    while (at < n && at < 5 && (detail::to_u8(s[at]) & 0x80u) != 0) ++at;
-    if (at >= n || at == 5) return std::nullopt;
-    ++at;
+    const detail::vbi_read length = detail::read_vbi(s.data() + 1, n - 1);
+    if (length.status != detail::vbi_status::ok) return std::nullopt;
+    std::size_t at = 1 + std::size_t{length.length};
     if (n - at < 2) return std::nullopt;
     const std::size_t topic =
         std::size_t{detail::to_u8(s[at])} << 8 | std::size_t{detail::to_u8(s[at + 1])};
