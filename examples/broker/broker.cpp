@@ -425,9 +425,24 @@ bool broker::write_publish(connection& c, const message_ptr& msg, qos q, bool re
     if (!v5) identifiers = {};
     const std::optional<std::uint32_t> expiry =
         v5 && m.expires ? m.remaining_expiry(now) : std::nullopt;
+    // 5.0 Topic Alias towards the client (MQTT-3.3.2-7: ours, per connection): the topic's
+    // alias once set, or a new one while the client's Topic Alias Maximum allows, else none.
+    std::uint16_t alias = 0;
+    bool alias_only = false;
+    if (v5 && c.topic_alias_maximum != 0) {
+        if (!c.sent_aliases) c.sent_aliases = std::make_unique<outgoing_aliases>();
+        const auto known = c.sent_aliases->find(std::string_view(m.topic));
+        if (known != c.sent_aliases->end()) {
+            alias = known->second;
+            alias_only = true;
+        } else if (c.sent_aliases->size() < c.topic_alias_maximum) {
+            alias = static_cast<std::uint16_t>(c.sent_aliases->size() + 1);
+        }
+    }
     const layout* found = nullptr;
     for (const layout& l : layouts_) {
         if (l.version == c.version && l.with_id == with_id && l.expiry == expiry &&
+            l.alias == alias && l.alias_only == alias_only &&
             std::ranges::equal(std::span(layout_ids_).subspan(l.ids_at, l.ids_count),
                                identifiers)) {
             found = &l;
@@ -438,6 +453,7 @@ bool broker::write_publish(connection& c, const message_ptr& msg, qos q, bool re
         // This layout's header, encoded once for every subscriber of the message: QoS, DUP,
         // RETAIN and the Packet Identifier are patched per subscriber below.
         layout l{.version = c.version, .with_id = with_id, .expiry = expiry,
+                 .alias = alias, .alias_only = alias_only,
                  .ids_at = layout_ids_.size(), .ids_count = identifiers.size(),
                  .at = layout_bytes_.size()};
         layout_ids_.insert(layout_ids_.end(), identifiers.begin(), identifiers.end());
@@ -450,6 +466,8 @@ bool broker::write_publish(connection& c, const message_ptr& msg, qos q, bool re
         if (v5) {
             changes.subscription_identifiers = identifiers;
             if (expiry) changes.message_expiry_interval = expiry;
+            if (alias != 0) changes.topic_alias = topic_alias_change::set(alias);
+            if (alias_only) changes.topic_name = std::string_view();
         }
         const auto forwarded = forward(m.view, changes);
         const codec_options opts{.version = c.version, .from = sender::server};
@@ -501,6 +519,8 @@ bool broker::write_publish(connection& c, const message_ptr& msg, qos q, bool re
     } else {
         c.out.append_shared(msg, payload);
     }
+    // Only a PUBLISH that goes out sets its alias: one dropped above never told the client.
+    if (alias != 0 && !alias_only) c.sent_aliases->emplace(m.topic, alias);
     mark_ready(c);
     log_.printf(log_type::debug, "Sending PUBLISH to %s (d%d, q%d, r%d, m%u, '%s', ... (%ld bytes))",
                 c.name.c_str(), flag(dup), static_cast<int>(q), flag(retain),

@@ -181,6 +181,8 @@ private:
         protocol_version version = protocol_version::v3_1_1;
         bool with_id = false;
         std::optional<std::uint32_t> expiry{};
+        std::uint16_t alias = 0;      // 5.0 Topic Alias; 0: none
+        bool alias_only = false;      // the alias stands for the topic, which is left out
         std::size_t ids_at = 0, ids_count = 0;  // in layout_ids_
         std::size_t at = 0, size = 0;           // the header, in layout_bytes_
         std::size_t id_offset = 0;              // of the Packet Identifier in the header

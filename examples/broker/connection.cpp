@@ -213,6 +213,7 @@ void broker::handle_connect(connection& c, std::span<const std::byte> packet, ti
     if (v5) {
         c.receive_maximum = cv.properties.receive_maximum().value_or(65535);
         c.maximum_packet_size = cv.properties.maximum_packet_size().value_or(max_packet_size);
+        c.topic_alias_maximum = cv.properties.topic_alias_maximum().value_or(0);
     }
 
     if (cv.user_name) {

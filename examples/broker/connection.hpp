@@ -3,7 +3,10 @@
 // connected, closing), the bytes not framed yet, the bytes to send, and what its CONNECT
 // negotiated.
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "broker/message.hpp"
@@ -14,6 +17,13 @@ namespace mqttwire::broker {
 
 class session;
 using conn_id = std::uint64_t;
+
+/** Topic -> Topic Alias, looked up by string_view (no string built per message). */
+struct alias_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view t) const { return std::hash<std::string_view>{}(t); }
+};
+using outgoing_aliases = std::unordered_map<std::string, std::uint16_t, alias_hash, std::equal_to<>>;
 
 struct connection {
     enum class state : std::uint8_t { awaiting_connect, connected, closing };
@@ -47,6 +57,13 @@ struct connection {
     std::uint32_t maximum_packet_size = max_packet_size;
     /** Topic Aliases the client set towards us (5.0), by alias. */
     small_map<std::uint16_t, std::string> aliases{};
+    /** Topic Aliases the client accepts from us (its 5.0 Topic Alias Maximum; 0: none). */
+    std::uint16_t topic_alias_maximum = 0;
+    /**
+     * The aliases we set towards the client, by topic; created at the first delivery to a
+     * client that accepts aliases, so an idle connection pays one pointer for it.
+     */
+    std::unique_ptr<outgoing_aliases> sent_aliases{};
 
     [[nodiscard]] std::size_t pending_output() const { return out.pending(); }
 };

@@ -74,6 +74,8 @@ struct peer {
     app handler;
     std::unique_ptr<client::session> s;
     bool open = true;
+    /** Every byte the broker sent to this peer, in order: what the wire carried. */
+    std::vector<std::byte> wire;
 };
 
 /** A broker and clients wired together in memory; pump() runs until nothing moves. */
@@ -134,7 +136,10 @@ struct harness {
                 const std::vector<std::byte> copy(out.begin(), out.end());
                 b.consume_output(id, copy.size());
                 peer* p = find(id);
-                if (p && !copy.empty()) p->s->receive(copy, now);
+                if (p && !copy.empty()) {
+                    p->wire.insert(p->wire.end(), copy.begin(), copy.end());
+                    p->s->receive(copy, now);
+                }
                 if (b.close_requested(id)) {
                     b.closed(id, now);
                     if (p) {
@@ -621,6 +626,65 @@ TEST(Broker, ConnectTimeoutClosesASilentConnection) {
     h.now += seconds(11);
     h.b.tick(h.now);
     EXPECT_TRUE(h.b.close_requested(7));
+}
+
+/** Topic Name and Topic Alias of each PUBLISH in `wire` (5.0, from the server). */
+std::vector<std::pair<std::string, std::optional<std::uint16_t>>> publish_topics(
+    std::span<const std::byte> wire) {
+    std::vector<std::pair<std::string, std::optional<std::uint16_t>>> out;
+    const codec_options opts{.version = protocol_version::v5, .from = sender::server};
+    while (!wire.empty()) {
+        const auto f = frame_packet(wire, opts);
+        if (!f.is_complete()) {
+            ADD_FAILURE() << "the broker's output does not frame";
+            break;
+        }
+        const auto packet = wire.first(f->size());
+        if (f->type == packet_type::publish) {
+            const auto p = decode_publish(packet, opts);
+            if (!p) {
+                ADD_FAILURE() << "a PUBLISH does not decode: " << name(p.error().code);
+                break;
+            }
+            out.emplace_back(std::string(p->topic_name), p->properties.topic_alias());
+        }
+        wire = wire.subspan(f->size());
+    }
+    return out;
+}
+
+// 5.0 §3.3.2.3.4: a sender may replace a Topic Name by an alias the receiver allows (up to its
+// Topic Alias Maximum), the topic sent once with the alias, then the alias alone; the mapping
+// belongs to the connection (MQTT-3.3.2-7).
+TEST(Broker, MQTT_3_3_2_7_TopicAliasesTowardsTheClientOnItsConnection) {
+    harness h;
+    client::session_config phone_config = cfg("phone", protocol_version::v5);
+    phone_config.topic_alias_maximum = 1;
+    peer& phone = h.connect(phone_config);
+    subscribe(h, phone, "smarthome/#");
+    peer& light = h.connect(cfg("switch", protocol_version::v5));
+    publish(h, light, msg("smarthome/lights/office", "ON"));
+    publish(h, light, msg("smarthome/lights/office", "OFF"));
+    publish(h, light, msg("smarthome/lights/hall", "ON"));  // beyond the maximum: in full
+    ASSERT_EQ(phone.handler.messages.size(), 3u);
+    EXPECT_EQ(phone.handler.messages[1].topic, "smarthome/lights/office");
+    EXPECT_EQ(phone.handler.messages[1].payload, "OFF");
+    EXPECT_EQ(phone.handler.messages[2].topic, "smarthome/lights/hall");
+    using seen = std::vector<std::pair<std::string, std::optional<std::uint16_t>>>;
+    EXPECT_EQ(publish_topics(phone.wire),
+              (seen{{"smarthome/lights/office", 1}, {"", 1}, {"smarthome/lights/hall", {}}}));
+
+    // A new connection starts with no aliases; a client that allows none gets none.
+    h.drop(phone);
+    phone.wire.clear();
+    h.reconnect(phone);
+    subscribe(h, phone, "smarthome/#");
+    peer& other = h.connect(cfg("other", protocol_version::v5));
+    subscribe(h, other, "smarthome/#");
+    other.wire.clear();
+    publish(h, light, msg("smarthome/lights/office", "ON"));
+    EXPECT_EQ(publish_topics(phone.wire), (seen{{"smarthome/lights/office", 1}}));
+    EXPECT_EQ(publish_topics(other.wire), (seen{{"smarthome/lights/office", {}}}));
 }
 
 TEST(Broker, MaxPacketSizeRefusesFromTheHeader) {
