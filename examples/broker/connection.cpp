@@ -263,6 +263,9 @@ void broker::handle_connect(connection& c, std::span<const std::byte> packet, ti
         if (!config_.retain_available) p.retain_available = false;
         if (config_.max_packet_size != 0) p.maximum_packet_size = config_.max_packet_size;
         if (server_keep_alive) p.server_keep_alive = *server_keep_alive;
+        // Our Receive Maximum is max_inflight_messages (0: unlimited, 65535: the default).
+        if (config_.max_inflight_messages != 0 && config_.max_inflight_messages != 65535)
+            p.receive_maximum = config_.max_inflight_messages;
     }
     if (send(c, ack))
         log_.printf(log_type::debug, "Sending CONNACK to %s (%d, 0)", c.name.c_str(),
@@ -344,6 +347,12 @@ void broker::handle_publish(connection& c, std::span<const std::byte> packet, ti
                             static_cast<unsigned>(p->packet_id), shown);
             return;
         case qos::exactly_once:
+            // 5.0 §4.9: more QoS 2 messages unreleased than the Receive Maximum we gave.
+            if (v5 && config_.max_inflight_messages != 0 &&
+                s.incoming_qos2.size() >= config_.max_inflight_messages &&
+                s.incoming_qos2.find(p->packet_id) == s.incoming_qos2.end())
+                return fail(c, {}, now, reason_code::receive_maximum_exceeded,
+                            "more QoS 2 PUBLISH unreleased than the Receive Maximum");
             // Held until PUBREL; a resend of the same id replaces it (it is the same message).
             if (rc == reason_code::success) s.incoming_qos2[p->packet_id] = m;
             if (send(c, pubrec_packet{.packet_id = p->packet_id,

@@ -325,6 +325,41 @@ TEST(Broker, MQTT_3_1_0_2_SecondConnectIsProtocolError) {
     EXPECT_TRUE(h.logs.has("Client a disconnected due to protocol error."));
 }
 
+// 5.0 §4.9 (Flow Control): the CONNACK gives our Receive Maximum (max_inflight_messages, 20 by
+// default as mosquitto's); one more QoS 2 PUBLISH left unreleased is DISCONNECT 0x93.
+TEST(Broker, MQTT_4_9_0_1_MoreQos2ThanOurReceiveMaximumIsDisconnect0x93) {
+    struct receive_maximum_app : app {
+        std::optional<std::uint16_t> receive_maximum;
+        void on_connack(const client::connack_event& e) override {
+            app::on_connack(e);
+            receive_maximum = e.packet.properties.receive_maximum();
+        }
+    };
+    harness h;
+    peer& a = h.connect(cfg("a", protocol_version::v5));
+    // The harness's peers keep their handler; read the CONNACK of a second client directly.
+    receive_maximum_app watcher;
+    client::session watched(cfg("watched", protocol_version::v5), watcher);
+    h.b.accept(99, "127.0.0.1", 40099, 1883, h.now);
+    watched.connect(h.now);
+    const auto connect_bytes = watched.output();
+    h.b.receive(99, std::vector<std::byte>(connect_bytes.begin(), connect_bytes.end()), h.now);
+    watched.consume_output(connect_bytes.size());
+    const auto connack = h.b.output(99);
+    watched.receive(std::vector<std::byte>(connack.begin(), connack.end()), h.now);
+    EXPECT_EQ(watcher.receive_maximum, std::optional<std::uint16_t>(20));
+
+    std::vector<std::byte> flood;  // 21 QoS 2 PUBLISH to "t", never released
+    for (std::uint8_t id = 1; id <= 21; ++id)
+        for (const int x : {0x34, 0x07, 0x00, 0x01, int{'t'}, 0x00, int{id}, 0x00, int{'x'}})
+            flood.push_back(static_cast<std::byte>(x));
+    h.b.receive(a.id, flood, h.now);
+    h.pump();
+    ASSERT_TRUE(a.handler.closed);
+    EXPECT_EQ(a.handler.closed->cause, client::close_cause::server_disconnect);
+    EXPECT_EQ(a.handler.closed->reason, reason_code::receive_maximum_exceeded);
+}
+
 TEST(Broker, MQTT_3_1_4_3_TakeoverClosesOldConnection) {
     harness h;
     peer& first = h.connect(cfg("same", protocol_version::v5));
