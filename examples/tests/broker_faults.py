@@ -15,6 +15,9 @@ each while a well-behaved witness subscriber stays connected and keeps receiving
     are logged as mosquitto logs them;
   - a second CONNECT is a protocol error (5.0: DISCONNECT 0x82);
   - a PUBLISH before CONNECT is never delivered;
+  - 5.0 DISCONNECTs from the broker: 0x8E on takeover, 0x94 for a Topic Alias above 10, 0x8D
+    after 1.5 × the keep alive, 0x8B on SIGTERM; refusals and protocol errors carry a Reason
+    String;
   - 500 concurrent connections are all served.
 
 Packets are written byte by byte here, not with a library, so nothing smooths over what the
@@ -74,6 +77,7 @@ def packet(first, body):
 
 
 def connect(client_id, version=4, keep_alive=60):
+    """CONNECT with Clean Start, no will, no properties."""
     props = b"\x00" if version == 5 else b""
     name = b"MQIsdp" if version == 3 else b"MQTT"
     return packet(0x10, text(name) + bytes([version, 0x02]) + struct.pack("!H", keep_alive) +
@@ -130,7 +134,7 @@ def reason_string(props):
 class Client:
     """One raw connection; `read_packet` returns (type, flags, body), None on EOF or timeout."""
 
-    def __init__(self, port, client_id=None, version=4, rcvbuf=None):
+    def __init__(self, port, client_id=None, version=4, rcvbuf=None, keep_alive=60):
         self.sock = socket.socket()
         if rcvbuf:
             # Before connect(), so the window the kernel advertises stays small.
@@ -141,7 +145,7 @@ class Client:
         self.eof = False
         self.version = version
         if client_id is not None:
-            self.send(connect(client_id, version))
+            self.send(connect(client_id, version, keep_alive))
             ack = self.read_packet()
             if not ack or ack[0] != 2 or ack[2][1] != 0:
                 raise RuntimeError(f"CONNECT of {client_id} refused: {ack!r}")
@@ -372,6 +376,35 @@ def second_connect(b, witness, publisher):
     witness_still_served(b, witness, publisher, "a second CONNECT")
 
 
+def server_disconnects(b, witness, publisher):
+    """5.0: the broker's own DISCONNECTs carry the reason code the spec gives each cause."""
+    def expect_disconnect(c, code, what):
+        p = c.read_packet(5)
+        check(p is not None and p[0] == 14 and p[2][:1] == bytes([code]),
+              f"{what}: DISCONNECT 0x{code:02X} ({p!r})")
+        check(c.closed_within(3), f"{what}: then the connection is closed")
+        c.close()
+
+    # Client id takeover (MQTT-3.1.4-3): the old connection gets 0x8E.
+    old = Client(b.port, "taken", version=5)
+    new = Client(b.port, "taken", version=5)
+    expect_disconnect(old, 0x8E, "takeover 5.0")
+    new.close()
+    # A Topic Alias above the broker's Topic Alias Maximum, 10 (MQTT-3.3.2-9): 0x94.
+    c = Client(b.port, "alias", version=5)
+    c.send(packet(0x30, text("faults/alias") + b"\x03\x23\x00\x0b" + b"x"))
+    expect_disconnect(c, 0x94, "Topic Alias 11 of 10")
+    # Keep alive 1 s and silence: closed after 1.5 s (MQTT-3.1.2-22) with 0x8D.
+    c = Client(b.port, "sleepy", version=5, keep_alive=1)
+    started = time.monotonic()
+    expect_disconnect(c, 0x8D, "keep alive 5.0")
+    took = time.monotonic() - started
+    check(1.4 <= took <= 3.5, f"keep alive 5.0: closed after {took:.1f} s, 1.5 × 1 s")
+    check(b.wait_for("Client sleepy has exceeded timeout, disconnecting."),
+          "keep alive 5.0: 'Client sleepy has exceeded timeout, disconnecting.' logged")
+    witness_still_served(b, witness, publisher, "server DISCONNECTs")
+
+
 def publish_before_connect(b, witness, publisher):
     c = Client(b.port)
     c.send(publish("faults/witness", b"early", qos=0) + connect("sneaky"))
@@ -472,6 +505,7 @@ def main():
             huge_connect(b, witness, publisher)
             second_connect(b, witness, publisher)
             publish_before_connect(b, witness, publisher)
+            server_disconnects(b, witness, publisher)
             slow_reader(b, witness, publisher)
             many_connections(b, witness, publisher)
             watcher.join(timeout=15)
@@ -481,8 +515,13 @@ def main():
             check(b.wait_for("Client <unknown> has exceeded timeout, disconnecting."),
                   "no CONNECT: 'Client <unknown> has exceeded timeout, disconnecting.' logged")
             witness_still_served(b, witness, publisher, "all of it")
+            # SIGTERM with a 5.0 client connected: DISCONNECT 0x8B, server shutting down.
+            last = Client(b.port, "last", version=5)
         finally:
             status = b.stop()
+        p = last.read_packet(3)
+        check(p is not None and p[0] == 14 and p[2][:1] == b"\x8b",
+              f"shutdown: a 5.0 client gets DISCONNECT 0x8B ({p!r})")
         check(status == 0, f"SIGTERM: mqttwire-broker exited {status}")
         if failures:
             print(b.text()[-6000:])
