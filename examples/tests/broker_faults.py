@@ -11,8 +11,8 @@ each while a well-behaved witness subscriber stays connected and keeps receiving
   - a connection that sends no CONNECT is closed after the default 10 s timeout;
   - a 200 MB CONNECT announced in its fixed header is refused from those bytes: the
     connection closes while the client stalls and the broker's RSS stays small;
-  - a subscriber that never reads does not stall another one, and its dropped QoS 0 messages
-    are logged as mosquitto logs them;
+  - a subscriber that never reads does not stall another one, its dropped QoS 0 messages
+    are logged as mosquitto logs them, and the broker's memory stays bounded;
   - a second CONNECT is a protocol error (5.0: DISCONNECT 0x82);
   - a PUBLISH before CONNECT is never delivered;
   - 5.0 DISCONNECTs from the broker: 0x8E on takeover, 0x94 for a Topic Alias above 10, 0x8D
@@ -231,8 +231,13 @@ class Broker:
         self.port = free_port()
         self.log_path = os.path.join(workdir, "broker.log")
         self.log = open(self.log_path, "wb")
+        # Under AddressSanitizer (CI stage 3) freed blocks wait in a 256 MB quarantine, which
+        # the RSS checks would count; 16 MB keeps them meaningful. Ignored by other builds.
+        env = dict(os.environ)
+        env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
+                                                    "quarantine_size_mb=16"]))
         self.process = subprocess.Popen([program, "-v", "-p", str(self.port)], stdout=self.log,
-                                        stderr=subprocess.STDOUT)
+                                        stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + STEP_TIMEOUT
         while time.monotonic() < deadline:
             try:
@@ -417,14 +422,15 @@ def publish_before_connect(b, witness, publisher):
 
 
 def slow_reader(b, witness, publisher):
-    # `slow` subscribes and never reads again; `fast` reads everything. 64 MiB of QoS 0 go
-    # past: far beyond the broker's 8 MiB QoS 0 backlog for one client plus the socket buffers.
+    # `slow` subscribes and never reads again; `fast` reads everything. 128 MiB of QoS 0 go
+    # past: far beyond the broker's 8 MiB QoS 0 backlog for one client plus the socket buffers,
+    # so a broker that kept them all would pass the 64 MiB RSS bound below.
     slow = Client(b.port, "slow", rcvbuf=4096)
     check(slow.subscribe("flood/#"), "slow reader: subscribed")
     fast = Client(b.port, "fast")
     check(fast.subscribe("flood/#"), "slow reader: the fast reader subscribed")
     payload = b"x" * 65536
-    total, batch = 1024, 16
+    total, batch = 2048, 16
     received = 0
     started = time.monotonic()
     for i in range(0, total, batch):
@@ -448,8 +454,8 @@ def slow_reader(b, witness, publisher):
           f"64 KiB messages in {took:.1f} s")
     check(b.wait_for("Outgoing messages are being dropped for client slow."),
           "slow reader: 'Outgoing messages are being dropped for client slow.' logged")
-    check(b.rss_kib() < 128 * 1024, f"slow reader: the broker's RSS is bounded "
-          f"({b.rss_kib()} KiB)")
+    rss = b.rss_kib()
+    check(rss < 64 * 1024, f"slow reader: the broker's RSS stays under 64 MiB ({rss} KiB)")
     slow.close()
     fast.close()
     witness_still_served(b, witness, publisher, "a slow reader")
