@@ -107,6 +107,13 @@ inline void print_open_error(const cli::client_config& c, const client::connecti
         std::fprintf(stderr, "Error: %s\n", conn.error().c_str());
 }
 
+/** Opens the connection `c` names; false, with the reason printed, when it cannot. */
+inline bool open_link(const cli::client_config& c, client::connection& link) {
+    if (link.open(endpoint_of(c))) return true;
+    print_open_error(c, link);
+    return false;
+}
+
 /** The session's one-line account of a protocol error by the server. */
 inline void print_protocol_error(const client::close_event& e) {
     if (e.error.code != errc::none) {

@@ -1,5 +1,6 @@
 // mqttwire-pub: mosquitto_pub (2.0) on the mqttwire client session. Connects, publishes the
-// message(s) the command line names, waits until each is acknowledged, disconnects.
+// message(s) the command line names, waits until each is acknowledged, disconnects. A -f file
+// is streamed from disk as the socket takes it, never held whole.
 #include <unistd.h>
 
 #include <array>
@@ -8,11 +9,13 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "client/connection.hpp"
+#include "client/file_payload.hpp"
 #include "client/mosquitto_text.hpp"
 #include "client/session.hpp"
 #include "client_program.hpp"
@@ -57,8 +60,8 @@ std::optional<std::vector<std::byte>> read_stream(std::istream& in) {
     return std::vector<std::byte>(bytes.begin(), bytes.end());
 }
 
-/** The payload of -m, -f, -s or -n; nullopt (with the error printed) if it cannot be read. */
-std::optional<std::vector<std::byte>> single_payload(const cli::pub_config& c) {
+/** The payload of -m, -s, -n, or -f read whole; nullopt (error printed) if unreadable. */
+std::optional<std::vector<std::byte>> whole_payload(const cli::pub_config& c) {
     switch (c.source) {
         case cli::message_source::command_line: {
             const auto bytes = std::as_bytes(std::span(c.message));
@@ -80,6 +83,34 @@ std::optional<std::vector<std::byte>> single_payload(const cli::pub_config& c) {
     }
 }
 
+/** What one message carries: bytes in memory, or a file read as it is sent. */
+struct payload {
+    std::vector<std::byte> bytes{};
+    std::shared_ptr<client::payload_source> source{};
+};
+
+/**
+ * The payload of -m, -f, -s or -n; nullopt (with the error printed) if it cannot be read. A
+ * regular file is streamed; anything else -f names (a pipe, /dev/stdin) is read whole.
+ */
+std::optional<payload> single_payload(const cli::pub_config& c) {
+    if (c.source == cli::message_source::file) {
+        if (std::shared_ptr<client::payload_source> file = client::file_payload::open(c.file)) {
+            if (file->size() > max_remaining_length) {
+                std::fprintf(stderr,
+                             "Error: File \"%s\" is too large to publish (%zu bytes, MQTT's limit "
+                             "is %u).\n",
+                             c.file.c_str(), file->size(), max_remaining_length);
+                return std::nullopt;
+            }
+            return payload{.source = std::move(file)};
+        }
+    }
+    std::optional<std::vector<std::byte>> bytes = whole_payload(c);
+    if (!bytes) return std::nullopt;
+    return payload{.bytes = std::move(*bytes)};
+}
+
 int run(const cli::pub_config& config) {
     const cli::client_config& cc = config.client;
     publisher handler(config);
@@ -87,10 +118,7 @@ int run(const cli::pub_config& config) {
     handler.session_ = &session;
 
     client::connection link;
-    if (!link.open(client_program::endpoint_of(cc))) {
-        client_program::print_open_error(cc, link);
-        return 1;
-    }
+    if (!client_program::open_link(cc, link)) return 1;
     auto ended = [&] { return session.state() == client::session_state::disconnected; };
     auto failed = [&]() -> int {
         if (handler.refused_) {
@@ -113,6 +141,9 @@ int run(const cli::pub_config& config) {
         } else if (handler.closed_ &&
                    handler.closed_->cause == client::close_cause::keep_alive_timeout) {
             std::fprintf(stderr, "Error: the server did not answer within the keep alive.\n");
+        } else if (handler.closed_ &&
+                   handler.closed_->cause == client::close_cause::payload_unreadable) {
+            std::fprintf(stderr, "Error: Unable to read file \"%s\".\n", config.file.c_str());
         } else if (!cc.quiet) {
             std::fprintf(stderr, "Error: The connection was lost.\n");
         }
@@ -126,9 +157,11 @@ int run(const cli::pub_config& config) {
         return failed();
     }
 
-    auto publish_one = [&](std::vector<std::byte> payload) -> bool {
+    auto publish_one = [&](std::vector<std::byte> bytes,
+                           std::shared_ptr<client::payload_source> source = {}) -> bool {
         client::outgoing_message m =
-            client_program::message_of(cc, config.topic, std::move(payload), config.retain);
+            client_program::message_of(cc, config.topic, std::move(bytes), config.retain);
+        m.source = std::move(source);
         if (session.publish(std::move(m), clock::now()) == 0) {
             const std::string_view n = name(session.last_error().code);
             std::fprintf(stderr, "Error: cannot publish: %.*s\n", static_cast<int>(n.size()),
@@ -170,15 +203,15 @@ int run(const cli::pub_config& config) {
         }
         if (!settle()) return failed();
     } else {
-        const std::optional<std::vector<std::byte>> payload = single_payload(config);
-        if (!payload) return 1;
+        const std::optional<payload> message = single_payload(config);
+        if (!message) return 1;
         for (unsigned i = 0; i < config.repeat_count; ++i) {
             if (i > 0 && config.repeat_delay_us > 0) {
                 const auto until = clock::now() + std::chrono::microseconds(config.repeat_delay_us);
                 link.run(session, [&] { return ended(); }, until);
                 if (ended()) return failed();
             }
-            if (!publish_one(*payload)) return 1;
+            if (!publish_one(message->bytes, message->source)) return 1;
             if (!settle()) return failed();
         }
     }

@@ -1,5 +1,6 @@
 // mqttwire-sub: mosquitto_sub (2.0) on the mqttwire client session. Connects, subscribes to
 // every -t filter, prints what arrives until -C messages, -W seconds, -E, or the connection ends.
+// A large message whose output shows the payload as it is (-N, %p) is printed as it arrives.
 #include <unistd.h>
 
 #include <cstdio>
@@ -27,6 +28,11 @@ public:
     explicit subscriber(const cli::sub_config& config) : config_(config) {}
 
     void on_trace(std::string_view line) override {
+        // Not inside a payload being printed: its line waits for the end of the message.
+        if (streaming_ && streaming_->printed) {
+            held_trace_.emplace_back(line);
+            return;
+        }
         std::printf("%.*s\n", static_cast<int>(line.size()), line.data());
         std::fflush(stdout);
     }
@@ -89,30 +95,83 @@ public:
     void on_message(const client::message_event& m) override {
         const bool retained = m.publish.retain;
         const time_point_type now = clock::now();
-        if (config_.retained_only && !retained) {
-            session_->disconnect(now);
-            return;
-        }
-        if (config_.remove_retained && retained) {
-            client::outgoing_message clear{.topic = std::string(m.topic),
-                                           .qos_level = qos::at_least_once,
-                                           .retain = true};
-            session_->publish(std::move(clear), now);
-        }
-        if (config_.no_retained && retained) return;
-        for (const std::string& f : config_.filter_out)
-            if (topic_matches(f, m.topic)) return;
+        if (!arrived(m.topic, retained, now)) return;
         timespec when{};
         ::clock_gettime(CLOCK_REALTIME, &when);
         cli::print_message(stdout, config_, {.topic = m.topic, .publish = m.publish}, when);
-        ++received_;
-        if (config_.message_count != 0 && received_ >= config_.message_count)
-            session_->disconnect(now);
+        count(now);
+    }
+
+    client::message_mode message_mode_for(const client::message_head_event& e) override {
+        timespec when{};
+        ::clock_gettime(CLOCK_REALTIME, &when);
+        split_ = cli::stream_around_payload(config_, e.topic, e.head, when);
+        return split_ ? client::message_mode::stream : client::message_mode::assemble;
+    }
+
+    void on_message_begin(const client::message_head_event& e) override {
+        streaming_ = streamed{.topic = std::string(e.topic), .retained = e.head.retain};
+        // --remove-retained waits for the end: a message cut short is not removed.
+        if (!arrived(e.topic, e.head.retain, clock::now(), false)) {
+            if (streaming_) streaming_->counted = false;  // reset if --retained-only ended it
+            return;
+        }
+        streaming_->printed = cli::passes_random_filter(config_);
+        if (streaming_->printed) std::fwrite(split_->before.data(), 1, split_->before.size(), stdout);
+    }
+
+    void on_message_data(std::span<const std::byte> chunk) override {
+        if (streaming_ && streaming_->printed && split_->payload_shown)
+            std::fwrite(chunk.data(), 1, chunk.size(), stdout);
+    }
+
+    void on_message_end(bool complete) override {
+        const std::optional<streamed> s = std::move(streaming_);
+        streaming_.reset();
+        if (!s) return;
+        const time_point_type now = clock::now();
+        // Cut short by the connection: the broker sends a QoS 1/2 message again, whole.
+        if (complete && config_.remove_retained && s->retained) remove_retained(s->topic, now);
+        if (complete && s->printed) std::fwrite(split_->after.data(), 1, split_->after.size(), stdout);
+        for (const std::string& line : held_trace_) std::printf("%s\n", line.c_str());
+        held_trace_.clear();
+        std::fflush(stdout);
+        if (complete && s->counted) count(now);
     }
 
     void on_closed(const client::close_event& e) override { closed_ = e; }
 
     using time_point_type = client::time_point;
+
+    /**
+     * A message has arrived: applies --retained-only, --remove-retained (for a whole one),
+     * -R and -T; true when it is printed and counted.
+     */
+    bool arrived(std::string_view topic, bool retained, time_point_type now, bool whole = true) {
+        if (config_.retained_only && !retained) {
+            session_->disconnect(now);
+            return false;
+        }
+        if (whole && config_.remove_retained && retained) remove_retained(topic, now);
+        if (config_.no_retained && retained) return false;
+        for (const std::string& f : config_.filter_out)
+            if (topic_matches(f, topic)) return false;
+        return true;
+    }
+
+    void remove_retained(std::string_view topic, time_point_type now) {
+        client::outgoing_message clear{.topic = std::string(topic),
+                                       .qos_level = qos::at_least_once,
+                                       .retain = true};
+        session_->publish(std::move(clear), now);
+    }
+
+    void count(time_point_type now) {
+        ++received_;
+        if (config_.message_count != 0 && received_ >= config_.message_count)
+            session_->disconnect(now);
+    }
+
     client::session* session_ = nullptr;
     std::optional<std::uint8_t> refused_;
     std::optional<client::close_event> closed_;
@@ -121,7 +180,19 @@ public:
     unsigned received_ = 0;
 
 private:
+    /** The streamed message being printed. */
+    struct streamed {
+        std::string topic{};
+        bool retained = false;
+        bool counted = true;   // passed --retained-only, -R and -T
+        bool printed = false;  // and --random-filter
+    };
+
     const cli::sub_config& config_;
+    /** The output around the payload of the streamed message (stream_around_payload). */
+    std::optional<cli::streamed_output> split_;
+    std::optional<streamed> streaming_;
+    std::vector<std::string> held_trace_;
 };
 
 int run(const cli::sub_config& config) {
@@ -132,10 +203,7 @@ int run(const cli::sub_config& config) {
     handler.session_ = &session;
 
     client::connection link;
-    if (!link.open(client_program::endpoint_of(cc))) {
-        client_program::print_open_error(cc, link);
-        return 1;
-    }
+    if (!client_program::open_link(cc, link)) return 1;
     std::optional<client::time_point> until;
     if (config.timeout_s != 0) until = started + std::chrono::seconds(config.timeout_s);
 

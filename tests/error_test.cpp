@@ -74,6 +74,32 @@ TEST(Error, ReasonCodesAreFailuresExceptForNone) {
     EXPECT_EQ(to_reason_code(errc::packet_too_large), reason_code::packet_too_large);
 }
 
+// 5.0 §3.14.2.1: a DISCONNECT carries only the codes of its sender's table; an error whose own
+// code is not there is sent as its class.
+TEST(Error, MQTT_3_14_2_1_DisconnectReasonIsOneTheSenderMaySend) {
+    for (const sender from : {sender::client, sender::server}) {
+        for (std::size_t i = 1; i < errc_count; ++i) {
+            const reason_code own = to_reason_code(nth(i));
+            const reason_code sent = disconnect_reason_code(nth(i), from);
+            EXPECT_TRUE(is_allowed_reason_code(packet_type::disconnect, sent,
+                                               protocol_version::v5, from))
+                << name(nth(i));
+            if (is_allowed_reason_code(packet_type::disconnect, own, protocol_version::v5, from))
+                EXPECT_EQ(sent, own) << name(nth(i));
+            else
+                EXPECT_EQ(sent, own == reason_code::malformed_packet ? own
+                                                                     : reason_code::protocol_error)
+                    << name(nth(i));
+        }
+    }
+    static_assert(disconnect_reason_code(errc::packet_too_large, sender::server) ==
+                  reason_code::packet_too_large);
+    static_assert(disconnect_reason_code(errc::protocol_version_unsupported, sender::server) ==
+                  reason_code::protocol_error);
+    static_assert(error{errc::utf8_ill_formed, 3, ""}.disconnect_reason_code(sender::client) ==
+                  reason_code::malformed_packet);
+}
+
 TEST(Error, StatementsNameRealStatementIds) {
     using mqttwire_test::statement_ids_v3_1_1;
     using mqttwire_test::statement_ids_v5;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace mqttwire::broker {
 
@@ -11,8 +12,11 @@ namespace {
 
 /** Above this much unsent output a connected client's QoS 0 messages are dropped. */
 constexpr std::size_t qos0_backlog_limit = std::size_t{8} << 20;
-/** Output buffers above this capacity are released once they drain. */
-constexpr std::size_t output_keep_capacity = std::size_t{64} << 10;
+/**
+ * Payloads up to this size are copied behind their subscriber's header: cheaper than an iovec
+ * of their own. Larger ones are sent from the stored message, shared by every subscriber.
+ */
+constexpr std::size_t copied_payload_limit = 512;
 
 int flag(bool b) { return b ? 1 : 0; }
 
@@ -27,21 +31,21 @@ broker::~broker() = default;
 
 void broker::accept(conn_id id, std::string_view address, std::uint16_t peer_port,
                     std::uint16_t listener_port, time_point now) {
-    auto c = std::make_unique<connection>();
-    c->id = id;
-    c->address = std::string(address);
-    c->peer_port = peer_port;
-    c->listener_port = listener_port;
-    c->accepted = c->last_in = now;
-    log_.printf(log_type::notice, "New connection from %s:%u on port %u.", c->address.c_str(),
+    connection& c = connections_.try_emplace(id).first->second;
+    c.id = id;
+    c.address = std::string(address);
+    c.peer_port = peer_port;
+    c.listener_port = listener_port;
+    c.accepted = c.last_in = now;
+    log_.printf(log_type::notice, "New connection from %s:%u on port %u.", c.address.c_str(),
                 static_cast<unsigned>(peer_port), static_cast<unsigned>(listener_port));
-    connections_[id] = std::move(c);
+    arm(c);
 }
 
 void broker::receive(conn_id id, std::span<const std::byte> bytes, time_point now) {
     const auto found = connections_.find(id);
     if (found == connections_.end() || bytes.empty()) return;
-    connection& c = *found->second;
+    connection& c = found->second;
     if (c.at == connection::state::closing) return;
     c.last_in = now;
     // Whole packets are framed straight from the caller's bytes; only a trailing partial
@@ -49,6 +53,7 @@ void broker::receive(conn_id id, std::span<const std::byte> bytes, time_point no
     const bool buffered = !c.in.empty();
     if (buffered) c.in.insert(c.in.end(), bytes.begin(), bytes.end());
     const std::span<const std::byte> data = buffered ? std::span<const std::byte>(c.in) : bytes;
+    const connection::state was = c.at;
     std::size_t at = 0;
     while (c.at != connection::state::closing && at < data.size()) {
         const bool first = c.at == connection::state::awaiting_connect;
@@ -68,6 +73,9 @@ void broker::receive(conn_id id, std::span<const std::byte> bytes, time_point no
         handle(c, rest.first(f->size()), *f, now);
         at += f->size();
     }
+    // A CONNECT accepted: the keep alive replaces the CONNECT timeout.
+    if (was == connection::state::awaiting_connect && c.at == connection::state::connected)
+        arm(c);
     if (c.at == connection::state::closing) {
         c.in.clear();
     } else if (buffered) {
@@ -80,68 +88,124 @@ void broker::receive(conn_id id, std::span<const std::byte> bytes, time_point no
 void broker::closed(conn_id id, time_point now) {
     const auto found = connections_.find(id);
     if (found == connections_.end()) return;
-    connection& c = *found->second;
+    connection& c = found->second;
     if (c.at != connection::state::closing) {
         log_.printf(log_type::notice, "Client %s closed its connection.", c.name.c_str());
         close_connection(c, true, now);
     }
+    unlink_timer(c);
     connections_.erase(found);
+}
+
+std::optional<time_point> broker::deadline_of(const connection& c) const {
+    if (c.at == connection::state::awaiting_connect) return c.accepted + config_.connect_timeout;
+    if (c.at == connection::state::connected && c.keep_alive != 0)
+        // MQTT-3.1.2-24 / 5.0 MQTT-3.1.2-22: one and a half times the keep alive.
+        return c.last_in + std::chrono::milliseconds(std::int64_t{c.keep_alive} * 1500);
+    return std::nullopt;
+}
+
+std::int64_t broker::second_of(time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+void broker::unlink_timer(connection& c) {
+    if (!c.timed) return;
+    if (c.timer_prev) c.timer_prev->timer_next = c.timer_next;
+    else wheel_[c.timer_slot] = c.timer_next;
+    if (c.timer_next) c.timer_next->timer_prev = c.timer_prev;
+    c.timer_prev = c.timer_next = nullptr;
+    c.timed = false;
+}
+
+void broker::arm(connection& c) {
+    unlink_timer(c);
+    const auto when = deadline_of(c);
+    if (!when) return;
+    const std::int64_t sec = second_of(*when);
+    if (!wheel_started_) {
+        wheel_started_ = true;
+        wheel_done_ = second_of(c.accepted) - 1;
+    }
+    // Already looked at (a deadline in the past, or this second's): the current slot, which
+    // every tick looks at again.
+    const std::int64_t slot_sec = std::max(sec, wheel_done_ + 1);
+    const auto slot = static_cast<std::uint8_t>(static_cast<std::uint64_t>(slot_sec) % wheel_slots);
+    c.timer_slot = slot;
+    c.timer_prev = nullptr;
+    c.timer_next = wheel_[slot];
+    if (c.timer_next) c.timer_next->timer_prev = &c;
+    wheel_[slot] = &c;
+    c.timed = true;
+    if (slot_sec == wheel_done_ + 1 && (!wheel_soonest_ || *when < *wheel_soonest_))
+        wheel_soonest_ = *when;
 }
 
 void broker::tick(time_point now) {
     std::vector<connection*> expired;
-    for (auto& [id, c] : connections_) {
-        if (c->at == connection::state::awaiting_connect) {
-            if (now - c->accepted >= config_.connect_timeout) expired.push_back(c.get());
-        } else if (c->at == connection::state::connected && c->keep_alive != 0) {
-            // MQTT-3.1.2-24 / 5.0 MQTT-3.1.2-22: one and a half times the keep alive.
-            const auto limit = std::chrono::milliseconds(std::int64_t{c->keep_alive} * 1500);
-            if (now - c->last_in >= limit) expired.push_back(c.get());
+    const std::int64_t now_sec = second_of(now);
+    if (wheel_started_ && now_sec > wheel_done_) {
+        // Each slot once even after a long gap: the wheel holds every second modulo its span.
+        const std::int64_t first = std::max(wheel_done_ + 1, now_sec - std::int64_t{wheel_slots} + 1);
+        // The current second's slot is looked at again by the next tick: what is due later
+        // in this second is not missed.
+        wheel_done_ = now_sec - 1;
+        wheel_soonest_.reset();
+        for (std::int64_t sec = first; sec <= now_sec; ++sec) {
+            const auto slot = static_cast<std::size_t>(static_cast<std::uint64_t>(sec) % wheel_slots);
+            connection* c = wheel_[slot];
+            wheel_[slot] = nullptr;
+            while (c) {
+                connection* next = c->timer_next;
+                c->timed = false;
+                c->timer_prev = c->timer_next = nullptr;
+                const auto when = deadline_of(*c);
+                if (when && *when <= now) expired.push_back(c);
+                else if (when) arm(*c);
+                c = next;
+            }
         }
     }
     for (connection* c : expired) {
+        if (c->at == connection::state::closing) continue;
         log_.printf(log_type::notice, "Client %s has exceeded timeout, disconnecting.",
                     c->name.c_str());
         if (c->at == connection::state::connected && c->version == protocol_version::v5)
             static_cast<void>(send(*c, disconnect_packet{.reason = reason_code::keep_alive_timeout}));
         close_connection(*c, true, now);
     }
-    std::vector<session*> wills;
-    std::vector<session*> ended;
-    for (auto& [id, s] : sessions_) {
-        if (s->will_at && *s->will_at <= now) wills.push_back(s.get());
-        if (s->expires && *s->expires <= now) ended.push_back(s.get());
+    while (!session_timers_.empty() && session_timers_.front().when <= now) {
+        std::pop_heap(session_timers_.begin(), session_timers_.end(), std::greater<>{});
+        const session_timer t = std::move(session_timers_.back());
+        session_timers_.pop_back();
+        const auto found = sessions_.find(t.client_id);
+        // A session of the same id started since is not this entry's.
+        if (found == sessions_.end() || found->second->serial != t.serial) continue;
+        session& s = *found->second;
+        if (s.will_at && *s.will_at <= now) publish_will(s, now);
+        if (s.expires && *s.expires <= now) end_session(s, now);
     }
-    for (session* s : wills) publish_will(*s, now);
-    for (session* s : ended) end_session(*s, now);
 }
 
 std::optional<time_point> broker::next_deadline() const {
+    // The wheel's next second, or sooner what is due in the current one; a connection heard
+    // from since is only looked at early, never late.
     std::optional<time_point> next;
-    const auto consider = [&](time_point t) {
-        if (!next || t < *next) next = t;
-    };
-    for (const auto& [id, c] : connections_) {
-        if (c->at == connection::state::awaiting_connect)
-            consider(c->accepted + config_.connect_timeout);
-        else if (c->at == connection::state::connected && c->keep_alive != 0)
-            consider(c->last_in + std::chrono::milliseconds(std::int64_t{c->keep_alive} * 1500));
-    }
-    for (const auto& [id, s] : sessions_) {
-        if (s->will_at) consider(*s->will_at);
-        if (s->expires) consider(*s->expires);
-    }
+    if (wheel_started_) next = time_point(std::chrono::seconds(wheel_done_ + 2));
+    if (wheel_soonest_ && (!next || *wheel_soonest_ < *next)) next = wheel_soonest_;
+    if (!session_timers_.empty() && (!next || session_timers_.front().when < *next))
+        next = session_timers_.front().when;
     return next;
 }
 
 void broker::shutdown(time_point now) {
     for (auto& [id, c] : connections_) {
-        if (c->at == connection::state::closing) continue;
-        if (c->at == connection::state::connected && c->version == protocol_version::v5)
+        if (c.at == connection::state::closing) continue;
+        if (c.at == connection::state::connected && c.version == protocol_version::v5)
             static_cast<void>(
-                send(*c, disconnect_packet{.reason = reason_code::server_shutting_down}));
+                send(c, disconnect_packet{.reason = reason_code::server_shutting_down}));
         // A broker that stops is not a client that vanished: no will (as mosquitto).
-        close_connection(*c, false, now);
+        close_connection(c, false, now);
     }
 }
 
@@ -158,36 +222,32 @@ std::vector<conn_id> broker::take_ready() {
     out.swap(ready_);
     for (const conn_id id : out) {
         const auto found = connections_.find(id);
-        if (found != connections_.end()) found->second->listed = false;
+        if (found != connections_.end()) found->second.listed = false;
     }
     return out;
 }
 
-std::span<const std::byte> broker::output(conn_id id) const {
+std::span<const std::byte> broker::output(conn_id id) {
     const auto found = connections_.find(id);
     if (found == connections_.end()) return {};
-    const connection& c = *found->second;
-    return std::span<const std::byte>(c.out).subspan(c.out_sent);
+    return found->second.out.contiguous();
+}
+
+std::size_t broker::output_pieces(conn_id id, std::span<std::span<const std::byte>> out) const {
+    const auto found = connections_.find(id);
+    if (found == connections_.end()) return 0;
+    return found->second.out.pieces(out);
 }
 
 void broker::consume_output(conn_id id, std::size_t n) {
     const auto found = connections_.find(id);
     if (found == connections_.end()) return;
-    connection& c = *found->second;
-    c.out_sent = std::min(c.out.size(), c.out_sent + n);
-    if (c.out_sent == c.out.size()) {
-        c.out.clear();
-        c.out_sent = 0;
-        if (c.out.capacity() > output_keep_capacity) c.out.shrink_to_fit();
-    } else if (c.out_sent > c.out.size() / 2) {
-        c.out.erase(c.out.begin(), c.out.begin() + static_cast<std::ptrdiff_t>(c.out_sent));
-        c.out_sent = 0;
-    }
+    found->second.out.consume(n);
 }
 
 bool broker::close_requested(conn_id id) const {
     const auto found = connections_.find(id);
-    return found != connections_.end() && found->second->at == connection::state::closing;
+    return found != connections_.end() && found->second.at == connection::state::closing;
 }
 
 codec_options broker::encode_options(const connection& c) const {
@@ -200,6 +260,7 @@ codec_options broker::encode_options(const connection& c) const {
 void broker::close_connection(connection& c, bool will, time_point now) {
     if (c.at == connection::state::closing) return;
     c.at = connection::state::closing;
+    unlink_timer(c);
     mark_ready(c);
     session* s = c.sess;
     if (!s) return;
@@ -213,6 +274,8 @@ void broker::close_connection(connection& c, bool will, time_point now) {
             std::uint32_t delay = s->will_delay;
             if (s->expiry_interval) delay = std::min(delay, *s->expiry_interval);
             s->will_at = now + std::chrono::seconds(delay);
+            session_timers_.push_back({*s->will_at, s->serial, s->client_id});
+            std::push_heap(session_timers_.begin(), session_timers_.end(), std::greater<>{});
         } else {
             publish_will(*s, now);
         }
@@ -223,6 +286,8 @@ void broker::close_connection(connection& c, bool will, time_point now) {
         end_session(*s, now);
     } else if (s->expiry_interval) {
         s->expires = now + std::chrono::seconds(*s->expiry_interval);
+        session_timers_.push_back({*s->expires, s->serial, s->client_id});
+        std::push_heap(session_timers_.begin(), session_timers_.end(), std::greater<>{});
     }
 }
 
@@ -316,8 +381,6 @@ bool broker::enqueue(session& s, queued_message q) {
 void broker::deliver(session& s, const message_ptr& m, qos q, bool retain,
                      std::span<const std::uint32_t> identifiers, time_point now) {
     if (m->expired(now)) return;
-    queued_message item{.msg = m, .qos_level = q, .retain = retain,
-                        .identifiers = {identifiers.begin(), identifiers.end()}};
     connection* c = s.conn;
     const bool online = c && c->at == connection::state::connected;
     if (online && q == qos::at_most_once) {
@@ -329,9 +392,13 @@ void broker::deliver(session& s, const message_ptr& m, qos q, bool retain,
             s.dropping = true;
             return;
         }
-        static_cast<void>(write_publish(*c, item, 0, false, now));
+        static_cast<void>(write_publish(*c, m, q, retain, identifiers, 0, false, now));
         return;
     }
+    // Offline, QoS 0 is not kept (mosquitto's queue_qos0_messages false).
+    if (!online && q == qos::at_most_once) return;
+    queued_message item{.msg = m, .qos_level = q, .retain = retain,
+                        .identifiers = {identifiers.begin(), identifiers.end()}};
     if (online && s.queue.empty() && s.inflight.size() < inflight_limit(*c)) {
         const std::uint16_t mid = s.next_mid();
         if (write_publish(*c, item, mid, false, now)) {
@@ -343,43 +410,103 @@ void broker::deliver(session& s, const message_ptr& m, qos q, bool retain,
         }
         return;
     }
-    // Offline, QoS 0 is not kept (mosquitto's queue_qos0_messages false).
-    if (!online && q == qos::at_most_once) return;
     static_cast<void>(enqueue(s, std::move(item)));
 }
 
-bool broker::write_publish(connection& c, const queued_message& q, std::uint16_t mid, bool dup,
-                           time_point now) {
-    const message& m = *q.msg;
-    publish_changes changes{.qos_level = q.qos_level,
-                            .packet_id = q.qos_level == qos::at_most_once ? std::uint16_t{0} : mid,
-                            .retain = q.retain,
-                            .dup = dup};
-    // A source that leaned on a Topic Alias carries no topic: the resolved one goes out.
-    if (m.view.topic_name.empty()) changes.topic_name = std::string_view(m.topic);
-    if (c.version == protocol_version::v5) {
-        changes.subscription_identifiers = std::span<const std::uint32_t>(q.identifiers);
-        if (m.expires) changes.message_expiry_interval = m.remaining_expiry(now);
+bool broker::write_publish(connection& c, const message_ptr& msg, qos q, bool retain,
+                           std::span<const std::uint32_t> identifiers, std::uint16_t mid,
+                           bool dup, time_point now) {
+    const message& m = *msg;
+    if (layouts_of_ != msg) {
+        layouts_of_ = msg;
+        layouts_.clear();
+        layout_bytes_.clear();
+        layout_ids_.clear();
     }
-    const auto forwarded = forward(m.view, changes);
-    const codec_options opts = encode_options(c);
-    const result<std::size_t> size = encoded_size(forwarded, opts);
-    if (!size) {
+    const bool v5 = c.version == protocol_version::v5;
+    const bool with_id = q != qos::at_most_once;
+    if (!v5) identifiers = {};
+    const std::optional<std::uint32_t> expiry =
+        v5 && m.expires ? m.remaining_expiry(now) : std::nullopt;
+    const layout* found = nullptr;
+    for (const layout& l : layouts_) {
+        if (l.version == c.version && l.with_id == with_id && l.expiry == expiry &&
+            std::ranges::equal(std::span(layout_ids_).subspan(l.ids_at, l.ids_count),
+                               identifiers)) {
+            found = &l;
+            break;
+        }
+    }
+    if (!found) {
+        // This layout's header, encoded once for every subscriber of the message: QoS, DUP,
+        // RETAIN and the Packet Identifier are patched per subscriber below.
+        layout l{.version = c.version, .with_id = with_id, .expiry = expiry,
+                 .ids_at = layout_ids_.size(), .ids_count = identifiers.size(),
+                 .at = layout_bytes_.size()};
+        layout_ids_.insert(layout_ids_.end(), identifiers.begin(), identifiers.end());
+        publish_changes changes{.qos_level = q,
+                                .packet_id = with_id ? std::uint16_t{1} : std::uint16_t{0},
+                                .retain = false,
+                                .dup = false};
+        // A source that leaned on a Topic Alias carries no topic: the resolved one goes out.
+        if (m.view.topic_name.empty()) changes.topic_name = std::string_view(m.topic);
+        if (v5) {
+            changes.subscription_identifiers = identifiers;
+            if (expiry) changes.message_expiry_interval = expiry;
+        }
+        const auto forwarded = forward(m.view, changes);
+        const codec_options opts{.version = c.version, .from = sender::server};
+        const result<std::size_t> size = encoded_size(forwarded, opts);
+        if (size) {
+            const std::size_t header = *size - m.view.payload.size();
+            layout_bytes_.resize(l.at + header);
+            const auto written = encode_header(
+                forwarded, opts, std::span(layout_bytes_).subspan(l.at, header));
+            if (written && *written == header) {
+                l.size = header;
+                l.total = *size;
+                if (with_id)
+                    l.id_offset = publish_packet_id_offset(
+                                      std::span(layout_bytes_).subspan(l.at, header))
+                                      .value_or(0);
+            } else {
+                l.error = written ? errc::packet_too_large : written.error().code;
+            }
+        } else {
+            l.error = size.error().code;
+        }
+        if (l.error == errc::none && with_id && l.id_offset == 0) l.error = errc::packet_truncated;
+        layouts_.push_back(l);
+        found = &layouts_.back();
+    }
+    const layout& l = *found;
+    const errc refused = l.error != errc::none                   ? l.error
+                         : l.total > c.maximum_packet_size ? errc::packet_too_large
+                                                                 : errc::none;
+    if (refused != errc::none) {
         // Over the client's Maximum Packet Size: not sent to it (5.0 MQTT-3.1.2-25).
         log_.printf(log_type::debug, "Dropping too large PUBLISH for %s (%.*s).", c.name.c_str(),
-                    static_cast<int>(name(size.error().code).size()),
-                    name(size.error().code).data());
+                    static_cast<int>(name(refused).size()), name(refused).data());
         return false;
     }
-    const std::size_t at = c.out.size();
-    c.out.resize(at + *size);
-    if (!encode(forwarded, opts, std::span(c.out).subspan(at))) {
-        c.out.resize(at);
-        return false;
+    const std::span<const std::byte> payload = m.view.payload;
+    const bool copied = payload.size() <= copied_payload_limit;
+    const std::span<std::byte> out = c.out.append(l.size + (copied ? payload.size() : 0));
+    std::memcpy(out.data(), layout_bytes_.data() + l.at, l.size);
+    out[0] = static_cast<std::byte>(0x30u | (dup ? 0x08u : 0u) |
+                                    (static_cast<unsigned>(q) << 1) | (retain ? 1u : 0u));
+    if (with_id) {
+        out[l.id_offset] = static_cast<std::byte>(mid >> 8);
+        out[l.id_offset + 1] = static_cast<std::byte>(mid & 0xFF);
+    }
+    if (copied) {
+        if (!payload.empty()) std::memcpy(out.data() + l.size, payload.data(), payload.size());
+    } else {
+        c.out.append_shared(msg, payload);
     }
     mark_ready(c);
     log_.printf(log_type::debug, "Sending PUBLISH to %s (d%d, q%d, r%d, m%u, '%s', ... (%ld bytes))",
-                c.name.c_str(), flag(dup), static_cast<int>(q.qos_level), flag(q.retain),
+                c.name.c_str(), flag(dup), static_cast<int>(q), flag(retain),
                 static_cast<unsigned>(mid), m.topic.c_str(),
                 static_cast<long>(m.view.payload.size()));
     return true;

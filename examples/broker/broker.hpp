@@ -3,6 +3,7 @@
 // they sent and the time, and takes from it the bytes to send per connection, which
 // connections to close, log lines and the next deadline. So the same object runs under the
 // epoll driver (examples/mqttwire_broker.cpp) or in a test that feeds it bytes.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+#include <functional>
 
 #include <mqttwire/mqttwire.hpp>
 
@@ -55,8 +57,13 @@ public:
 
     /** Connections that got output or a close request since the last take_ready(). */
     std::vector<conn_id> take_ready();
-    /** Bytes to send on `id` (empty for an unknown connection). */
-    [[nodiscard]] std::span<const std::byte> output(conn_id id) const;
+    /** Bytes to send on `id` as one span (empty for an unknown connection): for tests. */
+    [[nodiscard]] std::span<const std::byte> output(conn_id id);
+    /**
+     * Bytes to send on `id` as up to out.size() pieces in order, for one writev: own bytes
+     * and payloads shared with other subscribers. Returns how many were filled.
+     */
+    std::size_t output_pieces(conn_id id, std::span<std::span<const std::byte>> out) const;
     /** `n` bytes of output(id) were written. */
     void consume_output(conn_id id, std::size_t n);
     /** The broker is done with `id`: send its output, close it, then call closed(). */
@@ -110,8 +117,13 @@ private:
     void deliver(session& s, const message_ptr& m, qos q, bool retain,
                  std::span<const std::uint32_t> identifiers, time_point now);
     /** Writes one PUBLISH to `c`; false when it cannot go to this client (too large). */
-    bool write_publish(connection& c, const queued_message& q, std::uint16_t mid, bool dup,
+    bool write_publish(connection& c, const message_ptr& msg, qos q, bool retain,
+                       std::span<const std::uint32_t> identifiers, std::uint16_t mid, bool dup,
                        time_point now);
+    bool write_publish(connection& c, const queued_message& q, std::uint16_t mid, bool dup,
+                       time_point now) {
+        return write_publish(c, q.msg, q.qos_level, q.retain, q.identifiers, mid, dup, now);
+    }
     /** Sends queued messages while the in-flight window allows. */
     void pump(session& s, time_point now);
     void resume(session& s, time_point now);
@@ -121,8 +133,10 @@ private:
 
     broker_config config_;
     logger log_;
-    std::unordered_map<conn_id, std::unique_ptr<connection>> connections_{};
-    std::unordered_map<std::string, std::unique_ptr<session>> sessions_{};
+    // Connections in the map's nodes (stable addresses, one allocation each); sessions by a
+    // view of their own client_id, which is not stored twice.
+    std::unordered_map<conn_id, connection> connections_{};
+    std::unordered_map<std::string_view, std::unique_ptr<session>> sessions_{};
     subscription_tree subscriptions_{};
     retained_store retained_{};
     std::vector<conn_id> ready_{};
@@ -131,6 +145,59 @@ private:
     /** Reused by route(): the matching subscriptions of one message, merged per session. */
     std::vector<subscriber> matches_{};
     std::vector<std::uint32_t> identifiers_{};
+
+    /**
+     * Connection timers (CONNECT timeout, keep alive) in a wheel of one-second slots, each a
+     * list linked through its connections: arming, re-arming and closing are O(1) and a tick
+     * looks only at the slots of the seconds that passed, never at every connection. A slot
+     * holds a connection due in that second (or a multiple of the wheel's span later); a
+     * look at one not due yet moves it to the slot of its real deadline, which every byte in
+     * moves on (so it is not re-linked per byte, only once per keep alive).
+     */
+    static constexpr std::size_t wheel_slots = 256;
+    [[nodiscard]] static std::int64_t second_of(time_point t);
+    /** When `c` is due: its CONNECT timeout or keep alive; nullopt: never. */
+    [[nodiscard]] std::optional<time_point> deadline_of(const connection& c) const;
+    void arm(connection& c);
+    void unlink_timer(connection& c);
+    std::array<connection*, wheel_slots> wheel_{};
+    std::int64_t wheel_done_ = 0;  // every slot up to this second has been looked at
+    bool wheel_started_ = false;
+    /** The earliest deadline left in the current second's slot by the last look at it. */
+    std::optional<time_point> wheel_soonest_{};
+
+    /** Session timers (delayed wills, expiry), rare next to connections: a min-heap. */
+    struct session_timer {
+        time_point when{};
+        std::uint64_t serial = 0;
+        std::string client_id{};
+        friend bool operator>(const session_timer& a, const session_timer& b) {
+            return a.when > b.when;
+        }
+    };
+    std::vector<session_timer> session_timers_{};
+
+    /**
+     * The last forwarded message's encoded headers, one per outgoing layout (protocol
+     * version, with or without a Packet Identifier, Subscription Identifiers, remaining
+     * expiry): every subscriber of that layout gets a copy with its own flags and identifier
+     * patched in, and its payload shared or copied (write_publish). Holding the message keeps
+     * its address from being reused by another while the cache names it.
+     */
+    struct layout {
+        protocol_version version = protocol_version::v3_1_1;
+        bool with_id = false;
+        std::optional<std::uint32_t> expiry{};
+        std::size_t ids_at = 0, ids_count = 0;  // in layout_ids_
+        std::size_t at = 0, size = 0;           // the header, in layout_bytes_
+        std::size_t id_offset = 0;              // of the Packet Identifier in the header
+        std::size_t total = 0;                  // header and payload
+        errc error = errc::none;
+    };
+    message_ptr layouts_of_{};
+    std::vector<layout> layouts_{};
+    std::vector<std::byte> layout_bytes_{};
+    std::vector<std::uint32_t> layout_ids_{};
 };
 
 // In the header: connection.cpp and broker.cpp both send packets.
@@ -139,10 +206,8 @@ bool broker::send(connection& c, const Packet& packet) {
     const codec_options opts = encode_options(c);
     const result<std::size_t> size = encoded_size(packet, opts);
     if (!size) return false;
-    const std::size_t at = c.out.size();
-    c.out.resize(at + *size);
-    if (!encode(packet, opts, std::span(c.out).subspan(at))) {
-        c.out.resize(at);
+    if (!encode(packet, opts, c.out.append(*size))) {
+        c.out.unappend(*size);
         return false;
     }
     mark_ready(c);

@@ -230,7 +230,7 @@ void broker::handle_connect(connection& c, std::span<const std::byte> packet, ti
     if (!s) {
         auto created = std::make_unique<session>(id, next_serial_++);
         s = created.get();
-        sessions_[id] = std::move(created);
+        sessions_.emplace(s->client_id, std::move(created));  // the key views the session's id
     }
     // How long the session outlives this connection.
     std::optional<std::uint32_t> expiry;
@@ -373,15 +373,18 @@ void broker::handle_publish(connection& c, std::span<const std::byte> packet, ti
             if (rc == reason_code::success) route(m, now);
             return;
         case qos::at_least_once:
-            if (send(c, puback_packet{.packet_id = p->packet_id, .reason = v5 ? rc : reason_code::success}))
+            // Routed before the PUBACK, so the -v lines come in mosquitto's order.
+            if (rc == reason_code::success) route(m, now);
+            if (send(c, puback_packet{.packet_id = p->packet_id,
+                                      .reason = v5 ? rc : reason_code::success}))
                 log_.printf(log_type::debug, "Sending PUBACK to %s (m%u, rc%d)", c.name.c_str(),
                             static_cast<unsigned>(p->packet_id), shown);
-            if (rc == reason_code::success) route(m, now);
             return;
         case qos::exactly_once:
             // Held until PUBREL; a resend of the same id replaces it (it is the same message).
             if (rc == reason_code::success) s.incoming_qos2[p->packet_id] = m;
-            if (send(c, pubrec_packet{.packet_id = p->packet_id, .reason = v5 ? rc : reason_code::success}))
+            if (send(c, pubrec_packet{.packet_id = p->packet_id,
+                                      .reason = v5 ? rc : reason_code::success}))
                 log_.printf(log_type::debug, "Sending PUBREC to %s (m%u, rc%d)", c.name.c_str(),
                             static_cast<unsigned>(p->packet_id), shown);
             return;

@@ -3,11 +3,12 @@
 // connected, closing), the bytes not framed yet, the bytes to send, and what its CONNECT
 // negotiated.
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "broker/message.hpp"
+#include "broker/output.hpp"
+#include "broker/small_map.hpp"
 
 namespace mqttwire::broker {
 
@@ -28,10 +29,14 @@ struct connection {
     std::string name = "<unknown>";
 
     std::vector<std::byte> in{};
-    std::vector<std::byte> out{};
-    std::size_t out_sent = 0;
+    output_queue out{};
     /** Already listed in broker::ready(). */
     bool listed = false;
+    /** In the broker's timer wheel: the slot's list, linked through the connection. */
+    bool timed = false;
+    std::uint8_t timer_slot = 0;
+    connection* timer_prev = nullptr;
+    connection* timer_next = nullptr;
 
     time_point accepted{};
     time_point last_in{};
@@ -41,9 +46,9 @@ struct connection {
     std::uint16_t receive_maximum = 65535;
     std::uint32_t maximum_packet_size = max_packet_size;
     /** Topic Aliases the client set towards us (5.0), by alias. */
-    std::map<std::uint16_t, std::string> aliases{};
+    small_map<std::uint16_t, std::string> aliases{};
 
-    [[nodiscard]] std::size_t pending_output() const { return out.size() - out_sent; }
+    [[nodiscard]] std::size_t pending_output() const { return out.pending(); }
 };
 
 }  // namespace mqttwire::broker

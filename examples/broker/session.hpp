@@ -2,13 +2,13 @@
 // What outlives a network connection of one client: its subscriptions, the QoS 1/2 messages in
 // flight both ways, the messages queued for it, its will and when the session ends.
 #include <cstdint>
-#include <deque>
 #include <optional>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "broker/message.hpp"
+#include "broker/ring.hpp"
+#include "broker/small_map.hpp"
 #include "broker/subscriptions.hpp"
 
 namespace mqttwire::broker {
@@ -52,14 +52,15 @@ public:
     /** When a will held back by its Will Delay Interval is published. */
     std::optional<time_point> will_at{};
 
-    std::deque<inflight_message> inflight{};
-    std::deque<queued_message> queue{};
+    // Rings, not std::deque: an idle session's queues cost no allocation (see ring.hpp).
+    ring<inflight_message> inflight{};
+    ring<queued_message> queue{};
     std::size_t queued_bytes = 0;
     /**
      * QoS 2 messages received and not released yet, by packet id: routed at PUBREL, as
      * mosquitto does, so a resent PUBLISH replaces the held copy and is never routed twice.
      */
-    std::map<std::uint16_t, message_ptr> incoming_qos2{};
+    small_map<std::uint16_t, message_ptr> incoming_qos2{};
     /** (ShareName, filter) of every subscription, to remove them when the session ends. */
     std::vector<std::pair<std::string, std::string>> filters{};
     /** "Outgoing messages are being dropped" is logged once per episode, as mosquitto does. */

@@ -54,11 +54,12 @@ bool session::send(const Packet& packet, time_point now) {
         last_error_ = size.error();
         return false;
     }
-    const std::size_t at = out_.size();
-    out_.resize(at + *size);
-    const result<std::size_t> written = encode(packet, opts, std::span(out_).subspan(at));
+    std::vector<std::byte>& out = sink();
+    const std::size_t at = out.size();
+    out.resize(at + *size);
+    const result<std::size_t> written = encode(packet, opts, std::span(out).subspan(at));
     if (!written) {  // cannot happen after encoded_size agreed; keep output whole anyway
-        out_.resize(at);
+        out.resize(at);
         last_error_ = written.error();
         return false;
     }
@@ -99,6 +100,12 @@ void session::connect(time_point now) {
     in_.clear();
     out_.clear();
     out_sent_ = 0;
+    stream_out_.reset();
+    queued_.clear();
+    stream_moved_ = false;
+    send_pending_ = false;
+    stream_in_.reset();
+    assembling_ = false;
     topic_aliases_.clear();
     server_receive_maximum_ = 65535;
     server_topic_alias_maximum_ = 0;
@@ -116,6 +123,7 @@ void session::connect(time_point now) {
             e.sent_before = false;
         }
     }
+    for (outgoing_entry& e : outgoing_) e.resend = false;
     for (pending_request& r : requests_) r.sent = false;
 
     const bool v5 = is_v5(config_.version);
@@ -190,7 +198,15 @@ std::uint16_t session::publish(outgoing_message message, time_point now) {
                          .packet_id = static_cast<std::uint16_t>(
                              message.qos_level == qos::at_most_once ? 0 : 1)};
     if (is_v5(config_.version)) probe.properties.topic_alias = message.topic_alias;
-    if (const result<std::size_t> size = encoded_size(probe, encode_options()); !size) {
+    if (message.source) {
+        // Only the header is checked: the payload counts by the size it announces.
+        const result<std::size_t> head =
+            encode_header(probe, message.source->size(), encode_options(), {});
+        if (!head && head.error().code != errc::buffer_too_small) {
+            last_error_ = head.error();
+            return 0;
+        }
+    } else if (const result<std::size_t> size = encoded_size(probe, encode_options()); !size) {
         last_error_ = size.error();
         return 0;
     }
@@ -202,28 +218,24 @@ std::uint16_t session::publish(outgoing_message message, time_point now) {
 
 std::uint16_t session::subscribe(std::vector<subscription_request> filters, time_point now,
                                  subscribe_options options) {
-    const std::uint16_t mid = allocate_mid();
-    requests_.push_back({.mid = mid,
-                         .subscribe = true,
-                         .filters = std::move(filters),
-                         .options = std::move(options)});
-    if (state_ == session_state::connected) {
-        send_request(requests_.back(), now);
-        if (!requests_.back().sent) {
-            requests_.pop_back();
-            return 0;
-        }
-    }
-    return mid;
+    return queue_request({.subscribe = true,
+                          .filters = std::move(filters),
+                          .options = std::move(options)},
+                         now);
 }
 
 std::uint16_t session::unsubscribe(std::vector<std::string> filters, time_point now,
                                    std::vector<owned_user_property> user_properties) {
+    return queue_request({.subscribe = false,
+                          .topic_filters = std::move(filters),
+                          .user_properties = std::move(user_properties)},
+                         now);
+}
+
+std::uint16_t session::queue_request(pending_request request, time_point now) {
     const std::uint16_t mid = allocate_mid();
-    requests_.push_back({.mid = mid,
-                         .subscribe = false,
-                         .topic_filters = std::move(filters),
-                         .user_properties = std::move(user_properties)});
+    request.mid = mid;
+    requests_.push_back(std::move(request));
     if (state_ == session_state::connected) {
         send_request(requests_.back(), now);
         if (!requests_.back().sent) {
@@ -281,8 +293,9 @@ void session::send_publish(outgoing_entry& e, time_point now) {
     trace("Client %s sending PUBLISH (d%d, q%d, r%d, m%d, '%s', ... (%ld bytes))", trace_id(),
           resend ? 1 : 0, static_cast<int>(m.qos_level), m.retain ? 1 : 0, e.mid,
           p.topic_name.empty() ? "(null)" : m.topic.c_str(),  // alias only: mosquitto's NULL
-          static_cast<long>(m.payload.size()));
-    if (!send(p, now)) {
+          static_cast<long>(m.source ? m.source->size() : m.payload.size()));
+    const bool sent = m.source ? send_streamed(p, m.source, now) : send(p, now);
+    if (!sent) {
         e.step = outgoing_step::unsent;
         return;
     }
@@ -290,6 +303,73 @@ void session::send_publish(outgoing_entry& e, time_point now) {
     e.step = m.qos_level == qos::at_most_once   ? outgoing_step::unsent
              : m.qos_level == qos::at_least_once ? outgoing_step::awaiting_puback
                                                  : outgoing_step::awaiting_pubrec;
+}
+
+bool session::send_streamed(const publish_packet& p, const std::shared_ptr<payload_source>& source,
+                            time_point now) {
+    const codec_options opts = encode_options();
+    const std::size_t size = source->size();
+    const result<std::size_t> measured = encode_header(p, size, opts, {});
+    if (!measured && measured.error().code != errc::buffer_too_small) {
+        last_error_ = measured.error();
+        return false;
+    }
+    const std::size_t header = measured ? *measured : measured.error().buffer_size_needed();
+    // send_ready starts no stream while one is running, so the header goes into out_ itself.
+    const std::size_t at = out_.size();
+    out_.resize(at + header);
+    const result<std::size_t> written =
+        encode_header(p, size, opts, std::span(out_).subspan(at));
+    if (!written) {
+        out_.resize(at);
+        last_error_ = written.error();
+        return false;
+    }
+    out_.resize(at + *written);
+    last_out_ = now;
+    // The payload follows as output() drains (pump), from offset 0 also for a resend.
+    if (size > 0) {
+        stream_out_ = outgoing_stream{.source = source, .offset = 0, .size = size};
+        pump();
+    }
+    return true;
+}
+
+void session::pump() {
+    // Topped up once a quarter chunk is left, so the bytes moved to the front stay few however
+    // little the transport takes at a time.
+    while (stream_out_ && out_.size() - out_sent_ < stream_chunk / 4) {
+        if (out_sent_ > 0) {
+            out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_sent_));
+            out_sent_ = 0;
+        }
+        outgoing_stream& st = *stream_out_;
+        const std::size_t at = out_.size();
+        out_.resize(at + std::min(stream_chunk, st.size - st.offset));
+        const std::optional<std::size_t> n =
+            st.source->read(st.offset, std::span(out_).subspan(at));
+        if (!n || *n == 0 || *n > out_.size() - at) {
+            out_.resize(at);
+            // What is in output() ends mid-packet: the server drops the connection on it, and
+            // nothing queued behind may follow.
+            stream_out_.reset();
+            queued_.clear();
+            if (state_ != session_state::disconnected)
+                close({.cause = close_cause::payload_unreadable});
+            return;
+        }
+        out_.resize(at + *n);
+        st.offset += *n;
+        if (st.offset == st.size) {
+            stream_out_.reset();
+            out_.insert(out_.end(), queued_.begin(), queued_.end());
+            queued_.clear();
+            queued_.shrink_to_fit();
+            send_pending_ = std::any_of(outgoing_.begin(), outgoing_.end(), [](const auto& e) {
+                return e.resend || e.step == outgoing_step::unsent;
+            });
+        }
+    }
 }
 
 void session::send_request(pending_request& r, time_point now) {
@@ -339,16 +419,35 @@ std::size_t session::unacknowledged() const {
         [](const outgoing_entry& e) { return e.step != outgoing_step::unsent; }));
 }
 
+bool session::send_resends(time_point now) {
+    for (outgoing_entry& e : outgoing_) {
+        if (!e.resend) continue;
+        // A payload still streaming: the resends behind it wait, in their order.
+        if (stream_out_) return false;
+        e.resend = false;
+        if (e.step == outgoing_step::awaiting_puback || e.step == outgoing_step::awaiting_pubrec) {
+            send_publish(e, now);
+            if (state_ != session_state::connected) return false;  // its payload was unreadable
+        } else if (e.step == outgoing_step::awaiting_pubcomp) {
+            trace("Client %s sending PUBREL (m%d)", trace_id(), e.mid);
+            static_cast<void>(send(pubrel_packet{.packet_id = e.mid}, now));
+        }
+    }
+    return !stream_out_;
+}
+
 void session::send_ready(time_point now) {
     if (state_ != session_state::connected) return;
     const std::uint64_t generation = generation_;
     for (pending_request& r : requests_)
         if (!r.sent) send_request(r, now);
+    if (!send_resends(now)) return;
     // In order, each QoS 1/2 message while the server's Receive Maximum allows (MQTT-4.9.0-2);
-    // a QoS 0 message waits behind a held one, so messages leave in the order given.
+    // a QoS 0 message waits behind a held one, so messages leave in the order given. One
+    // payload streams at a time: the next message waits until it is all in output().
     std::size_t in_flight = unacknowledged();
     std::vector<std::pair<std::uint16_t, reason_code>> done;
-    for (auto it = outgoing_.begin(); it != outgoing_.end();) {
+    for (auto it = outgoing_.begin(); it != outgoing_.end() && !stream_out_;) {
         if (it->step != outgoing_step::unsent) {
             ++it;
             continue;
@@ -358,6 +457,7 @@ void session::send_ready(time_point now) {
                                            config_.max_inflight.value_or(65535)))
             break;
         send_publish(*it, now);
+        if (state_ != session_state::connected) return;  // its payload was unreadable
         if (qos0 || it->step == outgoing_step::unsent) {
             // Sent at QoS 0, or cannot be sent at all (too large for this server).
             done.emplace_back(it->mid, qos0 && it->sent_before ? reason_code::success
@@ -379,22 +479,50 @@ void session::send_ready(time_point now) {
 void session::receive(std::span<const std::byte> bytes, time_point now) {
     if (state_ == session_state::disconnected || bytes.empty()) return;
     last_in_ = now;
-    in_.insert(in_.end(), bytes.begin(), bytes.end());
     const std::uint64_t generation = generation_;
+    // The payload of a streamed message goes on straight from the caller's bytes, uncopied.
+    if (stream_in_ && in_.empty()) {
+        const std::size_t took = stream_in(bytes, now);
+        if (generation != generation_ || state_ == session_state::disconnected) return;
+        bytes = bytes.subspan(took);
+        if (bytes.empty()) return;
+    }
+    in_.insert(in_.end(), bytes.begin(), bytes.end());
     std::size_t at = 0;
     const codec_options opts = decode_options();
     while (state_ != session_state::disconnected && at < in_.size()) {
         const std::span<const std::byte> rest = std::span<const std::byte>(in_).subspan(at);
-        const partial<frame> f = frame_packet(rest, opts);
-        if (f.needs_more()) {
-            if (f.need().header_known()) in_.reserve(at + f.need().header.size());
-            break;
+        if (stream_in_) {
+            at += stream_in(rest, now);
+            if (generation != generation_) return;
+            continue;
         }
+        const partial<frame> f = frame_packet(rest, opts);
         if (f.has_error()) {
             fail(f.error(), now);
             break;
         }
+        if (f.needs_more() && !f.need().header_known()) break;
+        const frame head = f.is_complete() ? *f : f.need().header;
+        const bool large = head.type == packet_type::publish && head.size() > config_.stream_above;
+        if (large && !assembling_) {
+            std::size_t head_size = 0;
+            const stream_start started = begin_stream(rest, now, head_size);
+            if (generation != generation_) return;
+            if (started == stream_start::failed || started == stream_start::incomplete) break;
+            if (started == stream_start::started) {
+                at += head_size;
+                if (stream_in_ && stream_in_->remaining == 0) end_stream_in(now);
+                if (generation != generation_) return;
+                continue;
+            }
+        }
+        if (f.needs_more()) {
+            in_.reserve(at + head.size());
+            break;
+        }
         const std::size_t size = f->size();
+        assembling_ = false;
         handle(rest.first(size), *f, now);
         if (generation != generation_) return;  // a handler started a new connection
         at += size;
@@ -403,6 +531,84 @@ void session::receive(std::span<const std::byte> bytes, time_point now) {
         in_.clear();
     else
         in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(at));
+    // A streamed payload passed through in_ leaves no large buffer behind.
+    if (stream_in_ && in_.capacity() > 2 * stream_chunk) in_.shrink_to_fit();
+}
+
+session::stream_start session::begin_stream(std::span<const std::byte> rest, time_point now,
+                                            std::size_t& head_size) {
+    const partial<publish_head_view<std::byte>> h = decode_publish_head(rest, decode_options());
+    if (h.needs_more()) return stream_start::incomplete;
+    if (h.has_error()) {
+        fail(h.error(), now);
+        return stream_start::failed;
+    }
+    const std::optional<std::string> topic = resolve_topic(*h, now);
+    if (!topic) return stream_start::failed;
+    bool deliver = true;
+    if (h->qos_level == qos::exactly_once) {
+        const auto held = incoming_qos2_.find(h->packet_id);
+        if (held != incoming_qos2_.end()) {
+            // A resend: of one delivered already, swallowed; of one held whole, held again.
+            if (!held->second.delivered) {
+                assembling_ = true;
+                return stream_start::assemble;
+            }
+            deliver = false;
+        } else if (incoming_qos2_.size() >= config_.receive_maximum.value_or(65535)) {
+            fail({}, now, "more QoS 2 messages than our Receive Maximum (MQTT-3.3.4-9)",
+                 reason_code::receive_maximum_exceeded);
+            return stream_start::failed;
+        }
+    }
+    const message_head_event event{.topic = *topic, .head = *h};
+    if (deliver) {
+        const std::uint64_t generation = generation_;
+        const message_mode mode = handler_.message_mode_for(event);
+        if (generation != generation_ || state_ == session_state::disconnected)
+            return stream_start::failed;
+        if (mode == message_mode::assemble) {
+            assembling_ = true;
+            return stream_start::assemble;
+        }
+    }
+    trace("Client %s received PUBLISH (d%d, q%d, r%d, m%d, '%s', ... (%ld bytes))", trace_id(),
+          h->dup ? 1 : 0, static_cast<int>(h->qos_level), h->retain ? 1 : 0, h->packet_id,
+          topic->c_str(), static_cast<long>(h->payload_size));
+    stream_in_ = incoming_stream{.remaining = h->payload_size,
+                                 .qos_level = h->qos_level,
+                                 .packet_id = h->packet_id,
+                                 .deliver = deliver};
+    head_size = h->payload_offset;
+    if (deliver) handler_.on_message_begin(event);
+    return stream_start::started;
+}
+
+std::size_t session::stream_in(std::span<const std::byte> bytes, time_point now) {
+    const std::size_t take = std::min(bytes.size(), stream_in_->remaining);
+    stream_in_->remaining -= take;
+    if (take > 0 && stream_in_->deliver) {
+        const std::uint64_t generation = generation_;
+        handler_.on_message_data(bytes.first(take));
+        if (generation != generation_ || !stream_in_) return take;  // the handler ended it
+    }
+    if (stream_in_->remaining == 0) end_stream_in(now);
+    return take;
+}
+
+void session::end_stream_in(time_point now) {
+    const incoming_stream done = *stream_in_;
+    stream_in_.reset();
+    // Acknowledged once the payload is all here, so a message cut short comes again.
+    if (done.qos_level == qos::at_least_once) {
+        trace("Client %s sending PUBACK (m%d, rc%d)", trace_id(), done.packet_id, 0);
+        static_cast<void>(send(puback_packet{.packet_id = done.packet_id}, now));
+    } else if (done.qos_level == qos::exactly_once) {
+        if (done.deliver) incoming_qos2_[done.packet_id] = held_message{.delivered = true};
+        trace("Client %s sending PUBREC (m%d, rc%d)", trace_id(), done.packet_id, 0);
+        static_cast<void>(send(pubrec_packet{.packet_id = done.packet_id}, now));
+    }
+    if (done.deliver) handler_.on_message_end(true);
 }
 
 void session::connection_closed() {
@@ -489,14 +695,8 @@ void session::handle_connack(std::span<const std::byte> packet, time_point now) 
     }
     state_ = session_state::connected;
     // Resend what was in flight, in its order, before anything new (MQTT-4.4.0-1).
-    for (outgoing_entry& e : outgoing_) {
-        if (e.step == outgoing_step::awaiting_puback || e.step == outgoing_step::awaiting_pubrec) {
-            send_publish(e, now);
-        } else if (e.step == outgoing_step::awaiting_pubcomp) {
-            trace("Client %s sending PUBREL (m%d)", trace_id(), e.mid);
-            static_cast<void>(send(pubrel_packet{.packet_id = e.mid}, now));
-        }
-    }
+    for (outgoing_entry& e : outgoing_) e.resend = e.step != outgoing_step::unsent;
+    static_cast<void>(send_resends(now));
     const std::uint64_t generation = generation_;
     handler_.on_connack(event);
     if (generation == generation_) send_ready(now);
@@ -508,28 +708,10 @@ void session::handle_publish(std::span<const std::byte> packet, time_point now) 
         fail(p.error(), now);
         return;
     }
-    std::string_view topic = p->topic_name;
-    if (is_v5(config_.version)) {
-        if (const auto alias = p->properties.topic_alias()) {
-            if (*alias > config_.topic_alias_maximum.value_or(0)) {
-                fail({}, now, "a Topic Alias above the Topic Alias Maximum we sent (MQTT-3.3.2-9)",
-                     reason_code::topic_alias_invalid);
-                return;
-            }
-            if (topic.empty()) {
-                const auto known = topic_aliases_.find(*alias);
-                if (known == topic_aliases_.end()) {
-                    fail({}, now, "a Topic Alias not set on this connection",
-                         reason_code::protocol_error);
-                    return;
-                }
-                topic = known->second;
-            } else {
-                topic_aliases_[*alias] = std::string(topic);
-            }
-        }
-    }
-    const std::string topic_text(topic);
+    const std::optional<std::string> resolved = resolve_topic(*p, now);
+    if (!resolved) return;
+    const std::string_view topic = *resolved;
+    const std::string& topic_text = *resolved;
     trace("Client %s received PUBLISH (d%d, q%d, r%d, m%d, '%s', ... (%ld bytes))", trace_id(),
           p->dup ? 1 : 0, static_cast<int>(p->qos_level), p->retain ? 1 : 0, p->packet_id,
           topic_text.c_str(), static_cast<long>(p->payload.size()));
@@ -543,7 +725,13 @@ void session::handle_publish(std::span<const std::byte> packet, time_point now) 
         case qos::exactly_once: {
             // Delivered once, when PUBREL releases it (as libmosquitto does); a DUP resend of
             // an id still held replaces the copy and is not counted twice.
-            const bool known = incoming_qos2_.contains(p->packet_id);
+            const auto held = incoming_qos2_.find(p->packet_id);
+            const bool known = held != incoming_qos2_.end();
+            if (known && held->second.delivered) {  // streamed and delivered already
+                trace("Client %s sending PUBREC (m%d, rc%d)", trace_id(), p->packet_id, 0);
+                static_cast<void>(send(pubrec_packet{.packet_id = p->packet_id}, now));
+                return;
+            }
             if (!known && incoming_qos2_.size() >= config_.receive_maximum.value_or(65535)) {
                 fail({}, now, "more QoS 2 messages than our Receive Maximum (MQTT-3.3.4-9)",
                      reason_code::receive_maximum_exceeded);
@@ -556,6 +744,32 @@ void session::handle_publish(std::span<const std::byte> packet, time_point now) 
             return;
         }
     }
+}
+
+std::optional<std::string> session::resolve_topic(const publish_head_view<std::byte>& head,
+                                                  time_point now) {
+    std::string_view topic = head.topic_name;
+    if (is_v5(config_.version)) {
+        if (const auto alias = head.properties.topic_alias()) {
+            if (*alias > config_.topic_alias_maximum.value_or(0)) {
+                fail({}, now, "a Topic Alias above the Topic Alias Maximum we sent (MQTT-3.3.2-9)",
+                     reason_code::topic_alias_invalid);
+                return std::nullopt;
+            }
+            if (topic.empty()) {
+                const auto known = topic_aliases_.find(*alias);
+                if (known == topic_aliases_.end()) {
+                    fail({}, now, "a Topic Alias not set on this connection",
+                         reason_code::protocol_error);
+                    return std::nullopt;
+                }
+                topic = known->second;
+            } else {
+                topic_aliases_[*alias] = std::string(topic);
+            }
+        }
+    }
+    return std::string(topic);
 }
 
 void session::deliver(std::string_view topic, std::span<const std::byte> packet) {
@@ -611,7 +825,7 @@ void session::handle_ack(const View& ack, time_point now) {
         if (held != incoming_qos2_.end()) {
             const held_message message = std::move(held->second);
             incoming_qos2_.erase(held);
-            deliver(message.topic, message.packet);
+            if (!message.delivered) deliver(message.topic, message.packet);
         }
     }
 }
@@ -665,12 +879,10 @@ void session::handle_disconnect(std::span<const std::byte> packet) {
 
 void session::fail(const mqttwire::error& e, time_point now, std::string_view detail,
                    std::optional<reason_code> reason) {
-    const reason_code code = reason.value_or(e.to_reason_code());
+    const reason_code code = reason.value_or(e.disconnect_reason_code(sender::client));
     if (is_v5(config_.version) && state_ != session_state::disconnected) {
         trace("Client %s sending DISCONNECT", trace_id());
-        // A code the codec names but DISCONNECT cannot carry becomes Protocol Error.
-        if (!send(disconnect_packet{.reason = code}, now))
-            static_cast<void>(send(disconnect_packet{.reason = reason_code::protocol_error}, now));
+        static_cast<void>(send(disconnect_packet{.reason = code}, now));
     }
     close({.cause = close_cause::protocol_error, .reason = code, .error = e, .detail = detail});
 }
@@ -678,13 +890,27 @@ void session::fail(const mqttwire::error& e, time_point now, std::string_view de
 void session::close(const close_event& event) {
     state_ = session_state::disconnected;
     ping_sent_.reset();
+    // Our own DISCONNECT follows a payload being streamed whole; any other end cuts it, and
+    // what was queued behind it would be read as payload.
+    if (stream_out_ && event.cause != close_cause::client_disconnect) {
+        stream_out_.reset();
+        queued_.clear();
+    }
+    if (stream_in_) {
+        const bool delivering = stream_in_->deliver;
+        stream_in_.reset();
+        if (delivering) handler_.on_message_end(false);
+    }
+    assembling_ = false;
     handler_.on_closed(event);
 }
 
 // ---- timers -----------------------------------------------------------------------------------
 
 std::optional<time_point> session::next_deadline() const {
-    if (state_ == session_state::disconnected || keep_alive_ == 0) return std::nullopt;
+    if (state_ == session_state::disconnected) return std::nullopt;
+    if (send_pending_) return last_out_;  // already due: messages wait behind a finished stream
+    if (keep_alive_ == 0) return std::nullopt;
     // Silence from the server for 1.5 times the keep alive ends the connection; a PINGREQ
     // goes out once either direction has been quiet for the keep alive (as libmosquitto).
     const time_point timeout = last_in_ + seconds_ms(keep_alive_, 1500);
@@ -693,7 +919,19 @@ std::optional<time_point> session::next_deadline() const {
 }
 
 void session::tick(time_point now) {
-    if (state_ == session_state::disconnected || keep_alive_ == 0) return;
+    if (state_ == session_state::disconnected) return;
+    if (send_pending_) {
+        send_pending_ = false;
+        send_ready(now);
+        if (state_ == session_state::disconnected) return;
+    }
+    if (stream_moved_) {
+        // The server cannot answer a PINGREQ queued behind our payload: while the payload
+        // moves, the connection counts as alive both ways.
+        stream_moved_ = false;
+        last_in_ = last_out_ = now;
+    }
+    if (keep_alive_ == 0) return;
     if (now >= last_in_ + seconds_ms(keep_alive_, 1500)) {
         close({.cause = close_cause::keep_alive_timeout});
         return;
@@ -710,6 +948,10 @@ void session::consume_output(std::size_t n) {
     if (out_sent_ == out_.size()) {
         out_.clear();
         out_sent_ = 0;
+    }
+    if (stream_out_) {
+        stream_moved_ = stream_moved_ || n > 0;
+        pump();
     }
 }
 

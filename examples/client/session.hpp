@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mqttwire/mqttwire.hpp>
 #include <optional>
 #include <span>
@@ -20,6 +21,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "client/payload_source.hpp"
 
 namespace mqttwire::client {
 
@@ -70,12 +73,22 @@ struct session_config {
     std::optional<std::uint16_t> max_inflight{};
     /** Report every packet as mosquitto's -d does (session_handler::on_trace). */
     bool debug_trace = false;
+    /**
+     * An incoming PUBLISH larger than this many bytes is offered to the handler to stream
+     * (session_handler::message_mode_for) rather than held whole.
+     */
+    std::size_t stream_above = std::size_t{1} << 20;
 };
 
 /** A message to publish; the session keeps a copy until it is acknowledged. */
 struct outgoing_message {
     std::string topic{};
     std::vector<std::byte> payload{};
+    /**
+     * Set: the payload is read from here instead of `payload`, in chunks as output() drains
+     * (shared, so a repeated message and its resends read the same source).
+     */
+    std::shared_ptr<payload_source> source{};
     qos qos_level = qos::at_most_once;
     bool retain = false;
     // 5.0 PUBLISH properties.
@@ -126,6 +139,20 @@ struct message_event {
     const publish_view<std::byte>& publish;
 };
 
+/** The head of a large PUBLISH from the server, its payload still arriving. */
+struct message_head_event {
+    /** The Topic Name, an alias already resolved. */
+    std::string_view topic{};
+    /** Valid during the callback only. */
+    const publish_head_view<std::byte>& head;
+};
+
+/** How a large PUBLISH reaches the handler. */
+enum class message_mode : std::uint8_t {
+    assemble,  // held whole, then on_message (as a small one)
+    stream,    // on_message_begin, on_message_data per chunk as it arrives, on_message_end
+};
+
 /** Why a connection ended. */
 enum class close_cause : std::uint8_t {
     client_disconnect,  // disconnect() was called and the DISCONNECT is in output()
@@ -134,6 +161,7 @@ enum class close_cause : std::uint8_t {
     keep_alive_timeout, // nothing from the server for 1.5 times the keep alive
     protocol_error,     // the server broke the protocol; `error` says how (5.0: DISCONNECT sent)
     connection_lost,    // the transport closed (told by the driver through connection_closed())
+    payload_unreadable, // a payload_source failed mid-PUBLISH: the bytes announced cannot follow
 };
 
 struct close_event {
@@ -154,6 +182,26 @@ public:
     virtual ~session_handler() = default;
     virtual void on_connack(const connack_event&) {}
     virtual void on_message(const message_event&) {}
+    /**
+     * A PUBLISH above session_config::stream_above whose head has arrived: stream it, or hold
+     * it whole for on_message (the default, for handlers that need the whole payload).
+     */
+    virtual message_mode message_mode_for(const message_head_event&) {
+        return message_mode::assemble;
+    }
+    /**
+     * A streamed message begins. It is delivered at receipt whatever its QoS: a QoS 2 one is
+     * not held until PUBREL (MQTT 4.3.3 allows either), its identifier is, so a resend of it
+     * is not delivered again.
+     */
+    virtual void on_message_begin(const message_head_event&) {}
+    /** The next payload bytes of the streamed message, in order (valid during the call). */
+    virtual void on_message_data(std::span<const std::byte> /*chunk*/) {}
+    /**
+     * The streamed message ended: `complete` once its payload is all here (and acknowledged),
+     * false when its connection ended first (a QoS 1/2 one comes again on reconnect).
+     */
+    virtual void on_message_end(bool /*complete*/) {}
     /** SUBACK: the granted QoS or failure code per filter, in order. */
     virtual void on_subscribed(std::uint16_t /*mid*/, std::span<const std::uint8_t> /*codes*/) {}
     virtual void on_unsubscribed(std::uint16_t /*mid*/) {}
@@ -200,12 +248,17 @@ public:
     void tick(time_point now);
     /** When tick() has something to do next; nullopt: nothing until more input or commands. */
     [[nodiscard]] std::optional<time_point> next_deadline() const;
-    /** Bytes to send. */
+    /**
+     * Bytes to send. A streamed payload comes a chunk (stream_chunk) at a time: the next one
+     * is here once the previous one is consumed.
+     */
     [[nodiscard]] std::span<const std::byte> output() const {
         return std::span<const std::byte>(out_).subspan(out_sent_);
     }
     /** `n` bytes of output() were written. */
     void consume_output(std::size_t n);
+    /** How much of a streamed payload output() takes in at a time (it holds under 1.25 of it). */
+    static constexpr std::size_t stream_chunk = 64 * 1024;
 
     // ---- state ----------------------------------------------------------------------------
 
@@ -230,6 +283,7 @@ private:
         outgoing_message message{};
         outgoing_step step = outgoing_step::unsent;
         bool sent_before = false;  // DUP on resend
+        bool resend = false;       // in flight when the connection ended: sent again first
     };
     struct pending_request {
         std::uint16_t mid = 0;
@@ -244,6 +298,20 @@ private:
     struct held_message {
         std::string topic{};
         std::vector<std::byte> packet{};
+        bool delivered = false;  // streamed: delivered at receipt, only its identifier held
+    };
+    /** The payload of a PUBLISH of ours being pulled into output(). */
+    struct outgoing_stream {
+        std::shared_ptr<payload_source> source{};
+        std::size_t offset = 0;
+        std::size_t size = 0;
+    };
+    /** An incoming PUBLISH whose payload is being passed on as it arrives. */
+    struct incoming_stream {
+        std::size_t remaining = 0;
+        qos qos_level = qos::at_most_once;
+        std::uint16_t packet_id = 0;
+        bool deliver = true;  // false: a resend of a QoS 2 message already delivered
     };
 
     [[nodiscard]] codec_options decode_options() const;
@@ -251,12 +319,33 @@ private:
     template <class Packet>
     bool send(const Packet& packet, time_point now);
     void send_publish(outgoing_entry& entry, time_point now);
+    /** The header of a PUBLISH whose payload `source` gives; the payload follows via pump(). */
+    bool send_streamed(const publish_packet& p, const std::shared_ptr<payload_source>& source,
+                       time_point now);
+    /** Numbers a SUBSCRIBE or UNSUBSCRIBE and sends it if connected; 0 when it cannot. */
+    std::uint16_t queue_request(pending_request request, time_point now);
     void send_request(pending_request& request, time_point now);
     void send_ready(time_point now);
+    /** Sends again what was in flight, in order; false while a stream holds the rest back. */
+    bool send_resends(time_point now);
     [[nodiscard]] std::size_t unacknowledged() const;
     std::uint16_t allocate_mid();
     [[nodiscard]] bool mid_in_use(std::uint16_t mid) const;
 
+    /** Room for the next packet: output(), or behind the payload being streamed. */
+    std::vector<std::byte>& sink() { return stream_out_ ? queued_ : out_; }
+    /** Tops output() up from the payload being streamed; the packets queued follow it. */
+    void pump();
+    enum class stream_start : std::uint8_t { started, incomplete, assemble, failed };
+    /** Offers the large PUBLISH at the front of `rest` (a prefix of it) to the handler. */
+    stream_start begin_stream(std::span<const std::byte> rest, time_point now,
+                              std::size_t& head_size);
+    /** Passes on payload bytes of the incoming stream; returns how many it took. */
+    std::size_t stream_in(std::span<const std::byte> bytes, time_point now);
+    void end_stream_in(time_point now);
+    /** Resolves a Topic Alias (5.0); nullopt when the server broke a rule (fail() called). */
+    std::optional<std::string> resolve_topic(const publish_head_view<std::byte>& head,
+                                             time_point now);
     void handle(std::span<const std::byte> packet, const frame& f, time_point now);
     void handle_connack(std::span<const std::byte> packet, time_point now);
     void handle_publish(std::span<const std::byte> packet, time_point now);
@@ -289,6 +378,16 @@ private:
     std::vector<std::byte> in_{};
     std::vector<std::byte> out_{};
     std::size_t out_sent_ = 0;
+    std::optional<outgoing_stream> stream_out_{};
+    /** Packets to send once the streamed payload is all in output(). */
+    std::vector<std::byte> queued_{};
+    /** Bytes of a stream went out since the last tick: the connection is not idle. */
+    bool stream_moved_ = false;
+    /** A stream ended with messages still waiting: tick() sends them. */
+    bool send_pending_ = false;
+    std::optional<incoming_stream> stream_in_{};
+    /** The PUBLISH at the front of in_ was offered and is to be held whole. */
+    bool assembling_ = false;
     std::map<std::uint16_t, std::string> topic_aliases_{};
     std::uint16_t server_receive_maximum_ = 65535;
     std::uint16_t server_topic_alias_maximum_ = 0;

@@ -6,6 +6,7 @@
 Starts its own mosquitto on free loopback ports (one open, one refusing anonymous clients) and
 checks, in both directions and between the mqttwire clients themselves: every protocol version
 and QoS, retained messages set and cleared, the seed scenario as typed, a 1 MiB payload by hash,
+a 64 MiB file streamed through both clients by hash with their peak memory bounded,
 persistent sessions, a will on SIGKILL, refusals and -W, and the -d lines against
 mosquitto_pub's. Every wait is bounded. Without mosquitto it fails, saying how to install it.
 """
@@ -304,6 +305,8 @@ def scenarios(broker, refusing_port, workdir, mq_pub, mq_sub, mo_pub, mo_sub):
               f"1 MiB {label}: exit {r.returncode}, {len(r.stdout)} bytes, hash differs")
     run([mq_pub, *p, "-t", "big", "-r", "-n"])
 
+    large_payload_scenario(broker, workdir, mq_pub, mq_sub, mo_sub)
+
     # Persistent session: what is published while the subscriber is away arrives on reconnect.
     for version, extra in [("311", []), ("5", ["-x", "60"])]:
         ident = f"persistent-{version}"
@@ -436,6 +439,116 @@ def unix_socket_scenario(mosquitto, workdir, mq_pub, mq_sub, mo_pub, mo_sub):
                   f"--unix {label}: {status} {out!r} {err!r}")
     finally:
         broker.stop()
+
+
+PEAK_RSS_LIMIT_KIB = 16 * 1024
+
+
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
+def measured(cmd, report):
+    """`cmd` under GNU time writing its peak RSS to `report`: a fork of Python would count
+    the interpreter's own memory (exec keeps the high-water mark), time's fork does not."""
+    return [GNU_TIME, "-f", "%M", "-o", report, *cmd] if GNU_TIME else cmd
+
+
+def wait_measured(process, report, timeout):
+    """Waits for `process` within `timeout` s: (exit status or None, peak RSS KiB, seconds).
+    Without GNU time the peak is /proc's VmHWM, polled until the process exits."""
+    began = time.monotonic()
+    deadline = began + timeout
+    peak = 0
+    while process.poll() is None and time.monotonic() < deadline:
+        if not GNU_TIME:
+            try:
+                with open(f"/proc/{process.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            peak = max(peak, int(line.split()[1]))
+            except OSError:
+                pass
+        time.sleep(0.005)
+    took = time.monotonic() - began
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+        return None, peak, took
+    if GNU_TIME:
+        try:
+            with open(report) as f:
+                peak = int(f.read().strip().split()[-1])
+        except (OSError, ValueError, IndexError):
+            peak = -1
+    return process.returncode, peak, took
+
+
+def large_payload_scenario(broker, workdir, mq_pub, mq_sub, mo_sub):
+    """64 MiB at QoS 1: mqttwire-pub -f streams it, mqttwire-sub -N streams it out, neither
+    holding it (peak RSS below 16 MiB); mosquitto_sub receives the same bytes."""
+    p = ["-p", str(broker.port)]
+    began = time.monotonic()
+    path = os.path.join(workdir, "large.bin")
+    digest = hashlib.sha256()
+    with open(path, "wb") as f:
+        for _ in range(64):
+            block = os.urandom(1 << 20)
+            digest.update(block)
+            f.write(block)
+    digest = digest.hexdigest()
+    outputs = {name: os.path.join(workdir, f"large.{name}.out")
+               for name in ("mqttwire-sub", "mosquitto_sub")}
+    subscribers = {}
+    before = broker.subacks()
+    for name, sub in (("mqttwire-sub", mq_sub), ("mosquitto_sub", mo_sub)):
+        cmd = [sub, *p, "-q", "1", "-t", "large", "-C", "1", "-N", "-W", str(STEP_TIMEOUT)]
+        with open(outputs[name], "wb") as out:
+            subscribers[name] = subprocess.Popen(measured(cmd, outputs[name] + ".rss"),
+                                                 stdout=out, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + STEP_TIMEOUT
+    while broker.subacks() < before + 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not check(broker.subacks() >= before + 2, "64 MiB: the subscribers did not subscribe"):
+        for s in subscribers.values():
+            s.kill()
+            s.wait()
+        return
+    report = path + ".rss"
+    publisher = subprocess.Popen(measured([mq_pub, *p, "-q", "1", "-t", "large", "-f", path],
+                                          report), stderr=subprocess.PIPE)
+    status, rss, took = wait_measured(publisher, report, STEP_TIMEOUT)
+    print(f"clients_interop: 64 MiB mqttwire-pub -f: {took:.2f} s, peak RSS {rss} KiB",
+          flush=True)
+    check(status == 0, f"64 MiB mqttwire-pub: exit {status} {publisher.stderr.read()!r}")
+    check(0 < rss < PEAK_RSS_LIMIT_KIB, f"64 MiB mqttwire-pub: peak RSS {rss} KiB")
+    for name, s in subscribers.items():
+        status, rss, took = wait_measured(s, outputs[name] + ".rss", STEP_TIMEOUT)
+        with open(outputs[name], "rb") as f:
+            got = hashlib.sha256(f.read()).hexdigest()
+        check(status == 0 and got == digest,
+              f"64 MiB to {name}: exit {status}, hash differs or {s.stderr.read()!r}")
+        if name == "mqttwire-sub":
+            print(f"clients_interop: 64 MiB mqttwire-sub -N: {took:.2f} s after the publisher, "
+                  f"peak RSS {rss} KiB", flush=True)
+            check(0 < rss < PEAK_RSS_LIMIT_KIB, f"64 MiB mqttwire-sub: peak RSS {rss} KiB")
+        os.unlink(outputs[name])
+    os.unlink(path)
+
+    # Past the protocol's limit: one line, before anything is sent (a sparse file: no disk).
+    huge = os.path.join(workdir, "huge.bin")
+    with open(huge, "wb") as f:
+        f.truncate(300 << 20)
+    r = run([mq_pub, *p, "-t", "large", "-f", huge])
+    lines = r.stderr.decode(errors="replace").strip().split("\n")
+    check(r.returncode != 0 and len(lines) == 1 and "too large" in lines[0],
+          f"300 MiB file: exit {r.returncode} {r.stderr!r}")
+    os.unlink(huge)
+    r = run([mq_pub, *p, "-t", "large", "-f", os.path.join(workdir, "missing.bin")])
+    check(r.returncode != 0 and r.stderr.endswith(b'Unable to read file "' +
+                                                  os.path.join(workdir, "missing.bin").encode() +
+                                                  b'".\n'),
+          f"missing file: exit {r.returncode} {r.stderr!r}")
+    print(f"clients_interop: 64 MiB scenario took {time.monotonic() - began:.1f} s", flush=True)
 
 
 def recv_packet(conn):

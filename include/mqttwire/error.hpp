@@ -466,6 +466,17 @@ inline constexpr statement_tables statement_table = make_statement_tables();
     return detail::errc_reason_codes.values[detail::errc_row(code)];
 }
 /**
+ * The reason code of the DISCONNECT that `from` sends when it meets this error on a 5.0
+ * connection: to_reason_code(code) where that side's DISCONNECT table has it (5.0 §3.14.2.1),
+ * else the class it falls in: Malformed Packet stays, anything else (0x84 Unsupported Protocol
+ * Version, 0x85 Client Identifier not valid, a code of the other side) is Protocol Error.
+ */
+[[nodiscard]] constexpr reason_code disconnect_reason_code(errc code, sender from) noexcept {
+    const reason_code rc = to_reason_code(code);
+    if (is_allowed_reason_code(packet_type::disconnect, rc, protocol_version::v5, from)) return rc;
+    return rc == reason_code::malformed_packet ? rc : reason_code::protocol_error;
+}
+/**
  * Default statement broken by `code` in the numbering of `version`; empty when none (always
  * for MQTT 3.1, and with MQTTWIRE_NO_ERROR_TEXT).
  */
@@ -506,6 +517,10 @@ struct error {
     }
     [[nodiscard]] constexpr reason_code to_reason_code() const noexcept {
         return mqttwire::to_reason_code(code);
+    }
+    /** See mqttwire::disconnect_reason_code: what a DISCONNECT from `from` says of it. */
+    [[nodiscard]] constexpr reason_code disconnect_reason_code(sender from) const noexcept {
+        return mqttwire::disconnect_reason_code(code, from);
     }
     friend constexpr bool operator==(const error&, const error&) = default;
 };

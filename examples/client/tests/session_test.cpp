@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <algorithm>
+#include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -555,6 +559,310 @@ TEST_F(fixture, MaxInflightHoldsMessagesBelowTheServersReceiveMaximum) {
     EXPECT_EQ(take_output(s).size(), 2u);
     s.receive(from_server(puback_packet{.packet_id = 1}, protocol_version::v3_1_1), t0);
     EXPECT_EQ(take_output(s).size(), 1u);
+}
+
+// ---- streamed payloads ------------------------------------------------------------------------
+
+/** A payload in memory behind the payload_source interface; counts its reads from offset 0. */
+struct memory_source final : payload_source {
+    std::vector<std::byte> data;
+    std::size_t reads_from_start = 0;
+    std::optional<std::size_t> fail_from{};  // reads at or past this offset fail
+
+    explicit memory_source(std::vector<std::byte> d) : data(std::move(d)) {}
+    std::size_t size() const override { return data.size(); }
+    std::optional<std::size_t> read(std::size_t offset, std::span<std::byte> out) override {
+        if (fail_from && offset >= *fail_from) return std::nullopt;
+        if (offset == 0) ++reads_from_start;
+        // Short reads on purpose: the session must ask again for the rest.
+        const std::size_t n = std::min(out.size(), std::size_t{40'000});
+        std::copy_n(data.begin() + static_cast<std::ptrdiff_t>(offset), n, out.begin());
+        return n;
+    }
+};
+
+std::vector<std::byte> random_bytes(std::size_t n, unsigned seed) {
+    std::mt19937 gen(seed);
+    std::vector<std::byte> out(n);
+    for (std::byte& b : out) b = static_cast<std::byte>(gen() & 0xFF);
+    return out;
+}
+
+/** Everything the session sends, taken `step` bytes at a time; output() stays bounded. */
+std::vector<std::byte> drain(session& s, std::size_t step) {
+    std::vector<std::byte> all;
+    while (!s.output().empty()) {
+        const std::span<const std::byte> out = s.output();
+        EXPECT_LE(out.size(), 2 * session::stream_chunk) << "output holds too much of a stream";
+        const std::size_t n = std::min(step, out.size());
+        all.insert(all.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n));
+        s.consume_output(n);
+    }
+    return all;
+}
+
+/** The bytes cut into packets by the core's framing; every one decodes as a server reads it. */
+std::vector<sent_packet> packets_of(std::span<const std::byte> out, protocol_version v) {
+    std::vector<sent_packet> packets;
+    const codec_options opts{.version = v, .from = sender::client};
+    std::size_t at = 0;
+    while (at < out.size()) {
+        const partial<frame> f = frame_packet(out.subspan(at), opts);
+        EXPECT_TRUE(f.is_complete()) << "the output is not whole packets at " << at;
+        if (!f.is_complete()) break;
+        const auto packet = out.subspan(at, f->size());
+        EXPECT_TRUE(decode(packet, opts).has_value()) << "packet at " << at;
+        packets.push_back({f->type, {packet.begin(), packet.end()}});
+        at += f->size();
+    }
+    return packets;
+}
+
+std::vector<std::byte> payload_in(const sent_packet& p, protocol_version v) {
+    const auto d = decode_publish(p.bytes, codec_options{.version = v, .from = sender::client});
+    EXPECT_TRUE(d.has_value());
+    if (!d) return {};
+    return {d->payload.begin(), d->payload.end()};
+}
+
+TEST_F(fixture, StreamedPublishIsWholeAtEveryDrainSize) {
+    const std::vector<std::byte> data = random_bytes(200'000, 1);
+    for (const protocol_version v : {protocol_version::v3_1_1, protocol_version::v5}) {
+        for (const std::size_t step : {std::size_t{1}, std::size_t{7}, std::size_t{4096},
+                                       session::stream_chunk - 1, session::stream_chunk + 1,
+                                       std::size_t{1} << 30}) {
+            session_config c;
+            c.version = v;
+            c.debug_trace = true;
+            session s = make(c);
+            establish(s);
+            auto source = std::make_shared<memory_source>(data);
+            const std::uint16_t mid = s.publish(
+                {.topic = "big", .source = source, .qos_level = qos::at_least_once}, t0);
+            ASSERT_NE(mid, 0);
+            EXPECT_EQ(events.trace.back(),
+                      "Client (null) sending PUBLISH (d0, q1, r0, m1, 'big', ... (200000 bytes))");
+            const auto out = packets_of(drain(s, step), v);
+            ASSERT_EQ(out.size(), 1u) << "step " << step;
+            EXPECT_EQ(payload_in(out[0], v), data) << "step " << step;
+            s.receive(from_server(puback_packet{.packet_id = mid}, v), t0);
+            EXPECT_TRUE(s.idle());
+        }
+    }
+}
+
+TEST_F(fixture, PacketsDueDuringAStreamFollowIt) {
+    session_config c;
+    c.stream_above = 1 << 30;
+    session s = make(c);
+    establish(s);
+    const std::vector<std::byte> data = random_bytes(300'000, 2);
+    s.publish({.topic = "big", .source = std::make_shared<memory_source>(data),
+               .qos_level = qos::at_least_once},
+              t0);
+    const std::span<const std::byte> first = s.output();
+    std::vector<std::byte> sent(first.begin(), first.begin() + 1000);
+    s.consume_output(1000);
+    // Meanwhile: a QoS 1 message from the server (PUBACK due), a SUBSCRIBE, another message.
+    s.receive(from_server(publish_packet{.topic_name = "in", .payload = bytes_of("x"),
+                                         .qos_level = qos::at_least_once, .packet_id = 9},
+                          protocol_version::v3_1_1),
+              t0);
+    s.subscribe({{.topic_filter = "f"}}, t0);
+    s.publish({.topic = "small", .payload = payload_of("after")}, t0);
+    const std::vector<std::byte> rest = drain(s, 5000);
+    sent.insert(sent.end(), rest.begin(), rest.end());
+    // The message waiting behind the stream goes at the next tick, due at once.
+    ASSERT_TRUE(s.next_deadline().has_value());
+    EXPECT_LE(*s.next_deadline(), t0);
+    s.tick(t0);
+    const std::vector<std::byte> last = drain(s, 5000);
+    sent.insert(sent.end(), last.begin(), last.end());
+
+    const auto out = packets_of(sent, protocol_version::v3_1_1);
+    ASSERT_EQ(out.size(), 4u);
+    EXPECT_EQ(out[0].type, packet_type::publish);
+    EXPECT_EQ(payload_in(out[0], protocol_version::v3_1_1), data);
+    EXPECT_EQ(out[1].type, packet_type::puback);
+    EXPECT_EQ(out[2].type, packet_type::subscribe);
+    EXPECT_EQ(out[3].type, packet_type::publish);
+    EXPECT_EQ(payload_in(out[3], protocol_version::v3_1_1), payload_of("after"));
+}
+
+TEST_F(fixture, MQTT_4_4_0_1_StreamedPublishResentFromTheStartOnReconnect) {
+    session_config c;
+    c.clean_start = false;
+    c.client_id = "phone";
+    session s = make(c);
+    establish(s);
+    const std::vector<std::byte> data = random_bytes(150'000, 3);
+    auto source = std::make_shared<memory_source>(data);
+    const std::uint16_t mid =
+        s.publish({.topic = "big", .source = source, .qos_level = qos::exactly_once}, t0);
+    const std::span<const std::byte> out = s.output();
+    s.consume_output(out.size());  // part of the payload, then the connection is lost
+    s.connection_closed();
+    establish(s, t0 + 1s, {}, true);
+    const auto again = packets_of(drain(s, 3000), protocol_version::v3_1_1);
+    ASSERT_EQ(again.size(), 1u);
+    const auto p = decode_publish(again[0].bytes, codec_options{.version = protocol_version::v3_1_1,
+                                                                .from = sender::client});
+    ASSERT_TRUE(p.has_value());
+    EXPECT_TRUE(p->dup);
+    EXPECT_EQ(p->packet_id, mid);
+    EXPECT_EQ(payload_in(again[0], protocol_version::v3_1_1), data);
+    EXPECT_EQ(source->reads_from_start, 2u);
+}
+
+TEST_F(fixture, UnreadablePayloadSourceEndsTheConnection) {
+    session s = make();
+    establish(s);
+    auto source = std::make_shared<memory_source>(random_bytes(200'000, 4));
+    source->fail_from = 100'000;
+    s.publish({.topic = "big", .source = source, .qos_level = qos::at_least_once}, t0);
+    s.subscribe({{.topic_filter = "f"}}, t0);  // queued behind the payload: never sent
+    const std::vector<std::byte> sent = drain(s, 10'000);
+    ASSERT_FALSE(events.closed.empty());
+    EXPECT_EQ(events.closed.back().cause, close_cause::payload_unreadable);
+    EXPECT_LT(sent.size(), 200'000u);
+}
+
+/** A handler that streams every large message and records how it came. */
+struct streaming_recorder final : session_handler {
+    message_mode mode = message_mode::stream;
+    std::vector<std::string> begun;  // topics
+    std::vector<std::byte> payload;
+    std::size_t chunks = 0;
+    std::vector<bool> ended;  // complete flags
+    std::vector<std::string> whole;  // payloads of on_message
+    std::vector<std::string> order;  // "begin", "data", "end", "message"
+
+    message_mode message_mode_for(const message_head_event&) override { return mode; }
+    void on_message_begin(const message_head_event& e) override {
+        begun.emplace_back(e.topic);
+        order.emplace_back("begin");
+    }
+    void on_message_data(std::span<const std::byte> chunk) override {
+        payload.insert(payload.end(), chunk.begin(), chunk.end());
+        ++chunks;
+        if (order.back() != "data") order.emplace_back("data");
+    }
+    void on_message_end(bool complete) override {
+        ended.push_back(complete);
+        order.emplace_back("end");
+    }
+    void on_message(const message_event& m) override {
+        whole.emplace_back(reinterpret_cast<const char*>(m.publish.payload.data()),
+                           m.publish.payload.size());
+        order.emplace_back("message");
+    }
+};
+
+/** Connects `s` as the fixture does, for a session with another handler. */
+void accept(session& s) {
+    s.connect(t0);
+    s.consume_output(s.output().size());
+    s.receive(from_server(connack_packet{}, s.version()), t0);
+    ASSERT_EQ(s.state(), session_state::connected);
+}
+
+TEST(session_streaming, IncomingLargePublishArrivesInChunksAtEverySplit) {
+    const std::vector<std::byte> data = random_bytes(100'000, 5);
+    for (const protocol_version v : {protocol_version::v3_1_1, protocol_version::v5}) {
+        std::vector<std::byte> wire = from_server(
+            publish_packet{.topic_name = "big", .payload = data, .qos_level = qos::at_least_once,
+                           .packet_id = 7},
+            v);
+        const std::vector<std::byte> small =
+            from_server(publish_packet{.topic_name = "s", .payload = bytes_of("tail")}, v);
+        wire.insert(wire.end(), small.begin(), small.end());
+        for (const std::size_t split : {std::size_t{1}, std::size_t{3}, std::size_t{1000},
+                                        std::size_t{65536}, wire.size()}) {
+            streaming_recorder h;
+            session_config c;
+            c.version = v;
+            c.stream_above = 10'000;
+            session s(c, h);
+            accept(s);
+            for (std::size_t at = 0; at < wire.size(); at += split)
+                s.receive(std::span(wire).subspan(at, std::min(split, wire.size() - at)), t0);
+            ASSERT_EQ(h.begun, std::vector<std::string>{"big"}) << "split " << split;
+            EXPECT_EQ(h.payload, data) << "split " << split;
+            EXPECT_EQ(h.ended, std::vector<bool>{true});
+            EXPECT_EQ(h.whole, std::vector<std::string>{"tail"});
+            EXPECT_EQ(h.order, (std::vector<std::string>{"begin", "data", "end", "message"}));
+            if (split < 1000) {
+                EXPECT_GT(h.chunks, 1u);
+            }
+            const auto out = packets_of(drain(s, 1 << 20), v);
+            ASSERT_EQ(out.size(), 1u);
+            EXPECT_EQ(out[0].type, packet_type::puback);
+        }
+    }
+}
+
+TEST(session_streaming, HandlerMayAskForTheWholeMessage) {
+    const std::vector<std::byte> data = random_bytes(50'000, 6);
+    const std::vector<std::byte> wire = from_server(
+        publish_packet{.topic_name = "big", .payload = data}, protocol_version::v3_1_1);
+    streaming_recorder h;
+    h.mode = message_mode::assemble;
+    session s({.stream_above = 1000}, h);
+    accept(s);
+    for (std::size_t at = 0; at < wire.size(); at += 999)
+        s.receive(std::span(wire).subspan(at, std::min<std::size_t>(999, wire.size() - at)), t0);
+    EXPECT_TRUE(h.begun.empty());
+    ASSERT_EQ(h.whole.size(), 1u);
+    EXPECT_EQ(h.whole[0].size(), data.size());
+    EXPECT_EQ(std::memcmp(h.whole[0].data(), data.data(), data.size()), 0);
+}
+
+TEST(session_streaming, MQTT_4_3_3_StreamedQos2IsDeliveredAtReceiptAndOnce) {
+    const std::vector<std::byte> data = random_bytes(30'000, 7);
+    const publish_packet p{.topic_name = "big", .payload = data, .qos_level = qos::exactly_once,
+                           .packet_id = 3};
+    publish_packet resend = p;
+    resend.dup = true;
+    streaming_recorder h;
+    session s({.stream_above = 1000}, h);
+    accept(s);
+    s.receive(from_server(p, protocol_version::v3_1_1), t0);
+    EXPECT_EQ(h.ended, std::vector<bool>{true});
+    auto out = packets_of(drain(s, 1 << 20), protocol_version::v3_1_1);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].type, packet_type::pubrec);
+    EXPECT_FALSE(s.idle());  // the identifier is held until PUBREL
+
+    // A resend before PUBREL is acknowledged again, not delivered again (streamed or whole).
+    s.receive(from_server(resend, protocol_version::v3_1_1), t0);
+    EXPECT_EQ(h.begun.size(), 1u);
+    out = packets_of(drain(s, 1 << 20), protocol_version::v3_1_1);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].type, packet_type::pubrec);
+
+    s.receive(from_server(pubrel_packet{.packet_id = 3}, protocol_version::v3_1_1), t0);
+    out = packets_of(drain(s, 1 << 20), protocol_version::v3_1_1);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].type, packet_type::pubcomp);
+    EXPECT_EQ(h.begun.size(), 1u);
+    EXPECT_TRUE(h.whole.empty());
+    EXPECT_TRUE(s.idle());
+}
+
+TEST(session_streaming, ConnectionLostMidPayloadEndsTheMessageIncompleteAndUnacknowledged) {
+    const std::vector<std::byte> data = random_bytes(30'000, 8);
+    const std::vector<std::byte> wire = from_server(
+        publish_packet{.topic_name = "big", .payload = data,
+                       .qos_level = qos::at_least_once, .packet_id = 4},
+        protocol_version::v3_1_1);
+    streaming_recorder h;
+    session s({.stream_above = 1000}, h);
+    accept(s);
+    s.receive(std::span(wire).first(20'000), t0);
+    EXPECT_EQ(h.payload.size(), 20'000u - (wire.size() - 30'000u));
+    s.connection_closed();
+    EXPECT_EQ(h.ended, std::vector<bool>{false});
+    EXPECT_TRUE(s.output().empty());  // no PUBACK: the broker sends it again
 }
 
 }  // namespace

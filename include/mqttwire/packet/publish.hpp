@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -354,6 +355,37 @@ template <byte_range R>
     if (const detail::fault f = detail::plan_publish(p, payload_size, opts, plan))
         return detail::encode_failure(f, opts.version);
     return detail::write_planned(p, opts, plan, out, true);
+}
+
+/**
+ * Where the Packet Identifier starts in an encoded PUBLISH (or its header), so that a broker
+ * that encoded one copy of a message can give each subscriber its own identifier by patching
+ * two bytes (and DUP / QoS / RETAIN in byte 0) instead of encoding again. The identifier
+ * follows the fixed header, the Remaining Length and the Topic Name (MQTT-3.3.2).
+ * @return nullopt for a QoS 0 PUBLISH (it has none), bytes that do not start with a PUBLISH
+ * fixed header, or too few of them to hold the identifier's two bytes. Only the header is
+ * read: the packet is not validated (it is one the caller encoded).
+ */
+template <class R>
+    requires byte_range<const R&>  // only an offset comes back: a temporary is fine
+[[nodiscard]] constexpr std::optional<std::size_t> publish_packet_id_offset(
+    const R& encoded) noexcept {
+    const auto s = detail::as_span(encoded);
+    const std::size_t n = s.size();
+    if (n < 2) return std::nullopt;
+    const std::uint8_t first = detail::to_u8(s[0]);
+    if ((first >> 4) != static_cast<std::uint8_t>(packet_type::publish) || (first & 0x6u) == 0)
+        return std::nullopt;
+    std::size_t at = 1;  // the Remaining Length: at most four bytes, the last below 0x80
+    while (at < n && at < 5 && (detail::to_u8(s[at]) & 0x80u) != 0) ++at;
+    if (at >= n || at == 5) return std::nullopt;
+    ++at;
+    if (n - at < 2) return std::nullopt;
+    const std::size_t topic =
+        std::size_t{detail::to_u8(s[at])} << 8 | std::size_t{detail::to_u8(s[at + 1])};
+    at += 2;
+    if (n - at < topic || n - at - topic < 2) return std::nullopt;
+    return at + topic;
 }
 
 }  // namespace mqttwire
