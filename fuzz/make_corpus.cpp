@@ -4,6 +4,7 @@
 //   build-fuzz/fuzz/fuzz_make_corpus fuzz/corpus
 //
 // Each file is the fuzzer's input: a selector byte (see fuzz_common.hpp) and then the bytes.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -326,6 +327,130 @@ void write_properties() {
     write("fuzz_properties", "subid_not_minimal", 5, {0x03, 0x0B, 0x81, 0x00});
 }
 
+/**
+ * fuzz_broker's seeds: whole sessions of several clients, as records [op][n][n bytes] (op bits
+ * 0-1 the client slot, bits 2-4 the action: 0 send, 4 time passes n × 100 ms, 5 the connection
+ * drops, with no length byte; see fuzz_broker.cpp).
+ */
+class session_script {
+public:
+    explicit session_script(mw::protocol_version v) : v_(v) {}
+
+    template <class Packet>
+    session_script& send(unsigned slot, const Packet& p) {
+        const bytes wire = encode(p, mw::codec_options{.version = v_, .from = mw::sender::client});
+        for (std::size_t at = 0; at < wire.size(); at += 255) {
+            const std::size_t n = std::min<std::size_t>(255, wire.size() - at);
+            out_.push_back(static_cast<unsigned char>(slot));
+            out_.push_back(static_cast<unsigned char>(n));
+            out_.insert(out_.end(), wire.begin() + static_cast<std::ptrdiff_t>(at),
+                        wire.begin() + static_cast<std::ptrdiff_t>(at + n));
+        }
+        return *this;
+    }
+    session_script& wait(unsigned slot, unsigned char tenths) {
+        out_.push_back(static_cast<unsigned char>(slot | (4u << 2)));
+        out_.push_back(tenths);
+        return *this;
+    }
+    session_script& drop(unsigned slot) {
+        out_.push_back(static_cast<unsigned char>(slot | (5u << 2)));
+        return *this;
+    }
+    void write(const std::string& name) const {
+        const fs::path dir = root / "fuzz_broker";
+        fs::create_directories(dir);
+        std::ofstream f(dir / (name + "_" + tag(v_)), std::ios::binary);
+        f.write(reinterpret_cast<const char*>(out_.data()), static_cast<std::streamsize>(out_.size()));
+    }
+
+private:
+    mw::protocol_version v_;
+    bytes out_{};
+};
+
+void write_broker_sessions() {
+    using mw::qos;
+    const unsigned char on[] = {'O', 'N'};
+    for (mw::protocol_version v :
+         {mw::protocol_version::v3_1, mw::protocol_version::v3_1_1, mw::protocol_version::v5}) {
+        const bool v5 = v == mw::protocol_version::v5;
+        // The seed: a phone subscribes with QoS 1, a switch publishes ON at QoS 1 twice, the
+        // phone acknowledges the first, the switch disconnects; the phone stays connected, so
+        // both messages are owed to it at the end (fuzz_broker's check 4).
+        const mw::subscription office[] = {{.topic_filter = "smarthome/lights/office",
+                                            .max_qos = qos::at_least_once}};
+        session_script(v)
+            .send(0, mw::connect_packet{.client_id = "phone", .keep_alive = 60})
+            .send(0, mw::subscribe_packet{.packet_id = 1, .subscriptions = office})
+            .send(1, mw::connect_packet{.client_id = "switch", .keep_alive = 60})
+            .send(1, mw::publish_packet{.topic_name = "smarthome/lights/office", .payload = on,
+                                        .qos_level = qos::at_least_once, .packet_id = 1})
+            .send(0, mw::puback_packet{.packet_id = 1})
+            .send(1, mw::publish_packet{.topic_name = "smarthome/lights/office", .payload = on,
+                                        .qos_level = qos::at_least_once, .packet_id = 2})
+            .send(1, mw::disconnect_packet{})
+            .write("seed");
+        // Wildcards, QoS 2 both ways, a retained message, a will on a dropped connection, and
+        // the keep alive running out.
+        const mw::subscription wild[] = {{.topic_filter = "home/+/temp", .max_qos = qos::exactly_once},
+                                         {.topic_filter = "wills/#", .max_qos = qos::at_least_once}};
+        const unsigned char died[] = {'d', 'i', 'e', 'd'};
+        session_script(v)
+            .send(0, mw::connect_packet{.client_id = "sub", .keep_alive = 5})
+            .send(0, mw::subscribe_packet{.packet_id = 2, .subscriptions = wild})
+            .send(1, mw::connect_packet{.client_id = "pub", .keep_alive = 60})
+            .send(1, mw::publish_packet{.topic_name = "home/kitchen/temp", .payload = on,
+                                        .qos_level = qos::exactly_once, .retain = true,
+                                        .packet_id = 7})
+            .send(1, mw::pubrel_packet{.packet_id = 7})
+            .send(0, mw::pubrec_packet{.packet_id = 1})
+            .send(0, mw::pubcomp_packet{.packet_id = 1})
+            .send(2, mw::connect_packet{.client_id = "victim", .keep_alive = 60,
+                                        .will = mw::will_message{.topic = "wills/victim",
+                                                                 .payload = died,
+                                                                 .qos_level = qos::at_least_once}})
+            .drop(2)
+            .send(0, mw::pingreq_packet{})
+            .wait(0, 100)
+            .write("qos2_will_keepalive");
+        // A persistent session: subscribe, drop, a QoS 1 message is queued, reconnect.
+        mw::connect_packet persistent{.client_id = "persist", .keep_alive = 60, .clean_start = false};
+        if (v5) persistent.properties.session_expiry_interval = 3600u;
+        const mw::subscription queued[] = {{.topic_filter = "q/#", .max_qos = qos::at_least_once}};
+        session_script(v)
+            .send(0, persistent)
+            .send(0, mw::subscribe_packet{.packet_id = 3, .subscriptions = queued})
+            .drop(0)
+            .send(1, mw::connect_packet{.client_id = "pub", .keep_alive = 60})
+            .send(1, mw::publish_packet{.topic_name = "q/a", .payload = on,
+                                        .qos_level = qos::at_least_once, .packet_id = 2})
+            .send(0, persistent)
+            .send(0, mw::puback_packet{.packet_id = 1})
+            .write("persistent_session");
+        if (v5) {
+            // 5.0: a Topic Alias set then used, a shared subscription, No Local.
+            const mw::subscription opts[] = {{.topic_filter = "$share/g/t/#", .max_qos = qos::at_least_once},
+                                             {.topic_filter = "t/#", .max_qos = qos::at_least_once,
+                                              .no_local = true}};
+            mw::publish_packet aliased{.topic_name = "t/x", .payload = on,
+                                       .qos_level = qos::at_least_once, .packet_id = 4};
+            aliased.properties.topic_alias = std::uint16_t{3};
+            mw::publish_packet by_alias{.topic_name = "", .payload = on,
+                                        .qos_level = qos::at_least_once, .packet_id = 5};
+            by_alias.properties.topic_alias = std::uint16_t{3};
+            session_script(v)
+                .send(0, mw::connect_packet{.client_id = "a", .keep_alive = 60})
+                .send(0, mw::subscribe_packet{.packet_id = 1, .subscriptions = opts})
+                .send(1, mw::connect_packet{.client_id = "", .keep_alive = 60})
+                .send(1, aliased)
+                .send(1, by_alias)
+                .send(0, aliased)
+                .write("aliases_shared_nolocal");
+        }
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -384,6 +509,7 @@ int main(int argc, char** argv) {
     write_utf8_and_topics();
     write_topic_matches();
     write_properties();
+    write_broker_sessions();
     // The structure-aware fuzzer reads its choices from anywhere: a few plain patterns.
     for (std::size_t k = 0; k < 8; ++k) {
         bytes b(64);

@@ -56,15 +56,18 @@ void broker::receive(conn_id id, std::span<const std::byte> bytes, time_point no
     const connection::state was = c.at;
     std::size_t at = 0;
     while (c.at != connection::state::closing && at < data.size()) {
-        codec_options opts = c.at == connection::state::awaiting_connect
-                                 ? before_connect
-                                 : codec_options{.version = c.version, .from = sender::client};
+        const bool first = c.at == connection::state::awaiting_connect;
+        codec_options opts = codec_options{.version = c.version, .from = sender::client};
         if (config_.max_packet_size != 0) opts.maximum_packet_size = config_.max_packet_size;
+        if (first) opts = connect_options();
         const std::span<const std::byte> rest = data.subspan(at);
         const partial<frame> f = frame_packet(rest, opts);
         if (f.needs_more()) break;
         if (f.has_error()) {
-            fail(c, f.error(), now);
+            if (first)
+                bad_connect(c, rest, f.error(), now);
+            else
+                fail(c, f.error(), now);
             break;
         }
         handle(c, rest.first(f->size()), *f, now);

@@ -94,8 +94,15 @@ private:
     /** The client broke the protocol: log it, 5.0 DISCONNECT with `reason`, close. */
     void fail(connection& c, const mqttwire::error& e, time_point now,
               std::optional<reason_code> reason = std::nullopt, std::string_view detail = {});
-    /** A CONNACK refusing the CONNECT, then close. */
-    void refuse(connection& c, protocol_version version, reason_code reason, time_point now);
+    /** A CONNACK refusing the CONNECT (5.0: with `why` as its Reason String), then close. */
+    void refuse(connection& c, protocol_version version, reason_code reason, time_point now,
+                std::string_view why = {});
+    /** A first packet that failed to frame or decode as CONNECT: a CONNACK refusing it where
+     *  refuse_connect says so, else closed as a protocol error. */
+    void bad_connect(connection& c, std::span<const std::byte> packet, const mqttwire::error& e,
+                     time_point now);
+    /** How the first packet is framed and decoded: before_connect, within connect_size_limit. */
+    [[nodiscard]] codec_options connect_options() const;
 
     // broker.cpp: sessions, routing, delivery, timers.
     [[nodiscard]] codec_options encode_options(const connection& c) const;

@@ -26,7 +26,23 @@ std::optional<time_point> expiry_of(const properties_view<std::byte>& p, time_po
     return std::nullopt;
 }
 
+/**
+ * The largest first packet: a CONNECT's fields are at most 64 KiB each (client id, will topic,
+ * will payload, user name, password: 2-byte lengths), so 1 MiB leaves room for properties,
+ * while a peer that has not connected cannot make the broker buffer up to 256 MiB (a CONNECT
+ * announcing 200 MB is refused from its header bytes). max_packet_size lowers it further.
+ */
+constexpr std::uint32_t connect_size_limit = std::uint32_t{1} << 20;
+
 }  // namespace
+
+codec_options broker::connect_options() const {
+    codec_options opts = before_connect;
+    opts.maximum_packet_size = connect_size_limit;
+    if (config_.max_packet_size != 0)
+        opts.maximum_packet_size = std::min(config_.max_packet_size, connect_size_limit);
+    return opts;
+}
 
 void broker::handle(connection& c, std::span<const std::byte> packet, const frame& f,
                     time_point now) {
@@ -90,22 +106,37 @@ void broker::fail(connection& c, const mqttwire::error& e, time_point now,
     if (c.at == connection::state::connected && c.version == protocol_version::v5) {
         // The codec's reason code where DISCONNECT may carry it (5.0 §3.14.2.1), else the
         // class it falls in.
-        if (!send(c, disconnect_packet{.reason = rc}))
-            static_cast<void>(send(c, disconnect_packet{
-                                          .reason = rc == reason_code::malformed_packet
-                                                        ? reason_code::malformed_packet
-                                                        : reason_code::protocol_error}));
+        // Its Reason String (5.0 §3.14.2.2.3) is what the log says: the codec's message with
+        // the statement, or the broker's own detail. DISCONNECT may carry it whatever Request
+        // Problem Information said (MQTT-3.1.2-29); the codec drops it where it would exceed
+        // the client's Maximum Packet Size (MQTT-3.14.2-3).
+        std::string why = e.code != errc::none ? std::string(e.message()) : std::string(detail);
+        if (e.code != errc::none && !e.statement.empty()) {
+            why += why.empty() ? "" : ", ";
+            why += e.statement;
+        }
+        disconnect_packet d{.reason = rc};
+        if (!why.empty()) d.properties.reason_string = std::string_view(why);
+        if (!send(c, d)) {
+            d.reason = rc == reason_code::malformed_packet ? reason_code::malformed_packet
+                                                           : reason_code::protocol_error;
+            static_cast<void>(send(c, d));
+        }
     }
     close_connection(c, true, now);
 }
 
 void broker::refuse(connection& c, protocol_version version, reason_code reason,
-                    time_point now) {
+                    time_point now, std::string_view why) {
     c.version = version;
     connack_packet ack{};
     std::uint8_t code = static_cast<std::uint8_t>(reason);
     if (version == protocol_version::v5) {
         ack.reason = reason;
+        // 5.0 §3.2.2.3.8: a human-readable cause; CONNACK may carry it even when the client
+        // set Request Problem Information to 0 (MQTT-3.1.2-29), and the codec leaves it out
+        // where it would exceed the client's Maximum Packet Size (MQTT-3.2.2-19).
+        if (!why.empty()) ack.properties.reason_string = why;
     } else {
         const auto rc = to_connect_return_code(reason);
         ack.return_code = rc ? *rc : connect_return_code::server_unavailable;
@@ -116,40 +147,47 @@ void broker::refuse(connection& c, protocol_version version, reason_code reason,
     close_connection(c, false, now);
 }
 
+void broker::bad_connect(connection& c, std::span<const std::byte> packet,
+                         const mqttwire::error& e, time_point now) {
+    // `packet` may be only the header bytes of a CONNECT refused by its size: its level is
+    // read from what is there, so a 5.0 client still learns why (0x95).
+    const auto declared = declared_protocol_version(packet);
+    if (const auto refusal = refuse_connect(e, declared)) {
+        const std::string_view n = name(e.code);
+        log_.printf(log_type::notice, "Bad CONNECT from %s:%u: %.*s at byte %u%s%.*s",
+                    c.address.c_str(), static_cast<unsigned>(c.peer_port),
+                    static_cast<int>(n.size()), n.data(), static_cast<unsigned>(e.offset),
+                    e.statement.empty() ? "" : ", ", static_cast<int>(e.statement.size()),
+                    e.statement.data());
+        refuse(c, refusal->version,
+               refusal->version == protocol_version::v5 ? refusal->packet.reason
+                                                        : e.to_reason_code(),
+               now, e.message());
+        return;
+    }
+    fail(c, e, now);
+}
+
 void broker::handle_connect(connection& c, std::span<const std::byte> packet, time_point now) {
-    codec_options opts = before_connect;
-    if (config_.max_packet_size != 0) opts.maximum_packet_size = config_.max_packet_size;
+    const codec_options opts = connect_options();
     const result<connect_view<std::byte>> decoded = decode_connect(packet, opts);
     if (!decoded) {
-        const mqttwire::error e = decoded.error();
-        const auto declared = declared_protocol_version(packet);
-        if (const auto refusal = refuse_connect(e, declared)) {
-            const std::string_view n = name(e.code);
-            log_.printf(log_type::notice, "Bad CONNECT from %s:%u: %.*s at byte %u%s%.*s",
-                        c.address.c_str(), static_cast<unsigned>(c.peer_port),
-                        static_cast<int>(n.size()), n.data(), static_cast<unsigned>(e.offset),
-                        e.statement.empty() ? "" : ", ", static_cast<int>(e.statement.size()),
-                        e.statement.data());
-            refuse(c, refusal->version,
-                   refusal->version == protocol_version::v5 ? refusal->packet.reason
-                                                            : e.to_reason_code(),
-                   now);
-            return;
-        }
-        fail(c, e, now);
+        bad_connect(c, packet, decoded.error(), now);
         return;
     }
     const connect_view<std::byte>& cv = *decoded;
     const bool v5 = cv.version == protocol_version::v5;
     c.version = cv.version;
     if (v5 && cv.properties.authentication_method()) {
-        refuse(c, cv.version, reason_code::bad_authentication_method, now);
+        refuse(c, cv.version, reason_code::bad_authentication_method, now,
+               "enhanced authentication is not supported");
         return;
     }
     if (!config_.allow_anonymous && !cv.user_name) {
         log_.printf(log_type::notice, "Client %.*s disconnected, not authorised.",
                     static_cast<int>(cv.client_id.size()), cv.client_id.data());
-        refuse(c, cv.version, reason_code::not_authorized, now);
+        refuse(c, cv.version, reason_code::not_authorized, now,
+               "anonymous clients are not allowed (allow_anonymous false)");
         return;
     }
     std::uint16_t keep_alive = cv.keep_alive;

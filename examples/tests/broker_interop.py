@@ -1,13 +1,14 @@
 #!/usr/bin/python3
-"""mqttwire-broker against real peers: Debian's mosquitto_pub/mosquitto_sub, paho-mqtt 1.6, and
-mqttwire-pub/mqttwire-sub.
+"""mqttwire-broker against real peers: Debian's mosquitto_pub/mosquitto_sub, paho-mqtt 1.6,
+paho-mqtt 2 running the seed's listener.py and client.py, MQTT.js, and mqttwire-pub/mqttwire-sub.
 
     broker_interop.py MQTTWIRE_BROKER [MQTTWIRE_PUB MQTTWIRE_SUB]
 
 Starts mqttwire-broker -v on a free loopback port and checks 3.1, 3.1.1 and 5.0 at QoS 0/1/2,
 retained set and clear, wildcards, the seed scenario as typed, a will on SIGKILL, a persistent
-session, paho publish/subscribe, the mqttwire clients, the -v log lines, a config error and a
-clean SIGTERM shutdown. Every wait is bounded; the broker is killed at the end. A missing peer
+session, paho publish/subscribe, the seed's paho 2 scripts as the seed has them (only the port
+changed), MQTT.js (examples/tests/mqttjs_peer.js), the mqttwire clients, the -v log lines, a
+config error and a clean SIGTERM shutdown. Every wait is bounded; the broker is killed at the end. A missing peer
 fails the suite with its install command: it is never skipped.
 """
 import os
@@ -22,6 +23,13 @@ import threading
 import time
 
 INSTALL = "install with: apt-get install -y mosquitto-clients python3-paho-mqtt"
+HERE = os.path.dirname(os.path.abspath(__file__))
+SEED = os.path.join(HERE, "..", "seed")
+# Where .ci/run stage 0 puts the peers that Debian 12 does not package (the tests never
+# download): npm's mqtt (MQTT.js) and Debian 13's python3-paho-mqtt 2.
+NPM_CACHE = os.environ.get("MQTTWIRE_NPM_CACHE", os.path.expanduser("~/.cache/mqttwire/npm"))
+PAHO2_CACHE = os.environ.get("MQTTWIRE_PAHO2_CACHE",
+                             os.path.expanduser("~/.cache/mqttwire/paho2"))
 STEP_TIMEOUT = 10  # seconds any one client may take
 failures = []
 
@@ -254,6 +262,83 @@ def paho_scenario(b):
             sub.loop_stop()
 
 
+def paho2_seed_scenario(b):
+    """The seed's listener.py and client.py, unchanged but for their `PORT = 1883` line."""
+    site = os.path.join(PAHO2_CACHE, "root", "usr", "lib", "python3", "dist-packages")
+    if not os.path.isdir(os.path.join(site, "paho")):
+        check(False, f"paho-mqtt 2 is missing from {PAHO2_CACHE}; fetch it with: sh "
+              f"{os.path.join(HERE, 'fetch_paho2.sh')} {PAHO2_CACHE}")
+        return
+    env = dict(os.environ, PYTHONPATH=site)
+    with tempfile.TemporaryDirectory() as scratch:
+        scripts = {}
+        for name in ("listener.py", "client.py"):
+            with open(os.path.join(SEED, name)) as f:
+                source = f.read()
+            if not check(source.count("\nPORT = 1883\n") == 1,
+                         f"paho 2 seed: {name} has one 'PORT = 1883' line"):
+                return
+            scripts[name] = os.path.join(scratch, name)
+            with open(scripts[name], "w") as f:
+                f.write(source.replace("\nPORT = 1883\n", f"\nPORT = {b.port}\n"))
+        before = b.count("Sending SUBACK")
+        listener = subprocess.Popen([sys.executable, scripts["listener.py"]], env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        lines = []
+        shown = threading.Event()
+
+        def read_lines():
+            for line in listener.stdout:
+                lines.append(line.decode("utf-8", "replace").rstrip("\n"))
+                if lines[-1] == "smarthome/lights/office: ON":
+                    shown.set()
+        reader = threading.Thread(target=read_lines, daemon=True)
+        reader.start()
+        try:
+            if check(b.wait_for("Sending SUBACK", before), "paho 2 seed: listener.py subscribed"):
+                r = subprocess.run([sys.executable, scripts["client.py"]], env=env,
+                                   capture_output=True, timeout=STEP_TIMEOUT)
+                check(r.returncode == 0 and
+                      r.stdout == b"Published ON to smarthome/lights/office\n",
+                      f"paho 2 seed: client.py exit {r.returncode}, printed {r.stdout!r} "
+                      f"{r.stderr!r}")
+                check(shown.wait(STEP_TIMEOUT), f"paho 2 seed: listener.py printed "
+                      f"'smarthome/lights/office: ON' ({lines!r})")
+            check(lines[:1] == ["Connected with result code Success"],
+                  f"paho 2 seed: listener.py connected ({lines[:1]!r})")
+        finally:
+            listener.kill()
+            _, err = listener.communicate(timeout=STEP_TIMEOUT)
+            reader.join(timeout=STEP_TIMEOUT)
+        if not shown.is_set():
+            print("listener.py stderr:", err.decode("utf-8", "replace"))
+
+
+def mqttjs_scenario(b):
+    """examples/tests/mqttjs_peer.js: MQTT.js's checks, one 'ok:' line each, exit 0 for all."""
+    node = shutil.which("node") or shutil.which("node", path="/usr/bin")
+    modules = os.path.join(NPM_CACHE, "node_modules")
+    if not node:
+        check(False, "node not found; install with: apt-get install -y nodejs npm")
+        return
+    if not os.path.isfile(os.path.join(modules, "mqtt", "package.json")):
+        check(False, f"MQTT.js is missing from {NPM_CACHE}; install with: npm install --prefix "
+              f"{NPM_CACHE} mqtt@5")
+        return
+    try:
+        r = subprocess.run([node, os.path.join(HERE, "mqttjs_peer.js"), str(b.port)],
+                           env=dict(os.environ, NODE_PATH=modules), capture_output=True,
+                           timeout=60)
+    except subprocess.TimeoutExpired as e:
+        r = subprocess.CompletedProcess(e.cmd, None, e.stdout or b"", e.stderr or b"")
+    out = r.stdout.decode("utf-8", "replace")
+    for line in out.splitlines():
+        print("  MQTT.js", line, flush=True)
+    # Five checks in mqttjs_peer.js; counted so that a script that stops early cannot pass.
+    check(r.returncode == 0 and out.count("ok: ") == 5,
+          f"MQTT.js: mqttjs_peer.js exit {r.returncode} {r.stderr.decode('utf-8', 'replace')!r}")
+
+
 def mqttwire_clients_scenario(b, mq_pub, mq_sub):
     p = ["-p", str(b.port)]
     for version in ("mqttv31", "mqttv311", "mqttv5"):
@@ -348,6 +433,8 @@ def main():
         try:
             mosquitto_scenarios(b, mo_pub, mo_sub)
             paho_scenario(b)
+            paho2_seed_scenario(b)
+            mqttjs_scenario(b)
             if len(sys.argv) == 4:
                 mqttwire_clients_scenario(b, sys.argv[2], sys.argv[3])
             log_checks(b)

@@ -216,6 +216,20 @@ std::vector<std::uint8_t> raw(harness& h, conn_id id, std::initializer_list<std:
     return out;
 }
 
+/** The raw bytes of one packet from the broker, decoded as a client of `v` would. */
+template <class View>
+View decoded_as(const std::vector<std::uint8_t>& out, protocol_version v) {
+    static std::vector<std::byte> keep;  // the view points into it
+    keep.clear();
+    for (const std::uint8_t x : out) keep.push_back(static_cast<std::byte>(x));
+    const auto d = decode(keep, codec_options{.version = v, .from = sender::server});
+    EXPECT_TRUE(d) << testing::PrintToString(out);
+    if (!d) return View{};
+    const View* view = std::get_if<View>(&*d);
+    EXPECT_NE(view, nullptr) << testing::PrintToString(out);
+    return view ? *view : View{};
+}
+
 // ---- the seed and the log lines ---------------------------------------------------------------
 
 TEST(Broker, SeedScenarioQos1WithMosquittoLogLines) {
@@ -277,7 +291,13 @@ TEST(Broker, MQTT_3_1_2_2_V5UnsupportedVersionIsReason0x84) {
     // "MQIsdp" declaring level 5: the level is 5.0's, the name is not.
     const auto out = raw(h, 1, {0x10, 0x10, 0x00, 0x06, 'M', 'Q', 'I', 's', 'd', 'p', 0x05, 0x02,
                                 0x00, 0x3c, 0x00, 0x00, 0x01, 'a'});
-    EXPECT_EQ(out, (std::vector<std::uint8_t>{0x20, 0x03, 0x00, 0x84, 0x00}));
+    // 0x84 with a Reason String saying why (5.0 §3.2.2.3.8).
+    ASSERT_GE(out.size(), 4u);
+    EXPECT_EQ(out[0], 0x20);
+    EXPECT_EQ(out[3], 0x84);
+    const auto ack = decoded_as<connack_view<std::byte>>(out, protocol_version::v5);
+    EXPECT_EQ(ack.reason, reason_code::unsupported_protocol_version);
+    EXPECT_TRUE(ack.properties.reason_string());
     EXPECT_TRUE(h.b.close_requested(1));
 }
 
@@ -732,6 +752,56 @@ TEST(Broker, MaxPacketSizeRefusesFromTheHeader) {
     h.pump();
     ASSERT_TRUE(p.handler.closed);
     EXPECT_EQ(p.handler.closed->reason, reason_code::packet_too_large);
+}
+
+TEST(Broker, V5_3_2_2_3_6_ConnectOver1MiBRefusedFromItsHeaderWith0x95) {
+    // A CONNECT announcing 200 MB, and only its first bytes: refused before any payload (the
+    // broker's CONNECT limit is 1 MiB), with a CONNACK 0x95 because the level byte says 5.0.
+    harness h;
+    h.b.accept(7, "127.0.0.1", 5000, 1883, h.now);
+    const auto out = raw(h, 7, {0x10, 0x80, 0x84, 0xAF, 0x5F, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05});
+    EXPECT_TRUE(h.b.close_requested(7));
+    const auto ack = decoded_as<connack_view<std::byte>>(out, protocol_version::v5);
+    EXPECT_EQ(ack.reason, reason_code::packet_too_large);
+    EXPECT_TRUE(ack.properties.reason_string());
+    EXPECT_TRUE(h.logs.has_prefix("Bad CONNECT from 127.0.0.1:5000: packet_too_large at byte"))
+        << testing::PrintToString(h.logs.lines);
+}
+
+TEST(Broker, MQTT_3_2_2_6_Level4ConnectOver1MiBClosedWithoutConnack) {
+    // 3.1.1 has no return code for a packet too large: closed without a CONNACK.
+    harness h;
+    h.b.accept(7, "127.0.0.1", 5000, 1883, h.now);
+    const auto out = raw(h, 7, {0x10, 0x81, 0x80, 0x40, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04});
+    EXPECT_TRUE(out.empty()) << testing::PrintToString(out);
+    EXPECT_TRUE(h.b.close_requested(7));
+}
+
+TEST(Broker, MQTT_3_1_0_2_V5SecondConnectDisconnectCarriesAReasonString) {
+    harness h;
+    h.b.accept(7, "127.0.0.1", 5000, 1883, h.now);
+    const std::initializer_list<std::uint8_t> connect = {
+        0x10, 0x0e, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x3c, 0x00, 0x00, 0x01, 'z'};
+    static_cast<void>(raw(h, 7, connect));  // the CONNACK
+    const auto out = raw(h, 7, connect);
+    EXPECT_TRUE(h.b.close_requested(7));
+    const auto d = decoded_as<disconnect_view<std::byte>>(out, protocol_version::v5);
+    EXPECT_EQ(d.reason, reason_code::protocol_error);
+    const auto why = d.properties.reason_string();
+    ASSERT_TRUE(why);
+    EXPECT_NE(std::string_view(*why).find("MQTT-3.1.0-2"), std::string_view::npos);
+}
+
+TEST(Broker, MQTT_3_1_2_29_V5RefusalConnackCarriesAReasonString) {
+    // An Authentication Method (0x15 "x"): enhanced authentication is not supported, 0x8C.
+    harness h;
+    h.b.accept(7, "127.0.0.1", 5000, 1883, h.now);
+    const auto out = raw(h, 7, {0x10, 0x12, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00,
+                                0x3c, 0x04, 0x15, 0x00, 0x01, 'x', 0x00, 0x01, 'z'});
+    EXPECT_TRUE(h.b.close_requested(7));
+    const auto ack = decoded_as<connack_view<std::byte>>(out, protocol_version::v5);
+    EXPECT_EQ(ack.reason, reason_code::bad_authentication_method);
+    EXPECT_TRUE(ack.properties.reason_string());
 }
 
 // ---- the pieces -----------------------------------------------------------------------------------
