@@ -87,8 +87,9 @@ void broker::handle(connection& c, std::span<const std::byte> packet, const fram
 void broker::fail(connection& c, const mqttwire::error& e, time_point now,
                   std::optional<reason_code> reason, std::string_view detail) {
     if (c.at == connection::state::closing) return;
-    const reason_code rc =
-        reason ? *reason : e.code != errc::none ? e.to_reason_code() : reason_code::protocol_error;
+    const reason_code rc = reason                ? *reason
+                           : e.code != errc::none ? e.disconnect_reason_code(sender::server)
+                                                  : reason_code::protocol_error;
     if (e.code != errc::none) {
         const std::string_view n = name(e.code);
         const std::string_view m = e.message();
@@ -104,8 +105,6 @@ void broker::fail(connection& c, const mqttwire::error& e, time_point now,
     log_.printf(log_type::notice, "Client %s disconnected due to %s.", c.name.c_str(),
                 rc == reason_code::malformed_packet ? "malformed packet" : "protocol error");
     if (c.at == connection::state::connected && c.version == protocol_version::v5) {
-        // The codec's reason code where DISCONNECT may carry it (5.0 §3.14.2.1), else the
-        // class it falls in.
         // Its Reason String (5.0 §3.14.2.2.3) is what the log says: the codec's message with
         // the statement, or the broker's own detail. DISCONNECT may carry it whatever Request
         // Problem Information said (MQTT-3.1.2-29); the codec drops it where it would exceed
@@ -117,11 +116,7 @@ void broker::fail(connection& c, const mqttwire::error& e, time_point now,
         }
         disconnect_packet d{.reason = rc};
         if (!why.empty()) d.properties.reason_string = std::string_view(why);
-        if (!send(c, d)) {
-            d.reason = rc == reason_code::malformed_packet ? reason_code::malformed_packet
-                                                           : reason_code::protocol_error;
-            static_cast<void>(send(c, d));
-        }
+        static_cast<void>(send(c, d));
     }
     close_connection(c, true, now);
 }
