@@ -6,11 +6,12 @@ paho-mqtt 2 running the seed's listener.py and client.py, MQTT.js, and mqttwire-
 
 Starts mqttwire-broker -v on a free loopback port and checks 3.1, 3.1.1 and 5.0 at QoS 0/1/2,
 retained set and clear, wildcards, the seed scenario as typed, a will on SIGKILL, a persistent
-session, paho publish/subscribe, the seed's paho 2 scripts as the seed has them (only the port
+session, shared subscriptions (5.0 and 3.1.1), a 1 MiB payload by hash, paho publish/subscribe, the seed's paho 2 scripts as the seed has them (only the port
 changed), MQTT.js (examples/tests/mqttjs_peer.js), the mqttwire clients, the -v log lines, a
 config error and a clean SIGTERM shutdown. Every wait is bounded; the broker is killed at the end. A missing peer
 fails the suite with its install command: it is never skipped.
 """
+import hashlib
 import os
 import re
 import shutil
@@ -224,6 +225,43 @@ def mosquitto_scenarios(b, mo_pub, mo_sub):
         check(r.stdout == b"queued\n", f"persistent {version}: reconnect got {r.stdout!r}")
 
 
+def shared_and_large_scenarios(b, mo_pub, mo_sub, workdir):
+    p = ["-p", str(b.port)]
+    # Shared subscriptions ($share/{ShareName}/{filter}): each message goes to one member of
+    # the group, in 5.0 and, as mosquitto serves it, in 3.1.1; a plain subscriber gets them all.
+    for version in ("mqttv5", "mqttv311"):
+        topic = f"shared/{version}/lamp"
+        members = [Subscriber(b, [mo_sub, *p, "-V", version, "-t", f"$share/group/{topic}",
+                                  "-q", "1", "-C", "2", "-W", "5"]) for _ in range(2)]
+        plain = Subscriber(b, [mo_sub, *p, "-V", version, "-t", topic, "-q", "1", "-C", "4",
+                               "-W", "5"])
+        if check(all(m.ready for m in members) and plain.ready,
+                 f"shared {version}: the group and a plain subscriber subscribed"):
+            for n in range(4):
+                run([mo_pub, *p, "-V", version, "-t", topic, "-m", f"m{n}", "-q", "1"])
+        got = sorted(line for m in members for line in m.finish()[1].split())
+        check(got == [b"m0", b"m1", b"m2", b"m3"],
+              f"shared {version}: the group got each message once between them: {got!r}")
+        status, out, _ = plain.finish()
+        check(out.split() == [b"m0", b"m1", b"m2", b"m3"],
+              f"shared {version}: the plain subscriber got all four: {out!r}")
+
+    # A 1 MiB payload at QoS 1, byte for byte (compared by SHA-256).
+    payload = os.urandom(1 << 20)
+    path = os.path.join(workdir, "one-mib.bin")
+    with open(path, "wb") as f:
+        f.write(payload)
+    s = Subscriber(b, [mo_sub, *p, "-t", "large/file", "-q", "1", "-C", "1", "-N",
+                       "-W", str(STEP_TIMEOUT)])
+    if s.ready:
+        r = run([mo_pub, *p, "-t", "large/file", "-f", path, "-q", "1"])
+        check(r.returncode == 0, f"1 MiB: mosquitto_pub exit {r.returncode} {r.stderr!r}")
+    status, out, _ = s.finish()
+    check(hashlib.sha256(out).hexdigest() == hashlib.sha256(payload).hexdigest(),
+          f"1 MiB: received {len(out)} bytes, SHA-256 "
+          f"{'equal' if out == payload else 'different'}")
+
+
 def paho_scenario(b):
     try:
         import paho.mqtt.client as mqtt
@@ -432,6 +470,7 @@ def main():
         b = Broker(program, workdir)
         try:
             mosquitto_scenarios(b, mo_pub, mo_sub)
+            shared_and_large_scenarios(b, mo_pub, mo_sub, workdir)
             paho_scenario(b)
             paho2_seed_scenario(b)
             mqttjs_scenario(b)
