@@ -26,32 +26,14 @@ broker gets. Every wait is bounded; the whole run takes about 15 s.
 import os
 import resource
 import select
-import signal
 import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-STEP_TIMEOUT = 10  # seconds any one exchange may take
-failures = []
-
-
-def check(condition, what):
-    if not condition:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
-    else:
-        print("ok:", what, flush=True)
-    return condition
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from interop_support import STEP_TIMEOUT, LoggedBroker, check, failures
 
 
 # ---- packets, by hand ----------------------------------------------------------------------
@@ -226,63 +208,14 @@ class Client:
         self.sock.close()
 
 
-class Broker:
+class Broker(LoggedBroker):
     def __init__(self, program, workdir):
-        self.port = free_port()
-        self.log_path = os.path.join(workdir, "broker.log")
-        self.log = open(self.log_path, "wb")
         # Under AddressSanitizer (CI stage 3) freed blocks wait in a 256 MB quarantine, which
         # the RSS checks would count; 16 MB keeps them meaningful. Ignored by other builds.
         env = dict(os.environ)
         env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
                                                     "quarantine_size_mb=16"]))
-        self.process = subprocess.Popen([program, "-v", "-p", str(self.port)], stdout=self.log,
-                                        stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + STEP_TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.05)
-        self.kill()
-        sys.exit(f"broker_faults: mqttwire-broker did not listen within {STEP_TIMEOUT} s:\n"
-                 f"{self.text()}")
-
-    def text(self):
-        with open(self.log_path, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-
-    def wait_for(self, needle, timeout=STEP_TIMEOUT):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if needle in self.text():
-                return True
-            time.sleep(0.02)
-        return False
-
-    def rss_kib(self):
-        with open(f"/proc/{self.process.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        return None
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return None
-
-    def kill(self):
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=5)
-        self.log.close()
+        super().__init__(program, workdir, "broker_faults", env=env)
 
 
 def witness_still_served(b, witness, publisher, what):

@@ -16,12 +16,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+import interop_support
+from interop_support import STEP_TIMEOUT, LoggedBroker, check, failures, free_port
 
 INSTALL = "install with: apt-get install -y mosquitto-clients python3-paho-mqtt"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -31,83 +33,15 @@ SEED = os.path.join(HERE, "..", "seed")
 NPM_CACHE = os.environ.get("MQTTWIRE_NPM_CACHE", os.path.expanduser("~/.cache/mqttwire/npm"))
 PAHO2_CACHE = os.environ.get("MQTTWIRE_PAHO2_CACHE",
                              os.path.expanduser("~/.cache/mqttwire/paho2"))
-STEP_TIMEOUT = 10  # seconds any one client may take
-failures = []
-
-
-def check(condition, what):
-    if not condition:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
-    else:
-        print("ok:", what, flush=True)
-    return condition
 
 
 def find_tool(name):
-    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin:/usr/bin")
-    if not found:
-        sys.exit(f"broker_interop: {name} not found; {INSTALL}")
-    return found
+    return interop_support.find_tool(name, "broker_interop", INSTALL)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Broker:
+class Broker(LoggedBroker):
     def __init__(self, program, workdir, args=(), port=None):
-        self.port = port or free_port()
-        self.log_path = os.path.join(workdir, f"broker-{self.port}.log")
-        self.log = open(self.log_path, "wb")
-        cmd = [program, "-v", *args]
-        if "-c" not in args:
-            cmd += ["-p", str(self.port)]
-        self.process = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.05)
-        self.kill()
-        sys.exit(f"broker_interop: mqttwire-broker did not listen within 10 s:\n{self.text()}")
-
-    def text(self):
-        with open(self.log_path, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-
-    def count(self, needle):
-        return self.text().count(needle)
-
-    def wait_for(self, needle, before):
-        """Until the log holds `needle` more than `before` times (bounded)."""
-        deadline = time.monotonic() + STEP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.count(needle) > before:
-                return True
-            time.sleep(0.02)
-        return False
-
-    def stop(self):
-        """SIGTERM: a clean shutdown; returns the exit status (None if it had to be killed)."""
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return None
-
-    def kill(self):
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=5)
-        self.log.close()
+        super().__init__(program, workdir, "broker_interop", args, port)
 
 
 def run(cmd):

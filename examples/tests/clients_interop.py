@@ -22,30 +22,19 @@ import tempfile
 import threading
 import time
 
+import interop_support
+from interop_support import STEP_TIMEOUT, failures, free_port
+
 INSTALL = "install with: apt-get install -y mosquitto mosquitto-clients"
-STEP_TIMEOUT = 10  # seconds any one client may take
 STDBUF = [shutil.which("stdbuf"), "-oL"] if shutil.which("stdbuf") else []
-failures = []
-
-
-def check(condition, what):
-    if not condition:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
-    return condition
 
 
 def find_tool(name):
-    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin:/usr/bin")
-    if not found:
-        sys.exit(f"clients_interop: {name} not found; {INSTALL}")
-    return found
+    return interop_support.find_tool(name, "clients_interop", INSTALL)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def check(condition, what):
+    return interop_support.check(condition, what, show_ok=False)
 
 
 class Broker:
