@@ -218,6 +218,20 @@ class Broker(LoggedBroker):
         super().__init__(program, workdir, "broker_faults", env=env)
 
 
+def expect_disconnect(c, codes, what, names=None, timeout=STEP_TIMEOUT):
+    """5.0: the next packet on `c` is a DISCONNECT with one of `codes` (and, with `names`, a
+    Reason String holding it), then the connection closes."""
+    p = c.read_packet(timeout)
+    check(p is not None and p[0] == 14 and p[2][:1] in [bytes([x]) for x in codes],
+          f"{what}: DISCONNECT {'/'.join(f'0x{x:02X}' for x in codes)} ({p!r})")
+    if names is not None:
+        why = p and reason_string(p[2][1:])
+        check(why is not None and names in why,
+              f"{what}: the DISCONNECT's Reason String names {names} ({why!r})")
+    check(c.closed_within(timeout), f"{what}: then the connection is closed")
+    c.close()
+
+
 def witness_still_served(b, witness, publisher, what):
     """The witness gets a fresh message after `what`: the fault disturbed nobody else."""
     marker = f"after {what}".encode()
@@ -244,13 +258,7 @@ def malformed(b, witness, publisher):
     # 5.0: a topic name that is not UTF-8 is a Malformed Packet (MQTT-1.5.4-1): 0x81 first.
     c = Client(b.port, "bad-v5-utf8", version=5)
     c.send(publish(b"faults/\xff", b"x", version=5))
-    p = c.read_packet()
-    check(p is not None and p[0] == 14 and p[2][:1] == b"\x81",
-          f"malformed 5.0: DISCONNECT 0x81 before the close ({p!r})")
-    why = p and reason_string(p[2][1:])
-    check(why is not None and "MQTT-" in why,
-          f"malformed 5.0: the DISCONNECT's Reason String names the statement ({why!r})")
-    check(c.closed_within(STEP_TIMEOUT), "malformed 5.0: then the connection is closed")
+    expect_disconnect(c, [0x81], "malformed 5.0", names="MQTT-")
     check(b.wait_for("Client bad-v5-utf8 disconnected due to malformed packet."),
           "malformed 5.0: 'Client bad-v5-utf8 disconnected due to malformed packet.' logged")
     c.close()
@@ -258,11 +266,7 @@ def malformed(b, witness, publisher):
     # 5.0: a reserved flag in SUBSCRIBE's fixed header (MQTT-3.8.1-1).
     c = Client(b.port, "bad-v5-flags", version=5)
     c.send(packet(0x80, struct.pack("!H", 1) + b"\x00" + text("faults/#") + b"\x00"))
-    p = c.read_packet()
-    check(p is not None and p[0] == 14 and p[2][:1] in (b"\x81", b"\x82"),
-          f"malformed 5.0 flags: DISCONNECT 0x81/0x82 before the close ({p!r})")
-    check(c.closed_within(STEP_TIMEOUT), "malformed 5.0 flags: then the connection is closed")
-    c.close()
+    expect_disconnect(c, [0x81, 0x82], "malformed 5.0 flags")
     witness_still_served(b, witness, publisher, "malformed packets")
 
 
@@ -303,39 +307,25 @@ def second_connect(b, witness, publisher):
     c.close()
     c = Client(b.port, "twice-v5", version=5)
     c.send(connect("twice-v5", version=5))
-    p = c.read_packet()
-    check(p is not None and p[0] == 14 and p[2][:1] == b"\x82",
-          f"second CONNECT 5.0: DISCONNECT 0x82 ({p!r})")
-    why = p and reason_string(p[2][1:])
-    check(why is not None and "MQTT-3.1.0-2" in why,
-          f"second CONNECT 5.0: the Reason String names MQTT-3.1.0-2 ({why!r})")
-    check(c.closed_within(STEP_TIMEOUT), "second CONNECT 5.0: then the connection is closed")
-    c.close()
+    expect_disconnect(c, [0x82], "second CONNECT 5.0", names="MQTT-3.1.0-2")
     witness_still_served(b, witness, publisher, "a second CONNECT")
 
 
 def server_disconnects(b, witness, publisher):
     """5.0: the broker's own DISCONNECTs carry the reason code the spec gives each cause."""
-    def expect_disconnect(c, code, what):
-        p = c.read_packet(5)
-        check(p is not None and p[0] == 14 and p[2][:1] == bytes([code]),
-              f"{what}: DISCONNECT 0x{code:02X} ({p!r})")
-        check(c.closed_within(3), f"{what}: then the connection is closed")
-        c.close()
-
     # Client id takeover (MQTT-3.1.4-3): the old connection gets 0x8E.
     old = Client(b.port, "taken", version=5)
     new = Client(b.port, "taken", version=5)
-    expect_disconnect(old, 0x8E, "takeover 5.0")
+    expect_disconnect(old, [0x8E], "takeover 5.0")
     new.close()
     # A Topic Alias above the broker's Topic Alias Maximum, 10 (MQTT-3.3.2-9): 0x94.
     c = Client(b.port, "alias", version=5)
     c.send(packet(0x30, text("faults/alias") + b"\x03\x23\x00\x0b" + b"x"))
-    expect_disconnect(c, 0x94, "Topic Alias 11 of 10")
+    expect_disconnect(c, [0x94], "Topic Alias 11 of 10")
     # Keep alive 1 s and silence: closed after 1.5 s (MQTT-3.1.2-22) with 0x8D.
     c = Client(b.port, "sleepy", version=5, keep_alive=1)
     started = time.monotonic()
-    expect_disconnect(c, 0x8D, "keep alive 5.0")
+    expect_disconnect(c, [0x8D], "keep alive 5.0")
     took = time.monotonic() - started
     check(1.4 <= took <= 3.5, f"keep alive 5.0: closed after {took:.1f} s, 1.5 × 1 s")
     check(b.wait_for("Client sleepy has exceeded timeout, disconnecting."),
