@@ -319,13 +319,24 @@ private:
                         t.peer_name.c_str(), t.server.path().c_str(),
                         t.server.subprotocol().empty() ? "no subprotocol"
                                                        : t.server.subprotocol().c_str());
+        const bool closed = t.server.current() == broker::websocket::server::state::closed;
         if (!t.mqtt.empty()) {
             broker_.receive(id, t.mqtt, now);
             t.mqtt.clear();
             // Bounded: one read's worth is kept for reuse, more is given back.
             if (t.mqtt.capacity() > sizeof buffer_) t.mqtt.shrink_to_fit();
+            if (closed && t.server.close_frame_offset() <= t.wire.size()) {
+                // The close came in the same read as MQTT packets: the broker's answers to
+                // them go out first, then the close frame (after which nothing may be sent).
+                const std::size_t at = t.server.close_frame_offset();
+                std::vector<std::byte> tail(t.wire.begin() + static_cast<std::ptrdiff_t>(at),
+                                            t.wire.end());
+                t.wire.resize(at);
+                while (take_broker_frame(id, t)) {
+                }
+                t.wire.insert(t.wire.end(), tail.begin(), tail.end());
+            }
         }
-        const bool closed = t.server.current() == broker::websocket::server::state::closed;
         if (closed)
             log_.printf(broker::log_type::notice, "WebSocket client %s: %s.", t.peer_name.c_str(),
                         t.server.reason().c_str());
@@ -338,6 +349,27 @@ private:
         return !closed && socket_of(id) != nullptr;
     }
 
+    /** Moves up to ws_frame_cap bytes of the broker's output for `id` into `t.wire` as one
+     * binary frame; false when the broker has none. */
+    bool take_broker_frame(conn_id id, ws_transport& t) {
+        std::span<const std::byte> pieces[max_pieces];
+        const std::size_t count = broker_.output_pieces(id, pieces);
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < count && total < ws_frame_cap; ++i)
+            total += std::min(pieces[i].size(), ws_frame_cap - total);
+        if (total == 0) return false;
+        broker::websocket::server::append_binary_header(total, t.wire);
+        std::size_t left = total;
+        for (std::size_t i = 0; i < count && left > 0; ++i) {
+            const std::size_t k = std::min(pieces[i].size(), left);
+            t.wire.insert(t.wire.end(), pieces[i].begin(),
+                          pieces[i].begin() + static_cast<std::ptrdiff_t>(k));
+            left -= k;
+        }
+        broker_.consume_output(id, total);
+        return true;
+    }
+
     /** flush() for a WebSocket connection: the broker's output in binary frames. */
     bool flush_ws(conn_id id, client_socket& s, time_point now) {
         ws_transport& t = *s.ws;
@@ -348,22 +380,7 @@ private:
                 t.sent = 0;
                 if (t.wire.capacity() > ws_frame_cap) t.wire.shrink_to_fit();
                 if (t.server.is_open()) {
-                    // One binary frame of what the broker has, up to ws_frame_cap bytes.
-                    std::span<const std::byte> pieces[max_pieces];
-                    const std::size_t count = broker_.output_pieces(id, pieces);
-                    std::size_t total = 0;
-                    for (std::size_t i = 0; i < count && total < ws_frame_cap; ++i)
-                        total += std::min(pieces[i].size(), ws_frame_cap - total);
-                    if (total > 0) {
-                        broker::websocket::server::append_binary_header(total, t.wire);
-                        std::size_t left = total;
-                        for (std::size_t i = 0; i < count && left > 0; ++i) {
-                            const std::size_t k = std::min(pieces[i].size(), left);
-                            t.wire.insert(t.wire.end(), pieces[i].begin(),
-                                          pieces[i].begin() + static_cast<std::ptrdiff_t>(k));
-                            left -= k;
-                        }
-                        broker_.consume_output(id, total);
+                    if (take_broker_frame(id, t)) {
                     } else if (broker_.close_requested(id)) {
                         // The broker is done: a close frame after its last packet.
                         t.server.close(broker::websocket::close_code::normal, t.wire);

@@ -358,6 +358,7 @@ void server::end_control_frame(std::vector<std::byte>& wire) {
     } else if (opcode_ == op_close) {
         // RFC 6455 5.5.1: no payload, or a 2-byte code and a reason.
         if (control_size_ == 1) return fail(close_code::protocol_error, "1-byte close", wire);
+        close_at_ = wire.size();
         if (control_size_ == 0) {
             append_frame(op_close, {}, wire);
             reason_ = "WebSocket close from the client";
@@ -379,6 +380,7 @@ void server::end_control_frame(std::vector<std::byte>& wire) {
 void server::fail(close_code code, std::string why, std::vector<std::byte>& wire) {
     const auto c = static_cast<std::uint16_t>(code);
     const std::byte payload[2] = {static_cast<std::byte>(c >> 8), static_cast<std::byte>(c & 0xFF)};
+    close_at_ = wire.size();
     append_frame(op_close, payload, wire);
     state_ = state::closed;
     reason_ = "WebSocket " + std::to_string(c) + ": " + why;

@@ -75,6 +75,10 @@ public:
     [[nodiscard]] const std::string& reason() const { return reason_; }
     /** The subprotocol answered in the 101 ("mqtt" or "mqttv3.1"). */
     [[nodiscard]] const std::string& subprotocol() const { return subprotocol_; }
+    /** Where, in the `wire` of the receive() call that closed an open connection, its close
+     * frame starts: a driver that passes the MQTT bytes of that call on can put the answers to
+     * them before it. */
+    [[nodiscard]] std::size_t close_frame_offset() const { return close_at_; }
     /** The request target of the handshake (for the log). */
     [[nodiscard]] const std::string& path() const { return path_; }
 
@@ -102,6 +106,7 @@ private:
     std::string reason_{};
     std::string subprotocol_{};
     std::string path_{};
+    std::size_t close_at_ = 0;
 
     // The frame being read.
     std::array<std::uint8_t, 14> head_{};

@@ -308,6 +308,7 @@ TEST(WebSocket, RFC6455_5_5_1_CloseIsAnsweredWithItsCode) {
     o.feed(client_frame(8, payload));
     EXPECT_EQ(o.wire, close_frame(1000));
     EXPECT_EQ(o.s.current(), server::state::closed);
+    EXPECT_EQ(o.s.close_frame_offset(), 0u);
     // Nothing is read after a close.
     o.wire.clear();
     o.feed(client_frame(2, hex({1})));
