@@ -100,7 +100,8 @@ std::size_t server::handshake(std::span<const std::byte> bytes, std::vector<std:
     request_.append(reinterpret_cast<const char*>(bytes.data()), take);
     const std::size_t end = request_.find("\r\n\r\n", search_from);
     if (end == std::string::npos) {
-        if (request_.size() > options_.max_handshake) {
+        // Only once no room is left, so that where reads split cannot change the verdict.
+        if (request_.size() >= options_.max_handshake + 4) {
             respond_error(431, "Request Header Fields Too Large", "handshake too large", wire);
         }
         return bytes.size();
