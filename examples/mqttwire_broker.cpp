@@ -472,12 +472,14 @@ private:
         for (const conn_id id : late) drop(id, now);
     }
 
+#ifdef MQTTWIRE_BROKER_WEBSOCKET
     /** The largest binary frame the driver makes of the broker's output. */
     static constexpr std::size_t ws_frame_cap = 256 * 1024;
+#endif
 
     broker::broker broker_;
-    broker::logger log_;
-    std::uint64_t max_ws_message_;
+    [[maybe_unused]] broker::logger log_;  // used by the WebSocket transport only
+    [[maybe_unused]] std::uint64_t max_ws_message_;
     std::vector<client_socket> clients_{};  // by descriptor
     std::unordered_map<conn_id, time_point> closing_{};
     std::uint64_t next_serial_ = first_client_key >> fd_bits;
