@@ -22,6 +22,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -32,6 +33,9 @@
 
 #include "broker/broker.hpp"
 #include "broker/config.hpp"
+#ifdef MQTTWIRE_BROKER_WEBSOCKET
+#include "broker/websocket.hpp"
+#endif
 
 #ifndef MQTTWIRE_BROKER_VERSION
 #define MQTTWIRE_BROKER_VERSION "0.0.0"
@@ -74,14 +78,36 @@ void usage() {
                 version);
 }
 
+#ifdef MQTTWIRE_BROKER_WEBSOCKET
+/**
+ * The WebSocket transport of one connection: the RFC 6455 layer between the socket and the
+ * engine. `wire` holds whole frames (and the handshake's answer) not yet written; the
+ * broker's output is moved into it only once it is empty, so a slow reader's backlog stays
+ * in the engine, where its bounds (QoS 0 dropped above 8 MiB, the queue limits) apply.
+ */
+struct ws_transport {
+    explicit ws_transport(broker::websocket::server_options o, std::string peer)
+        : server(o), peer_name(std::move(peer)) {}
+    broker::websocket::server server;
+    std::vector<std::byte> wire{};
+    std::size_t sent = 0;
+    std::vector<std::byte> mqtt{};  // MQTT bytes of one read, for the engine
+    std::string peer_name;
+};
+#else
+struct ws_transport {};
+#endif
+
 struct client_socket {
     conn_id id = 0;        // 0: the descriptor is not a client of ours
     bool writing = false;  // EPOLLOUT armed: output is waiting for the socket
+    std::unique_ptr<ws_transport> ws{};  // null: plain MQTT over TCP
 };
 
 struct listen_socket {
     int fd = -1;
     std::uint16_t port = 0;
+    broker::listener_protocol protocol = broker::listener_protocol::mqtt;
 };
 
 /** epoll's u64 for the signal fd and the listeners; client ids start above them. */
@@ -96,7 +122,8 @@ constexpr unsigned fd_bits = 24;
 constexpr std::uint64_t fd_mask = (std::uint64_t{1} << fd_bits) - 1;
 
 bool open_listener(const sockaddr* addr, socklen_t len, int family, std::uint16_t port,
-                   std::vector<listen_socket>& out, std::string& error) {
+                   broker::listener_protocol protocol, std::vector<listen_socket>& out,
+                   std::string& error) {
     const int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         error = std::strerror(errno);
@@ -111,7 +138,7 @@ bool open_listener(const sockaddr* addr, socklen_t len, int family, std::uint16_
         ::close(fd);
         return false;
     }
-    out.push_back({fd, port});
+    out.push_back({fd, port, protocol});
     return true;
 }
 
@@ -131,7 +158,11 @@ std::string peer_text(const sockaddr_storage& ss, std::uint16_t& port) {
 
 class driver {
 public:
-    driver(broker::broker_config config, line_sink& sink) : broker_(config, sink) {}
+    driver(broker::broker_config config, line_sink& sink)
+        : broker_(config, sink), log_(sink, config.log_mask),
+          // A WebSocket frame may be as large as the largest packet the broker accepts.
+          max_ws_message_(config.max_packet_size != 0 ? config.max_packet_size
+                                                      : mqttwire::max_packet_size) {}
 
     int epoll_fd = -1;
     std::vector<listen_socket> listeners{};
@@ -215,9 +246,19 @@ private:
             }
             if (clients_.size() <= static_cast<std::size_t>(fd))
                 clients_.resize(static_cast<std::size_t>(fd) + 1);
-            clients_[static_cast<std::size_t>(fd)] = {id, false};
+            client_socket& s = clients_[static_cast<std::size_t>(fd)];
+            s = {id, false, nullptr};
             std::uint16_t port = 0;
             const std::string address = peer_text(ss, port);
+#ifdef MQTTWIRE_BROKER_WEBSOCKET
+            if (l.protocol == broker::listener_protocol::websockets) {
+                broker::websocket::server_options o;
+                o.max_message = max_ws_message_;
+                s.ws = std::make_unique<ws_transport>(o, address + ":" + std::to_string(port));
+            }
+#endif
+            // The engine's CONNECT timeout runs from here, so a WebSocket handshake that
+            // stalls is closed by it too.
             broker_.accept(id, address, port, l.port, now);
         }
     }
@@ -236,8 +277,14 @@ private:
             if (broker_.close_requested(id)) return;
             const ssize_t n = ::read(fd, buffer_, sizeof buffer_);
             if (n > 0) {
-                broker_.receive(id, std::span<const std::byte>(buffer_, static_cast<std::size_t>(n)),
-                                now);
+                const std::span<const std::byte> got(buffer_, static_cast<std::size_t>(n));
+#ifdef MQTTWIRE_BROKER_WEBSOCKET
+                if (client_socket* s = socket_of(id); s && s->ws) {
+                    if (!receive_ws(id, *s, got, now)) return;
+                    continue;
+                }
+#endif
+                broker_.receive(id, got, now);
                 continue;
             }
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
@@ -251,7 +298,7 @@ private:
     void drop(conn_id id, time_point now) {
         client_socket* s = socket_of(id);
         if (!s) return;
-        *s = {};
+        *s = {};  // frees the WebSocket transport too
         ::close(fd_of(id));
         closing_.erase(id);
         broker_.closed(id, now);
@@ -260,11 +307,129 @@ private:
     /** iovecs per writev: enough to drain a turn's output of a busy subscriber at once. */
     static constexpr std::size_t max_pieces = 64;
 
+#ifdef MQTTWIRE_BROKER_WEBSOCKET
+    /** Socket bytes through the WebSocket layer; false when reading should stop (closed). */
+    bool receive_ws(conn_id id, client_socket& s, std::span<const std::byte> got,
+                    time_point now) {
+        ws_transport& t = *s.ws;
+        const bool was_open = t.server.is_open();
+        t.server.receive(got, t.mqtt, t.wire);
+        if (!was_open && t.server.is_open())
+            log_.printf(broker::log_type::debug, "WebSocket connection from %s (%s, %s).",
+                        t.peer_name.c_str(), t.server.path().c_str(),
+                        t.server.subprotocol().empty() ? "no subprotocol"
+                                                       : t.server.subprotocol().c_str());
+        const bool closed = t.server.current() == broker::websocket::server::state::closed;
+        if (!t.mqtt.empty()) {
+            broker_.receive(id, t.mqtt, now);
+            t.mqtt.clear();
+            // Bounded: one read's worth is kept for reuse, more is given back.
+            if (t.mqtt.capacity() > sizeof buffer_) t.mqtt.shrink_to_fit();
+            if (closed && t.server.close_frame_offset() <= t.wire.size()) {
+                // The close came in the same read as MQTT packets: the broker's answers to
+                // them go out first, then the close frame (after which nothing may be sent).
+                const std::size_t at = t.server.close_frame_offset();
+                std::vector<std::byte> tail(t.wire.begin() + static_cast<std::ptrdiff_t>(at),
+                                            t.wire.end());
+                t.wire.resize(at);
+                while (take_broker_frame(id, t)) {
+                }
+                t.wire.insert(t.wire.end(), tail.begin(), tail.end());
+            }
+        }
+        if (closed)
+            log_.printf(broker::log_type::notice, "WebSocket client %s: %s.", t.peer_name.c_str(),
+                        t.server.reason().c_str());
+        if (closed || t.sent < t.wire.size()) {
+            // The answer (101, pong, close, HTTP error) goes out now; a peer that does not
+            // read its close is dropped after a bounded wait.
+            if (!flush(id, now) && closed && !closing_.contains(id))
+                closing_[id] = now + std::chrono::seconds(5);
+        }
+        return !closed && socket_of(id) != nullptr;
+    }
+
+    /** Moves up to ws_frame_cap bytes of the broker's output for `id` into `t.wire` as one
+     * binary frame; false when the broker has none. */
+    bool take_broker_frame(conn_id id, ws_transport& t) {
+        std::span<const std::byte> pieces[max_pieces];
+        const std::size_t count = broker_.output_pieces(id, pieces);
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < count && total < ws_frame_cap; ++i)
+            total += std::min(pieces[i].size(), ws_frame_cap - total);
+        if (total == 0) return false;
+        broker::websocket::server::append_binary_header(total, t.wire);
+        std::size_t left = total;
+        for (std::size_t i = 0; i < count && left > 0; ++i) {
+            const std::size_t k = std::min(pieces[i].size(), left);
+            t.wire.insert(t.wire.end(), pieces[i].begin(),
+                          pieces[i].begin() + static_cast<std::ptrdiff_t>(k));
+            left -= k;
+        }
+        broker_.consume_output(id, total);
+        return true;
+    }
+
+    /** flush() for a WebSocket connection: the broker's output in binary frames. */
+    bool flush_ws(conn_id id, client_socket& s, time_point now) {
+        ws_transport& t = *s.ws;
+        const int fd = fd_of(id);
+        for (;;) {
+            if (t.sent == t.wire.size()) {
+                t.wire.clear();
+                t.sent = 0;
+                if (t.wire.capacity() > ws_frame_cap) t.wire.shrink_to_fit();
+                if (t.server.is_open()) {
+                    if (take_broker_frame(id, t)) {
+                    } else if (broker_.close_requested(id)) {
+                        // The broker is done: a close frame after its last packet.
+                        t.server.close(broker::websocket::close_code::normal, t.wire);
+                    }
+                }
+                if (t.wire.empty()) break;
+            }
+            const ssize_t n = ::write(fd, t.wire.data() + t.sent, t.wire.size() - t.sent);
+            if (n > 0) {
+                t.sent += static_cast<std::size_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                arm_output(id, s, true);
+                return false;
+            }
+            drop(id, now);
+            return true;
+        }
+        arm_output(id, s, false);
+        // Closed (refused handshake, close frame sent or answered) and all written; or the
+        // broker closed it before the handshake was done.
+        if (!t.server.is_open() &&
+            (t.server.current() == broker::websocket::server::state::closed ||
+             broker_.close_requested(id)))
+            drop(id, now);
+        return true;
+    }
+#endif
+
+    /** EPOLLOUT on while output waits for the socket, off once it is out. */
+    void arm_output(conn_id id, client_socket& s, bool on) {
+        if (s.writing == on) return;
+        epoll_event ev{};
+        ev.events = on ? EPOLLIN | EPOLLOUT | EPOLLRDHUP : EPOLLIN | EPOLLRDHUP;
+        ev.data.u64 = id;
+        ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd_of(id), &ev);
+        s.writing = on;
+    }
+
     /** Writes what the broker has for `id`; true when it is all out. */
     bool flush(conn_id id, time_point now) {
         client_socket* found = socket_of(id);
         if (!found) return true;
         client_socket& s = *found;
+#ifdef MQTTWIRE_BROKER_WEBSOCKET
+        if (s.ws) return flush_ws(id, s, now);
+#endif
         const int fd = fd_of(id);
         for (;;) {
             // Own bytes and shared payloads, as many pieces as one writev takes here.
@@ -281,25 +446,13 @@ private:
             }
             if (n < 0 && errno == EINTR) continue;
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                if (!s.writing) {
-                    epoll_event ev{};
-                    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
-                    ev.data.u64 = id;
-                    ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &ev);
-                    s.writing = true;
-                }
+                arm_output(id, s, true);
                 return false;
             }
             drop(id, now);
             return true;
         }
-        if (s.writing) {
-            epoll_event ev{};
-            ev.events = EPOLLIN | EPOLLRDHUP;
-            ev.data.u64 = id;
-            ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &ev);
-            s.writing = false;
-        }
+        arm_output(id, s, false);
         if (broker_.close_requested(id)) drop(id, now);
         return true;
     }
@@ -319,7 +472,14 @@ private:
         for (const conn_id id : late) drop(id, now);
     }
 
+#ifdef MQTTWIRE_BROKER_WEBSOCKET
+    /** The largest binary frame the driver makes of the broker's output. */
+    static constexpr std::size_t ws_frame_cap = 256 * 1024;
+#endif
+
     broker::broker broker_;
+    [[maybe_unused]] broker::logger log_;  // used by the WebSocket transport only
+    [[maybe_unused]] std::uint64_t max_ws_message_;
     std::vector<client_socket> clients_{};  // by descriptor
     std::unordered_map<conn_id, time_point> closing_{};
     std::uint64_t next_serial_ = first_client_key >> fd_bits;
@@ -427,6 +587,18 @@ int main(int argc, char** argv) {
         cf.listeners.push_back({*port, ""});
     }
 
+#ifndef MQTTWIRE_BROKER_WEBSOCKET
+    // Built without OpenSSL: a WebSocket listener cannot be served, so it is an error, not a
+    // plain MQTT port in its place.
+    for (const broker::listener_config& l : cf.listeners) {
+        if (l.protocol == broker::listener_protocol::websockets) {
+            print_error("Error: Websockets support not available (mqttwire-broker was built "
+                        "without OpenSSL; install libssl-dev and rebuild), listener on port " +
+                        std::to_string(l.port) + ".");
+            return 3;
+        }
+    }
+#endif
     driver d(cf.broker, sink);
     for (const broker::listener_config& l : cf.listeners) {
         addrinfo hints{};
@@ -444,11 +616,13 @@ int main(int argc, char** argv) {
         for (addrinfo* a = found; a; a = a->ai_next) {
             const bool v4 = a->ai_family == AF_INET;
             if (!v4 && a->ai_family != AF_INET6) continue;
-            log.printf(broker::log_type::notice, "Opening %s listen socket on port %u.",
-                       v4 ? "ipv4" : "ipv6", static_cast<unsigned>(l.port));
+            const bool ws = l.protocol == broker::listener_protocol::websockets;
+            log.printf(broker::log_type::notice, "Opening %s%s listen socket on port %u.",
+                       ws ? "websockets " : "", v4 ? "ipv4" : "ipv6",
+                       static_cast<unsigned>(l.port));
             std::string error;
-            if (!open_listener(a->ai_addr, a->ai_addrlen, a->ai_family, l.port, d.listeners,
-                               error)) {
+            if (!open_listener(a->ai_addr, a->ai_addrlen, a->ai_family, l.port, l.protocol,
+                               d.listeners, error)) {
                 // A host without IPv6 still serves IPv4 loopback.
                 if (local_only && !v4) {
                     log.printf(broker::log_type::warning, "Warning: %s", error.c_str());

@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 build=${1:-build-fuzz}
 seconds=${FUZZ_SECONDS:-20}
 targets=(fuzz_decode fuzz_frame_split fuzz_publish_head fuzz_roundtrip fuzz_structured
-    fuzz_properties fuzz_utf8_differential fuzz_topic fuzz_topic_match fuzz_broker)
+    fuzz_properties fuzz_utf8_differential fuzz_topic fuzz_topic_match fuzz_broker fuzz_websocket)
 
 CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DMQTTWIRE_BUILD_FUZZERS=ON -DMQTTWIRE_BUILD_TESTS=OFF -DMQTTWIRE_BUILD_EXAMPLES=OFF \

@@ -96,6 +96,22 @@ config_result parse_config(std::string_view text, std::string_view name, config_
                 if (t.size() > 2) l.address = std::string(t[2]);
                 out.listeners.push_back(std::move(l));
             }
+        } else if (key == "protocol") {
+            // Per listener, as in mosquitto: it applies to the last `listener` line.
+            if (t.size() < 2) {
+                empty_value();
+            } else if (out.listeners.empty()) {
+                fail("Error: The protocol option requires a listener to be defined first.");
+            } else if (t[1] == "mqtt") {
+                out.listeners.back().protocol = listener_protocol::mqtt;
+            } else if (t[1] == "websockets") {
+                out.listeners.back().protocol = listener_protocol::websockets;
+            } else {
+                invalid(t[1]);
+            }
+        } else if (key == "http_dir") {
+            // mosquitto serves static files on a websockets listener with it; not yet here.
+            fail("Error: http_dir is not supported by mqttwire-broker yet.");
         } else if (key == "allow_anonymous") {
             boolean(b.allow_anonymous);
         } else if (key == "max_keepalive") {

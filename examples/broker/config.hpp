@@ -41,10 +41,14 @@ struct broker_config {
     std::uint32_t log_mask = default_log_mask;
 };
 
+/** What a listener speaks: mosquitto's `protocol` option (mqtt by default). */
+enum class listener_protocol : std::uint8_t { mqtt, websockets };
+
 struct listener_config {
     std::uint16_t port = 1883;
     /** Empty: every address. */
     std::string address{};
+    listener_protocol protocol = listener_protocol::mqtt;
 };
 
 enum class log_destination : std::uint8_t { stderr_stream, stdout_stream, file, none };

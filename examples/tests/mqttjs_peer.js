@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// MQTT.js (npm `mqtt`) as a peer of a broker on 127.0.0.1:PORT: the seed scenario under 3.1.1
-// and 5.0, QoS 2, wildcards, retained set and clear, and 5.0 properties passed through. Prints
-// one line per check and exits 1 on the first failure; every wait is bounded.
+// MQTT.js (npm `mqtt`) as a peer of a broker on 127.0.0.1:PORT, or at a URL such as
+// ws://127.0.0.1:8080/mqtt (MQTT over WebSocket): the seed scenario under 3.1.1 and 5.0, QoS 2,
+// wildcards, retained set and clear, and 5.0 properties passed through. Prints one line per
+// check and exits 1 on the first failure; every wait is bounded.
 //
-//   NODE_PATH=<dir with node_modules/mqtt> node mqttjs_peer.js PORT
+//   NODE_PATH=<dir with node_modules/mqtt> node mqttjs_peer.js PORT|URL
 'use strict';
 
 let mqtt;
@@ -14,12 +15,13 @@ try {
     process.exit(2);
 }
 
-const port = Number(process.argv[2]);
-if (!port) {
-    console.error('usage: mqttjs_peer.js PORT');
+const where = process.argv[2] || '';
+const port = Number(where);
+if (!port && !/^wss?:\/\/|^mqtts?:\/\//.test(where)) {
+    console.error('usage: mqttjs_peer.js PORT|URL');
     process.exit(64);
 }
-const url = `mqtt://127.0.0.1:${port}`;
+const url = port ? `mqtt://127.0.0.1:${port}` : where;
 const run = `${process.pid}`;
 
 function within(ms, what, promise) {
