@@ -14,7 +14,6 @@ fails the suite with its install command: it is never skipped.
 import hashlib
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,9 +27,8 @@ from interop_support import STEP_TIMEOUT, LoggedBroker, check, failures, free_po
 INSTALL = "install with: apt-get install -y mosquitto-clients python3-paho-mqtt"
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = os.path.join(HERE, "..", "seed")
-# Where .ci/run stage 0 puts the peers that Debian 12 does not package (the tests never
-# download): npm's mqtt (MQTT.js) and Debian 13's python3-paho-mqtt 2.
-NPM_CACHE = os.environ.get("MQTTWIRE_NPM_CACHE", os.path.expanduser("~/.cache/mqttwire/npm"))
+# Where .ci/run stage 0 puts Debian 13's python3-paho-mqtt 2, which Debian 12 does not
+# package (the tests never download; MQTT.js's cache is interop_support.NPM_CACHE).
 PAHO2_CACHE = os.environ.get("MQTTWIRE_PAHO2_CACHE",
                              os.path.expanduser("~/.cache/mqttwire/paho2"))
 
@@ -288,27 +286,7 @@ def paho2_seed_scenario(b):
 
 def mqttjs_scenario(b):
     """examples/tests/mqttjs_peer.js: MQTT.js's checks, one 'ok:' line each, exit 0 for all."""
-    node = shutil.which("node") or shutil.which("node", path="/usr/bin")
-    modules = os.path.join(NPM_CACHE, "node_modules")
-    if not node:
-        check(False, "node not found; install with: apt-get install -y nodejs npm")
-        return
-    if not os.path.isfile(os.path.join(modules, "mqtt", "package.json")):
-        check(False, f"MQTT.js is missing from {NPM_CACHE}; install with: npm install --prefix "
-              f"{NPM_CACHE} mqtt@5")
-        return
-    try:
-        r = subprocess.run([node, os.path.join(HERE, "mqttjs_peer.js"), str(b.port)],
-                           env=dict(os.environ, NODE_PATH=modules), capture_output=True,
-                           timeout=60)
-    except subprocess.TimeoutExpired as e:
-        r = subprocess.CompletedProcess(e.cmd, None, e.stdout or b"", e.stderr or b"")
-    out = r.stdout.decode("utf-8", "replace")
-    for line in out.splitlines():
-        print("  MQTT.js", line, flush=True)
-    # Five checks in mqttjs_peer.js; counted so that a script that stops early cannot pass.
-    check(r.returncode == 0 and out.count("ok: ") == 5,
-          f"MQTT.js: mqttjs_peer.js exit {r.returncode} {r.stderr.decode('utf-8', 'replace')!r}")
+    interop_support.check_mqttjs_peer(b.port, "MQTT.js")
 
 
 def mqttwire_clients_scenario(b, mq_pub, mq_sub):

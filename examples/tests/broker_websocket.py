@@ -23,39 +23,20 @@ import tempfile
 import time
 
 import interop_support
-from interop_support import STEP_TIMEOUT, LoggedBroker, check, failures, free_port
+from interop_support import NPM_CACHE, STEP_TIMEOUT, LoggedBroker, check, failures, free_port
 
 SUITE = "broker_websocket"
 INSTALL = "install with: apt-get install -y mosquitto-clients nodejs"
 HERE = os.path.dirname(os.path.abspath(__file__))
-NPM_CACHE = os.environ.get("MQTTWIRE_NPM_CACHE", os.path.expanduser("~/.cache/mqttwire/npm"))
 KEY = "dGhlIHNhbXBsZSBub25jZQ=="
 
 
 def node_and_modules():
+    missing = interop_support.mqttjs_missing()
+    if missing:
+        sys.exit(f"{SUITE}: {missing}")
     node = shutil.which("node") or shutil.which("node", path="/usr/bin")
-    modules = os.path.join(NPM_CACHE, "node_modules")
-    if not node:
-        sys.exit(f"{SUITE}: node not found; install with: apt-get install -y nodejs npm")
-    if not os.path.isfile(os.path.join(modules, "mqtt", "package.json")):
-        sys.exit(f"{SUITE}: MQTT.js is missing from {NPM_CACHE}; install with: npm install "
-                 f"--prefix {NPM_CACHE} mqtt@5")
-    return node, modules
-
-
-def mqttjs_over_ws(node, modules, url):
-    try:
-        r = subprocess.run([node, os.path.join(HERE, "mqttjs_peer.js"), url],
-                           env=dict(os.environ, NODE_PATH=modules), capture_output=True,
-                           timeout=60)
-    except subprocess.TimeoutExpired as e:
-        r = subprocess.CompletedProcess(e.cmd, None, e.stdout or b"", e.stderr or b"")
-    out = r.stdout.decode("utf-8", "replace")
-    for line in out.splitlines():
-        print("  MQTT.js ws://", line, flush=True)
-    # Five checks in mqttjs_peer.js; counted so that a script that stops early cannot pass.
-    check(r.returncode == 0 and out.count("ok: ") == 5,
-          f"MQTT.js over {url}: exit {r.returncode} {r.stderr.decode('utf-8', 'replace')!r}")
+    return node, os.path.join(NPM_CACHE, "node_modules")
 
 
 def crossing(b, node, modules, url, tcp_port, tcp_sub, tcp_pub, name):
@@ -229,7 +210,7 @@ def main():
         try:
             check(f"Opening websockets ipv4 listen socket on port {ws_port}." in b.text(),
                   "log: the WebSocket listener is opened")
-            mqttjs_over_ws(node, modules, url)
+            interop_support.check_mqttjs_peer(url, "MQTT.js ws://")
             crossing(b, node, modules, url, tcp_port, mo_sub, mo_pub, "mosquitto clients")
             if len(sys.argv) == 4:
                 crossing(b, node, modules, url, tcp_port, sys.argv[3], sys.argv[2],

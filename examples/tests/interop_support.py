@@ -9,6 +9,9 @@ import sys
 import time
 
 STEP_TIMEOUT = 10  # seconds any one client or exchange may take
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Where .ci/run stage 0 puts npm's mqtt (MQTT.js); the tests never download it.
+NPM_CACHE = os.environ.get("MQTTWIRE_NPM_CACHE", os.path.expanduser("~/.cache/mqttwire/npm"))
 failures = []
 
 
@@ -28,6 +31,37 @@ def find_tool(name, suite, install):
     if not found:
         sys.exit(f"{suite}: {name} not found; {install}")
     return found
+
+
+def mqttjs_missing():
+    """Why MQTT.js cannot run here, with the command that fixes it; None when it can."""
+    if not (shutil.which("node") or shutil.which("node", path="/usr/bin")):
+        return "node not found; install with: apt-get install -y nodejs npm"
+    if not os.path.isfile(os.path.join(NPM_CACHE, "node_modules", "mqtt", "package.json")):
+        return (f"MQTT.js is missing from {NPM_CACHE}; install with: npm install --prefix "
+                f"{NPM_CACHE} mqtt@5")
+    return None
+
+
+def check_mqttjs_peer(target, label):
+    """Runs mqttjs_peer.js against `target` (a port or a ws:// URL): its five checks, one
+    'ok:' line each, must all pass; counted, so that a script that stops early cannot pass."""
+    missing = mqttjs_missing()
+    if missing:
+        check(False, f"{label}: {missing}")
+        return
+    node = shutil.which("node") or shutil.which("node", path="/usr/bin")
+    try:
+        r = subprocess.run([node, os.path.join(HERE, "mqttjs_peer.js"), str(target)],
+                           env=dict(os.environ, NODE_PATH=os.path.join(NPM_CACHE, "node_modules")),
+                           capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired as e:
+        r = subprocess.CompletedProcess(e.cmd, None, e.stdout or b"", e.stderr or b"")
+    out = r.stdout.decode("utf-8", "replace")
+    for line in out.splitlines():
+        print(f"  {label}", line, flush=True)
+    check(r.returncode == 0 and out.count("ok: ") == 5,
+          f"{label}: mqttjs_peer.js exit {r.returncode} {r.stderr.decode('utf-8', 'replace')!r}")
 
 
 def free_port():
