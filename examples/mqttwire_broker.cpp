@@ -393,13 +393,7 @@ private:
                 t.sent += static_cast<std::size_t>(n);
                 continue;
             }
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                arm_output(id, s, true);
-                return false;
-            }
-            drop(id, now);
-            return true;
+            if (const std::optional<bool> done = after_failed_write(id, s, n, now)) return *done;
         }
         arm_output(id, s, false);
         // Closed (refused handshake, close frame sent or answered) and all written; or the
@@ -411,6 +405,21 @@ private:
         return true;
     }
 #endif
+
+    /**
+     * After a write that moved nothing (`n` <= 0): nullopt to try again (EINTR); false when the
+     * socket is full (EPOLLOUT armed); true when the connection failed and was dropped.
+     */
+    std::optional<bool> after_failed_write(conn_id id, client_socket& s, ssize_t n,
+                                           time_point now) {
+        if (n < 0 && errno == EINTR) return std::nullopt;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            arm_output(id, s, true);
+            return false;
+        }
+        drop(id, now);
+        return true;
+    }
 
     /** EPOLLOUT on while output waits for the socket, off once it is out. */
     void arm_output(conn_id id, client_socket& s, bool on) {
@@ -444,13 +453,7 @@ private:
                 broker_.consume_output(id, static_cast<std::size_t>(n));
                 continue;
             }
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                arm_output(id, s, true);
-                return false;
-            }
-            drop(id, now);
-            return true;
+            if (const std::optional<bool> done = after_failed_write(id, s, n, now)) return *done;
         }
         arm_output(id, s, false);
         if (broker_.close_requested(id)) drop(id, now);
